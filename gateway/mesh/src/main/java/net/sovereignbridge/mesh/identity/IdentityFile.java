@@ -1,0 +1,121 @@
+package net.sovereignbridge.mesh.identity;
+
+import java.io.IOException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.Set;
+
+/**
+ * The node key file, {@code identity.key} in the state directory.
+ *
+ * <p>Layout (68 bytes): ASCII "SBK1", the 32-byte Ed25519 seed, the 32-byte public key. The public key
+ * is redundant on purpose: recomputing it from the seed detects a corrupted or truncated file before the
+ * node starts under a different identity than the one its peers know.
+ *
+ * <p>The file must be 0600 (or stricter): a key readable by others is refused rather than silently
+ * fixed, because it may already have leaked.
+ */
+public final class IdentityFile {
+    public static final String FILE_NAME = "identity.key";
+    private static final byte[] MAGIC = {'S', 'B', 'K', '1'};
+    private static final int LENGTH = MAGIC.length + 32 + 32;
+    private static final Set<PosixFilePermission> OWNER_ONLY =
+            EnumSet.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
+
+    private IdentityFile() {}
+
+    public static Path pathIn(Path stateDir) {
+        return stateDir.resolve(FILE_NAME);
+    }
+
+    /** Loads the key from {@code stateDir}, creating it (and the directory, 0700) on first start. */
+    public static NodeIdentity loadOrCreate(Path stateDir, SecureRandom random) throws IdentityFileException {
+        Path file = pathIn(stateDir);
+        if (Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
+            return load(file);
+        }
+        try {
+            createDirectories(stateDir);
+            NodeIdentity identity = NodeIdentity.generate(random);
+            write(file, identity);
+            return identity;
+        } catch (FileAlreadyExistsException race) {
+            return load(file);
+        } catch (IOException e) {
+            throw new IdentityFileException("cannot create identity key " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Loads an existing key, refusing group/other access, wrong size, wrong magic or a mismatched key. */
+    public static NodeIdentity load(Path file) throws IdentityFileException {
+        try {
+            if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
+                throw new IdentityFileException("identity key " + file + " is not a regular file");
+            }
+            PosixFileAttributeView posix = Files.getFileAttributeView(file, PosixFileAttributeView.class);
+            if (posix != null) {
+                Set<PosixFilePermission> perms = posix.readAttributes().permissions();
+                if (!OWNER_ONLY.containsAll(perms)) {
+                    throw new IdentityFileException("identity key " + file + " has permissions "
+                            + PosixFilePermissions.toString(perms)
+                            + "; it must be readable by its owner only. If nobody else could have read it, run: chmod 600 "
+                            + file + "; otherwise move it away to create a new identity");
+                }
+            }
+            byte[] content = Files.readAllBytes(file);
+            try {
+                if (content.length != LENGTH || !Arrays.equals(content, 0, MAGIC.length, MAGIC, 0, MAGIC.length)) {
+                    throw new IdentityFileException("identity key " + file + " is corrupt (expected " + LENGTH
+                            + " bytes starting with SBK1, found " + content.length + " bytes)");
+                }
+                NodeIdentity identity = NodeIdentity.fromSeed(Arrays.copyOfRange(content, 4, 36));
+                byte[] storedPublic = Arrays.copyOfRange(content, 36, 68);
+                if (!Arrays.equals(identity.publicIdentity().publicKey(), storedPublic)) {
+                    throw new IdentityFileException("identity key " + file
+                            + " is corrupt (the stored public key does not match the private key)");
+                }
+                return identity;
+            } finally {
+                Arrays.fill(content, (byte) 0);
+            }
+        } catch (IOException e) {
+            throw new IdentityFileException("cannot read identity key " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void write(Path file, NodeIdentity identity) throws IOException {
+        byte[] content = new byte[LENGTH];
+        System.arraycopy(MAGIC, 0, content, 0, MAGIC.length);
+        byte[] seed = identity.privateSeed();
+        System.arraycopy(seed, 0, content, 4, 32);
+        System.arraycopy(identity.publicIdentity().publicKey(), 0, content, 36, 32);
+        Arrays.fill(seed, (byte) 0);
+        // Written under a temporary name created 0600, then moved, so a crash never leaves a half key.
+        Path tmp = file.resolveSibling(FILE_NAME + ".tmp");
+        Files.deleteIfExists(tmp);
+        Files.createFile(tmp, PosixFilePermissions.asFileAttribute(OWNER_ONLY));
+        try {
+            Files.write(tmp, content, StandardOpenOption.WRITE, StandardOpenOption.SYNC);
+            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Arrays.fill(content, (byte) 0);
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    private static void createDirectories(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        }
+    }
+}

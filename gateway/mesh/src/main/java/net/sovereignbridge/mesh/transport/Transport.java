@@ -1,0 +1,37 @@
+package net.sovereignbridge.mesh.transport;
+
+import java.util.List;
+
+/**
+ * A medium that moves frames of at most {@link TransportProfile#mtu()} bytes between this node and its
+ * neighbours. Transports know nothing of mesh addresses, routing or crypto: they move opaque bytes.
+ * One implementation per medium (lan, lora, ble, audio, satellite, serial, overlay, bundle).
+ */
+public interface Transport {
+    /** Unique per node and stable across restarts, e.g. "lan" or "lora0". */
+    String id();
+
+    TransportKind kind();
+
+    TransportProfile profile();
+
+    TransportState state();
+
+    /** Starts asynchronously or synchronously; reports progress through the listener's state callback. */
+    void start(TransportListener listener) throws TransportException;
+
+    /** Stops and releases the medium; idempotent. */
+    void stop();
+
+    /**
+     * Queues one frame for {@code to} (use {@link Endpoint#broadcast} on broadcast media). Returns once the
+     * frame is accepted, not when it is on air.
+     *
+     * @throws TransportException when the transport is not active, the frame exceeds the MTU or the medium
+     *     refuses it; the frame was not sent
+     */
+    void send(Endpoint to, byte[] frame) throws TransportException;
+
+    /** Neighbours heard recently, with their link quality. */
+    List<Neighbour> neighbours();
+}
