@@ -1,0 +1,21 @@
+package net.sovereignbridge.mesh.frame;
+
+/** Why bytes from the network were refused. Each value is a counter in the transport statistics. */
+public enum DecodeError {
+    TRUNCATED,
+    UNKNOWN_VERSION,
+    UNKNOWN_TYPE,
+    BAD_FLAGS,
+    BAD_HOPS,
+    FRAGMENT_INCONSISTENT,
+    REASSEMBLY_LIMIT,
+    OVERSIZE,
+    BAD_SIGNATURE,
+    ADDRESS_MISMATCH,
+    DECRYPT_FAILED,
+    REPLAY,
+    STALE,
+    UNKNOWN_SENDER,
+    NOT_FOR_US,
+    MALFORMED_PAYLOAD
+}

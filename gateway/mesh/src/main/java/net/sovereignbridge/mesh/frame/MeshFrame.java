@@ -1,0 +1,78 @@
+package net.sovereignbridge.mesh.frame;
+
+import java.util.Objects;
+import net.sovereignbridge.mesh.identity.MeshAddress;
+
+/**
+ * One mesh frame, before fragmentation. Wire layout (docs/protocol.md, "Mesh frame"):
+ *
+ * <pre>
+ * 0      version (high nibble, 1) | type (low nibble)
+ * 1      flags: 0x01 WANT_ACK, 0x02 NO_DESTINATION (broadcast form, destination omitted), rest reserved (0)
+ * 2      hop limit (high nibble) | hop count (low nibble)
+ * 3..18  destination address (absent when NO_DESTINATION)
+ * ..+16  source address
+ * ..+4   message id, big endian
+ * ..     payload (to the end of the frame)
+ * </pre>
+ *
+ * Hop limit and count are the only fields a relay may change; everything else is covered by the
+ * envelope's associated data or the signature.
+ *
+ * @param destination null for frames without a destination (announces, broadcasts)
+ */
+public record MeshFrame(
+        FrameType type,
+        int flags,
+        int hopLimit,
+        int hopCount,
+        MeshAddress destination,
+        MeshAddress source,
+        int messageId,
+        byte[] payload) {
+    public static final int VERSION = 1;
+    public static final int FLAG_WANT_ACK = 0x01;
+    public static final int FLAG_NO_DESTINATION = 0x02;
+    static final int KNOWN_FLAGS = FLAG_WANT_ACK | FLAG_NO_DESTINATION;
+    public static final int MAX_HOPS = 15;
+    /** Fixed part of an addressed frame: 3 bytes + two addresses + message id. */
+    public static final int ADDRESSED_HEADER_LENGTH = 3 + 16 + 16 + 4;
+    public static final int BROADCAST_HEADER_LENGTH = 3 + 16 + 4;
+
+    public MeshFrame {
+        Objects.requireNonNull(type, "type");
+        Objects.requireNonNull(source, "source");
+        Objects.requireNonNull(payload, "payload");
+        if (type == FrameType.FRAGMENT) throw new IllegalArgumentException("FRAGMENT is a link-level type");
+        if ((flags & ~KNOWN_FLAGS) != 0) throw new IllegalArgumentException("unknown flags " + flags);
+        flags = destination == null ? flags | FLAG_NO_DESTINATION : flags & ~FLAG_NO_DESTINATION;
+        if (hopLimit < 0 || hopLimit > MAX_HOPS || hopCount < 0 || hopCount > MAX_HOPS) {
+            throw new IllegalArgumentException("hop limit and count must be 0.." + MAX_HOPS);
+        }
+    }
+
+    public boolean hasDestination() {
+        return destination != null;
+    }
+
+    public boolean wantsAck() {
+        return (flags & FLAG_WANT_ACK) != 0;
+    }
+
+    public int headerLength() {
+        return destination == null ? BROADCAST_HEADER_LENGTH : ADDRESSED_HEADER_LENGTH;
+    }
+
+    public int encodedLength() {
+        return headerLength() + payload.length;
+    }
+
+    /** The same frame one hop further: count + 1. Callers check {@link #hopsLeft()} first. */
+    public MeshFrame forwarded() {
+        return new MeshFrame(type, flags, hopLimit, hopCount + 1, destination, source, messageId, payload);
+    }
+
+    public int hopsLeft() {
+        return hopLimit - hopCount;
+    }
+}
