@@ -65,7 +65,8 @@ public final class EmulatedSx127x implements SpiDevice {
     private boolean inReset;
     private boolean chipSelectOnGpio;
     private boolean chipSelectLow;
-    private Integer floatingMiso; // non-null: MISO not connected, reads this value
+    private Integer floatingMiso;
+    private int siliconVersion = 0x12; // non-null: MISO not connected, reads this value
     private long framesHeard;
     private long collisionsSeen;
 
@@ -132,9 +133,10 @@ public final class EmulatedSx127x implements SpiDevice {
         floatingMiso = value & 0xFF;
     }
 
-    /** Makes RegVersion read {@code version}, e.g. 0x22 to play an SX1272. */
+    /** Makes RegVersion read {@code version} (also after resets), e.g. 0x22 to play an SX1272. */
     public synchronized void setVersion(int version) {
-        regs[0x42] = version & 0xFF;
+        siliconVersion = version & 0xFF;
+        regs[0x42] = siliconVersion;
     }
 
     /** The next {@code n} rising edges of DIO0 happen on the pin but never reach the listeners. */
@@ -467,6 +469,7 @@ public final class EmulatedSx127x implements SpiDevice {
     private void powerOnReset() {
         Arrays.fill(regs, 0);
         for (int[] rv : RESET_VALUES) regs[rv[0]] = rv[1];
+        regs[0x42] = siliconVersion;
         Arrays.fill(fifo, (byte) 0);
         epoch++;
         rxSince = -1;
