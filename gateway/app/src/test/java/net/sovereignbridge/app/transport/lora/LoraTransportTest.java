@@ -204,4 +204,18 @@ class LoraTransportTest {
         assertEquals(1, b.status().foreignPackets(), "the foreign packet was heard (no collision) and dropped");
         assertFalse(rb.frames.stream().anyMatch(r -> r.frame().length == 1));
     }
+
+    /** The hex vector of docs/lora-link.md, as a plain SX127x receiver (no transport) sees the packet. */
+    @Test
+    void linkFrameLayoutMatchesTheDocumentedVector() throws Exception {
+        Sx127x raw = radio("raw");
+        raw.configure(SF7_G3);
+        LinkedBlockingQueue<byte[]> packets = new LinkedBlockingQueue<>();
+        raw.startReceiving(p -> packets.add(p.payload()));
+        LoraTransport a = transport("lora-a", 0x0A0A, SF7_G3, g3(), LoraTransport.Options.defaults(), new Recorder());
+        a.send(Endpoint.broadcast("lora-a"), "hi".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        byte[] p = packets.poll(5, TimeUnit.SECONDS);
+        assertNotNull(p);
+        assertEquals("510a0a6869", java.util.HexFormat.of().formatHex(p));
+    }
 }
