@@ -284,4 +284,28 @@ class Sx127xTest {
         var e = assertThrows(Sx127xException.Timeout.class, () -> d.transmit(new byte[1]));
         assertTrue(e.getMessage().contains("TxDone"));
     }
+
+    /** The transmit sequence of the datasheet (4.1.2.3 "Data Transmission Sequence"), register by register. */
+    @Test
+    void transmitFollowsTheDatasheetSequence() throws Exception {
+        EmulatedSx127x chip = air.newRadio("seq");
+        Sx127x d = driver(chip);
+        d.begin();
+        d.configure(sf7().build());
+        chip.clearWriteLog();
+        d.transmit(new byte[] {(byte) 0xCA, (byte) 0xFE});
+        List<String> writes = chip.writeLog().stream().map(w -> String.format("%02X=%02X", w[0], w[1])).toList();
+        assertEquals(List.of(
+                "01=81",        // standby
+                "40=40",        // DIO0 = TxDone
+                "12=FF",        // clear all IRQ flags
+                "0E=00",        // RegFifoTxBaseAddr
+                "0D=00",        // RegFifoAddrPtr
+                "00=CA", "00=FE", // payload into the FIFO (one burst)
+                "22=02",        // RegPayloadLength
+                "01=83",        // TX
+                "12=FF"),       // TxDone seen: clear
+                writes);
+        assertEquals(1, chip.mode(), "the chip went back to standby by itself");
+    }
 }

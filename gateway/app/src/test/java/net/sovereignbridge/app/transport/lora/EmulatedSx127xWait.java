@@ -6,9 +6,9 @@ import net.sovereignbridge.drivers.sx127x.emulator.SimulatedAir;
 final class EmulatedSx127xWait {
     private EmulatedSx127xWait() {}
 
-    static void untilTransmitting(SimulatedAir air, String name) throws InterruptedException {
+    /** @param before {@code air.framesSent()} read before the transmitter was started */
+    static void untilTransmitting(SimulatedAir air, String name, long before) throws InterruptedException {
         long deadline = System.nanoTime() + 5_000_000_000L;
-        long before = air.framesSent();
         while (air.framesSent() == before && System.nanoTime() < deadline) Thread.sleep(1);
         if (air.framesSent() == before) throw new AssertionError(name + " never transmitted");
     }

@@ -157,6 +157,9 @@ class LoraTransportTest {
         assertEquals(fits * frameAirtime, s.airtime().usedNanos());
         assertEquals(3_600_000_000L, s.airtime().budgetNanos());
         assertTrue(s.budgetWaits() > 0);
+        String json = s.toJson();
+        assertTrue(json.contains("\"subBand\":\"EU868 g2\"") && json.contains("\"budgetMs\":3600.000")
+                && json.contains("\"airtimeLastHourMs\":3596.544") && json.contains("\"queuedLocal\":11"), json);
     }
 
     @Test
@@ -181,11 +184,15 @@ class LoraTransportTest {
     @Test
     void listenBeforeTalkWaitsForABusyChannel() throws Exception {
         Recorder ra = new Recorder(), rb = new Recorder();
-        LoraTransport a = transport("lora-a", 1, SF7_G3, g3(), LoraTransport.Options.defaults(), ra);
+        // patient LBT (20 CAD attempts) so that the test does not depend on the random backoff draws
+        LoraTransport.Options patient = new LoraTransport.Options(64, 0.25, true, 20, TimeUnit.HOURS.toNanos(1), 1);
+        LoraTransport a = transport("lora-a", 1, SF7_G3, g3(), patient, ra);
         LoraTransport b = transport("lora-b", 2, SF7_G3, g3(), LoraTransport.Options.defaults(), rb);
-        // a foreign transmitter (no link header) with a long preamble: 1000 symbols, about 1 s of air time
+        // a foreign transmitter (no link header) with a long preamble: 2000 symbols, about 2 s of air time (200 ms
+        // of wall time, margin for a loaded machine to get the CAD in while the preamble is on the air)
         Sx127x jammer = radio("jammer");
-        jammer.configure(SF7_G3.toBuilder().preambleLength(1000).build());
+        jammer.configure(SF7_G3.toBuilder().preambleLength(2000).build());
+        long before = air.framesSent();
         Thread t = new Thread(() -> {
             try {
                 jammer.transmit(new byte[] {0x00});
@@ -194,7 +201,7 @@ class LoraTransportTest {
             }
         });
         t.start();
-        EmulatedSx127xWait.untilTransmitting(air, "jammer");
+        EmulatedSx127xWait.untilTransmitting(air, "jammer", before);
         a.send(Endpoint.broadcast("lora-a"), "after you".getBytes());
         Received got = rb.frames.poll(10, TimeUnit.SECONDS);
         t.join();
