@@ -21,16 +21,20 @@ import net.sovereignbridge.drivers.sx127x.SpiDevice;
  * GPIO. Reception, collisions and CAD come from {@link SimulatedAir}.
  *
  * <p>Simplifications (stated, not hidden): the FSK/OOK modem is not emulated (its register page reads the LoRa
- * values); ValidHeader is raised together with RxDone rather than at the end of the header; CAD lasts
- * {@link #CAD_SYMBOLS} symbol periods and detects a preamble on the same channel only (as the datasheet
- * describes CAD: a search for a LoRa preamble); a receiver must be listening before the last 4 preamble symbols;
+ * values); ValidHeader is raised together with RxDone rather than at the end of the header; CAD listens for
+ * (2^SF + 32) / BW, reports after a further 7/8 symbol, and detects a preamble on the same channel that is on the
+ * air while it listens (as the datasheet describes CAD: a search for a LoRa preamble), never a payload; a receiver must be listening before the last 4 preamble symbols;
  * there is no capture effect; the 5 ms start-up after reset is not modelled.
  */
 public final class EmulatedSx127x implements SpiDevice {
     /** Frequency synthesiser step: Fxosc / 2^19 (datasheet 4.1.4). */
     public static final double FSTEP_HZ = 32e6 / (1 << 19);
-    /** CAD duration in symbols (datasheet 4.1.6: roughly one symbol of listening plus processing, under two). */
-    public static final int CAD_SYMBOLS = 2;
+    /**
+     * CAD correlation time after listening, in eighths of a symbol. Datasheet 4.1.6 ("Principle of Operation"): the
+     * receiver listens for (2^SF + 32) / BW, then "this correlation process takes a little bit less than a symbol
+     * period"; modelled as 7/8 of a symbol.
+     */
+    public static final int CAD_PROCESSING_EIGHTHS = 7;
 
     private static final int MODE_SLEEP = 0, MODE_STDBY = 1, MODE_TX = 3, MODE_RXCONT = 5, MODE_RXSINGLE = 6,
             MODE_CAD = 7;
@@ -290,8 +294,9 @@ public final class EmulatedSx127x implements SpiDevice {
             }
             case MODE_CAD -> {
                 long myEpoch = epoch;
-                long end = now + CAD_SYMBOLS * symbolNanos();
-                air.clock().schedule(end, () -> cadEnded(myEpoch, now, end));
+                long listenEnd = now + cadListenNanos();
+                long done = listenEnd + symbolNanos() * CAD_PROCESSING_EIGHTHS / 8;
+                air.clock().schedule(done, () -> cadEnded(myEpoch, now, listenEnd));
             }
             default -> { }
         }
@@ -513,6 +518,11 @@ public final class EmulatedSx127x implements SpiDevice {
     static double bandwidthHz(int code) {
         int[] divisors = {64, 48, 32, 24, 16, 12, 8, 4, 2, 1};
         return 500_000.0 / divisors[code];
+    }
+
+    /** The receiving part of CAD: (2^SF + 32) / BW (datasheet 4.1.6). */
+    long cadListenNanos() {
+        return Math.round(((1L << spreadingFactor()) + 32) / bandwidthHz(bandwidthCode()) * 1e9);
     }
 
     long symbolNanos() {
