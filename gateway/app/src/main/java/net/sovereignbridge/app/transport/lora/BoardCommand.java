@@ -1,0 +1,88 @@
+package net.sovereignbridge.app.transport.lora;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code sbridge board list | validate FILE}. */
+@Command(name = "board", description = "Radio board definitions (board-configs/)", mixinStandardHelpOptions = true,
+        subcommands = {BoardCommand.ListBoards.class, BoardCommand.Validate.class})
+public final class BoardCommand implements Runnable {
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "List the bundled board definitions")
+    public static final class ListBoards implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            PrintWriter out = spec.commandLine().getOut();
+            out.printf("%-28s %-10s %-12s %-4s %-6s %-10s %-6s %s%n", "BOARD", "SPI", "CS", "IRQ", "RESET", "BAND MHz",
+                    "MAXDBM", "NAME");
+            int status = 0;
+            for (String n : BoardCatalog.bundledNames()) {
+                BoardConfigParser.Result r = BoardCatalog.bundled(n).orElse(null);
+                if (r == null || !r.ok()) {
+                    out.printf("%-28s (invalid: %s)%n", n, r == null ? "missing" : r.errors().get(0));
+                    status = 1;
+                    continue;
+                }
+                BoardConfig b = r.config().get();
+                out.printf(Locale.ROOT, "%-28s %-10s %-12s %-4d %-6s %-10s %-6d %s%n", n, b.spidev(),
+                        (b.softwareChipSelect() ? "GPIO" + b.csGpio() + " (sw)" : "CE" + b.spiChipSelect()),
+                        b.irqGpio(), b.resetGpio().isPresent() ? String.valueOf(b.resetGpio().getAsInt()) : "-",
+                        (b.bandLowHz() / 1_000_000) + "-" + (b.bandHighHz() / 1_000_000), b.maxPowerDbm(), b.name());
+            }
+            out.flush();
+            return status;
+        }
+    }
+
+    @Command(name = "validate", mixinStandardHelpOptions = true,
+            description = "Check a board file (ours or meshtasticd's Lora: format); errors name file, line and key")
+    public static final class Validate implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Parameters(paramLabel = "FILE", description = "a board YAML file, or the name of a bundled board")
+        String file;
+
+        @Override
+        public Integer call() {
+            PrintWriter out = spec.commandLine().getOut();
+            PrintWriter err = spec.commandLine().getErr();
+            BoardConfigParser.Result r;
+            try {
+                r = BoardCatalog.load(file);
+            } catch (IOException e) {
+                err.println(file + ": " + e.getMessage());
+                err.flush();
+                return 1;
+            }
+            r.warnings().forEach(w -> err.println("warning: " + w));
+            r.errors().forEach(e -> err.println("error: " + e));
+            err.flush();
+            if (!r.ok()) return 1;
+            BoardConfig b = r.config().get();
+            String radio = b.region().isPresent() && b.frequencyHz().isPresent()
+                    ? String.format(Locale.ROOT, "%s %.3f MHz, preset %s, %d dBm", b.region().get(),
+                            b.frequencyHz().getAsLong() / 1e6, b.preset().key(), b.loRaSettings().txPowerDbm())
+                    : "no region: the daemon configuration must name one";
+            out.printf("%s: ok (%s on %s, DIO0 GPIO%d; %s)%n", file, b.name(), b.spidev(), b.irqGpio(), radio);
+            out.flush();
+            return 0;
+        }
+    }
+}
