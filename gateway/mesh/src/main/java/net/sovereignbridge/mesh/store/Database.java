@@ -1,0 +1,133 @@
+package net.sovereignbridge.mesh.store;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Comparator;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The node's one SQLite database ({@code sbridge.db} in the state directory), in WAL mode.
+ *
+ * <p>Schema changes are migrations keyed by component ("inbox", "queue", "dht", ...) and version, kept in
+ * {@code schema_versions}, so every feature owns its tables and numbers its own steps. One connection
+ * shared under a lock: SQLite serialises writers anyway, and a Pi Zero has little memory for a pool.
+ */
+public final class Database implements AutoCloseable {
+    public static final String FILE_NAME = "sbridge.db";
+    private static final Logger log = LoggerFactory.getLogger(Database.class);
+
+    private final Connection connection;
+    private final Path file;
+
+    private Database(Connection connection, Path file) {
+        this.connection = connection;
+        this.file = file;
+    }
+
+    public static Database open(Path stateDir) throws SQLException {
+        try {
+            Files.createDirectories(stateDir);
+        } catch (java.io.IOException e) {
+            throw new SQLException("cannot create state directory " + stateDir + ": " + e.getMessage(), e);
+        }
+        Path file = stateDir.resolve(FILE_NAME);
+        Connection c = DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath());
+        try (Statement st = c.createStatement()) {
+            st.execute("PRAGMA journal_mode=WAL");
+            st.execute("PRAGMA synchronous=NORMAL");
+            st.execute("PRAGMA busy_timeout=5000");
+            st.execute("PRAGMA foreign_keys=ON");
+            st.execute("CREATE TABLE IF NOT EXISTS schema_versions (component TEXT PRIMARY KEY, version INTEGER NOT NULL)");
+        } catch (SQLException e) {
+            c.close();
+            throw new SQLException("cannot open database " + file + ": " + e.getMessage(), e);
+        }
+        return new Database(c, file);
+    }
+
+    public Path file() {
+        return file;
+    }
+
+    /** Applies the component's migrations newer than its recorded version; refuses a database from the future. */
+    public synchronized void migrate(String component, List<Migration> migrations) throws SQLException {
+        int current = version(component);
+        int newest = migrations.stream().mapToInt(Migration::version).max().orElse(0);
+        if (current > newest) {
+            throw new SQLException("database " + file + " has schema version " + current + " for '" + component
+                    + "', newer than this build knows (" + newest + "): refusing to downgrade");
+        }
+        List<Migration> ordered = migrations.stream().sorted(Comparator.comparingInt(Migration::version)).toList();
+        for (Migration m : ordered) {
+            if (m.version() <= current) continue;
+            boolean auto = connection.getAutoCommit();
+            connection.setAutoCommit(false);
+            try (Statement st = connection.createStatement()) {
+                m.step().apply(st);
+                try (PreparedStatement ps = connection.prepareStatement(
+                        "INSERT INTO schema_versions(component, version) VALUES(?, ?) "
+                                + "ON CONFLICT(component) DO UPDATE SET version = excluded.version")) {
+                    ps.setString(1, component);
+                    ps.setInt(2, m.version());
+                    ps.executeUpdate();
+                }
+                connection.commit();
+                log.debug("migrated {} to version {}: {}", component, m.version(), m.description());
+            } catch (SQLException e) {
+                connection.rollback();
+                throw new SQLException("migration " + component + " v" + m.version() + " (" + m.description()
+                        + ") failed: " + e.getMessage(), e);
+            } finally {
+                connection.setAutoCommit(auto);
+            }
+        }
+    }
+
+    public synchronized int version(String component) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement("SELECT version FROM schema_versions WHERE component = ?")) {
+            ps.setString(1, component);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getInt(1) : 0;
+            }
+        }
+    }
+
+    /** Runs work on the shared connection while holding the database lock. */
+    public synchronized <T> T withConnection(SqlWork<T> work) throws SQLException {
+        return work.run(connection);
+    }
+
+    /** Runs work in one transaction: committed when it returns, rolled back when it throws. */
+    public synchronized <T> T inTransaction(SqlWork<T> work) throws SQLException {
+        boolean auto = connection.getAutoCommit();
+        connection.setAutoCommit(false);
+        try {
+            T result = work.run(connection);
+            connection.commit();
+            return result;
+        } catch (SQLException | RuntimeException e) {
+            connection.rollback();
+            throw e;
+        } finally {
+            connection.setAutoCommit(auto);
+        }
+    }
+
+    @FunctionalInterface
+    public interface SqlWork<T> {
+        T run(Connection connection) throws SQLException;
+    }
+
+    @Override
+    public synchronized void close() throws SQLException {
+        connection.close();
+    }
+}
