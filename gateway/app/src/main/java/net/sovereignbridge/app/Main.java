@@ -1,5 +1,11 @@
 package net.sovereignbridge.app;
 
+import net.sovereignbridge.app.cli.IdentityCommand;
+import net.sovereignbridge.app.cli.InboxCommand;
+import net.sovereignbridge.app.cli.Logging;
+import net.sovereignbridge.app.cli.RunCommand;
+import net.sovereignbridge.app.cli.SendCommand;
+import net.sovereignbridge.app.cli.StatusCommand;
 import net.sovereignbridge.app.transport.lora.BoardCommand;
 import net.sovereignbridge.app.transport.lora.LoraCommand;
 import picocli.CommandLine;
@@ -8,10 +14,18 @@ import picocli.CommandLine.Command;
 /** Entry point of the sbridge daemon and CLI. */
 @Command(name = "sbridge", mixinStandardHelpOptions = true, version = "sbridge 0.1.0",
         description = "Sovereign Bridge mesh gateway",
-        subcommands = {LoraCommand.class, BoardCommand.class})
+        subcommands = {RunCommand.class, IdentityCommand.class, SendCommand.class, InboxCommand.class,
+                StatusCommand.class, LoraCommand.class, BoardCommand.class})
 public final class Main implements Runnable {
     public static void main(String[] args) {
-        System.exit(new CommandLine(new Main()).execute(args));
+        System.exit(execute(args));
+    }
+
+    /** Runs the CLI and returns its exit code; usage errors exit 2 like configuration errors. */
+    public static int execute(String... args) {
+        Logging.configure(System.getProperty("sbridge.log", "warn"));
+        CommandLine cli = new CommandLine(new Main());
+        return cli.execute(args);
     }
 
     @Override

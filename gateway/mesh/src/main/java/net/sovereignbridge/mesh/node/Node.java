@@ -34,6 +34,7 @@ import net.sovereignbridge.mesh.store.Inbox;
 import net.sovereignbridge.mesh.transport.Endpoint;
 import net.sovereignbridge.mesh.transport.LinkQuality;
 import net.sovereignbridge.mesh.transport.Transport;
+import net.sovereignbridge.mesh.transport.TransportKind;
 import net.sovereignbridge.mesh.transport.TransportManager;
 import net.sovereignbridge.mesh.transport.TransportState;
 import org.slf4j.Logger;
@@ -224,6 +225,11 @@ public final class Node implements AutoCloseable {
     }
 
     private void announceOn(Transport t) {
+        announceTo(t, Endpoint.broadcast(t.id()));
+        lastAnnounce.put(t.id(), clock.millis());
+    }
+
+    private void announceTo(Transport t, Endpoint to) {
         if (!t.state().canSend()) return;
         AnnounceBody body = new AnnounceBody(identity.publicIdentity(), clock.instant().getEpochSecond(),
                 options.name(), null);
@@ -231,9 +237,8 @@ public final class Node implements AutoCloseable {
                 body.encode());
         byte[] encoded = FrameCodec.encode(frame);
         for (byte[] piece : Fragmenter.split(encoded, t.profile().mtu(), fragmentSets.getAndIncrement() & 0xFFFF)) {
-            transports.send(t.id(), Endpoint.broadcast(t.id()), piece);
+            transports.send(t.id(), to, piece);
         }
-        lastAnnounce.put(t.id(), clock.millis());
     }
 
     private void enqueue(Transport transport, Endpoint from, byte[] bytes) {
@@ -294,10 +299,16 @@ public final class Node implements AutoCloseable {
             drop(transport, from, DecodeError.STALE, "announce from the future");
             return;
         }
+        boolean isNew = peers.get(frame.source()).isEmpty();
         if (peers.learn(key.value(), body.value().name(), announced, now)) {
             log.debug("learned {} ({}) via {}", frame.source(), body.value().name(), from);
         }
-        if (frame.hopCount() == 0) nextHop.heard(frame.source(), from, now);
+        if (frame.hopCount() == 0) {
+            nextHop.heard(frame.source(), from, now);
+            // Answer a newcomer on a duplex link at once, so both sides know each other without waiting
+            // for the next periodic announce. Radio links wait: their airtime is budgeted.
+            if (isNew && transport.kind() == TransportKind.DUPLEX) announceTo(transport, from);
+        }
     }
 
     private void onData(Transport transport, Endpoint from, MeshFrame frame) throws SQLException {

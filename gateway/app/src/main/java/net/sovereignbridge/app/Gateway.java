@@ -1,0 +1,234 @@
+package net.sovereignbridge.app;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import net.sovereignbridge.app.config.GatewayConfig;
+import net.sovereignbridge.app.control.ControlServer;
+import net.sovereignbridge.app.transport.lan.LanTransport;
+import net.sovereignbridge.app.transport.lora.LoraBringUp;
+import net.sovereignbridge.mesh.identity.IdentityFile;
+import net.sovereignbridge.mesh.identity.IdentityFileException;
+import net.sovereignbridge.mesh.identity.MeshAddress;
+import net.sovereignbridge.mesh.identity.NodeIdentity;
+import net.sovereignbridge.mesh.node.Node;
+import net.sovereignbridge.mesh.node.SendException;
+import net.sovereignbridge.mesh.store.Database;
+import net.sovereignbridge.mesh.store.Inbox;
+import net.sovereignbridge.mesh.transport.Transport;
+import net.sovereignbridge.mesh.transport.TransportCounters;
+import net.sovereignbridge.mesh.transport.TransportManager;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The running daemon: wires identity, storage, transports, the node and the control channel together. */
+public final class Gateway implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Gateway.class);
+
+    private final GatewayConfig config;
+    private final NodeIdentity identity;
+    private final Database db;
+    private final TransportManager transports;
+    private final Node node;
+    private final Map<String, String> unavailable = new LinkedHashMap<>();
+    private final List<AutoCloseable> resources = new ArrayList<>();
+    private ControlServer control;
+    private LanTransport lan;
+
+    private Gateway(GatewayConfig config, NodeIdentity identity, Database db) throws SQLException {
+        this.config = config;
+        this.identity = identity;
+        this.db = db;
+        this.transports = new TransportManager();
+        this.node = new Node(identity, db, transports, Node.Options.defaults().withName(config.nodeName())
+                .withAnnounceInterval(config.announceIntervalSeconds() * 1000L), Clock.systemUTC());
+    }
+
+    /** Loads the identity (refusing an unsafe key file), opens storage, starts transports and the control channel. */
+    public static Gateway start(GatewayConfig config) throws IdentityFileException, SQLException, IOException {
+        NodeIdentity identity = IdentityFile.loadOrCreate(config.stateDir(), new SecureRandom());
+        Database db = Database.open(config.stateDir());
+        Gateway g = new Gateway(config, identity, db);
+        try {
+            g.addTransports();
+            g.node.start();
+            g.control = ControlServer.start(config.stateDir(), g::handle);
+        } catch (IOException | RuntimeException e) {
+            g.close();
+            throw e;
+        }
+        return g;
+    }
+
+    private void addTransports() {
+        if (config.lanEnabled()) {
+            lan = new LanTransport("lan", config.lan());
+            transports.add(lan);
+        }
+        config.lora().ifPresent(lora -> {
+            LoraBringUp.Outcome outcome = lora.bringUp("lora0", identity.address(), LoraBringUp.pi4j());
+            if (outcome instanceof LoraBringUp.Up up) {
+                transports.add(up.transport());
+                resources.add(up.resources());
+            } else if (outcome instanceof LoraBringUp.Down down) {
+                // A configured radio that is absent is reported, not fatal: the rest of the node still serves.
+                unavailable.put("lora0", down.reason());
+                log.warn("LoRa radio not available: {}", down.reason());
+            }
+        });
+    }
+
+    public Node node() {
+        return node;
+    }
+
+    public NodeIdentity identity() {
+        return identity;
+    }
+
+    public GatewayConfig config() {
+        return config;
+    }
+
+    public ControlServer control() {
+        return control;
+    }
+
+    /** Human-readable endpoints for the start-up banner. */
+    public List<String> endpoints() {
+        List<String> out = new ArrayList<>();
+        if (lan != null && lan.localAddress() != null) out.add("lan udp " + lan.localAddress());
+        transports.all().stream().filter(t -> t != lan).forEach(t -> out.add(t.id() + " " + t.state()));
+        unavailable.forEach((id, why) -> out.add(id + " UNAVAILABLE: " + why));
+        return out;
+    }
+
+    Map<String, Object> handle(Map<String, Object> request) throws Exception {
+        String op = String.valueOf(request.get("op"));
+        return switch (op) {
+            case "send" -> send(request);
+            case "inbox" -> inbox(request);
+            case "status" -> status();
+            default -> throw new IllegalArgumentException("unknown op '" + op + "'");
+        };
+    }
+
+    private Map<String, Object> send(Map<String, Object> request) {
+        Object to = request.get("to");
+        Object text = request.get("text");
+        if (!(to instanceof String) || !(text instanceof String)) {
+            throw new IllegalArgumentException("send needs string fields 'to' and 'text'");
+        }
+        MeshAddress destination = MeshAddress.parse((String) to);
+        Map<String, Object> out = new LinkedHashMap<>();
+        try {
+            Node.Sent sent = node.send(destination, ((String) text).getBytes(StandardCharsets.UTF_8));
+            out.put("ok", true);
+            out.put("messageId", Integer.toUnsignedLong(sent.messageId()));
+            out.put("to", destination.toHex());
+            out.put("via", sent.via().toString());
+            out.put("fragments", sent.fragments());
+            out.put("state", "sent");
+        } catch (SendException e) {
+            out.put("ok", false);
+            out.put("reason", e.reason().name());
+            out.put("error", e.getMessage());
+        }
+        return out;
+    }
+
+    private Map<String, Object> inbox(Map<String, Object> request) throws SQLException {
+        long after = request.get("after") instanceof Long l ? l : 0L;
+        List<Object> messages = new ArrayList<>();
+        for (Inbox.Message m : node.inbox().list(after, 1000)) {
+            Map<String, Object> j = new LinkedHashMap<>();
+            j.put("id", m.id());
+            j.put("from", m.source().toHex());
+            j.put("messageId", Integer.toUnsignedLong(m.messageId()));
+            j.put("sentAt", m.sentAt().toString());
+            j.put("receivedAt", m.receivedAt().toString());
+            j.put("transport", m.transport());
+            j.put("text", new String(m.body(), StandardCharsets.UTF_8));
+            j.put("data", Base64.getEncoder().encodeToString(m.body()));
+            messages.add(j);
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("ok", true);
+        out.put("messages", messages);
+        return out;
+    }
+
+    private Map<String, Object> status() throws SQLException {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("ok", true);
+        out.put("address", identity.address().toHex());
+        out.put("did", identity.publicIdentity().did());
+        out.put("peerId", identity.publicIdentity().peerId());
+        out.put("name", config.nodeName());
+        List<Object> ts = new ArrayList<>();
+        for (Transport t : transports.all()) {
+            TransportCounters c = transports.counters(t.id());
+            Map<String, Object> j = new LinkedHashMap<>();
+            j.put("id", t.id());
+            j.put("kind", t.kind().name());
+            j.put("state", t.state().name());
+            j.put("mtu", t.profile().mtu());
+            j.put("reason", transports.lastReason(t.id()));
+            j.put("framesIn", c.framesIn.get());
+            j.put("framesOut", c.framesOut.get());
+            j.put("bytesIn", c.bytesIn.get());
+            j.put("bytesOut", c.bytesOut.get());
+            j.put("sendFailures", c.sendFailures.get());
+            Map<String, Object> drops = new LinkedHashMap<>();
+            c.dropsByReason().forEach((k, v) -> drops.put(k.name(), v));
+            j.put("drops", drops);
+            j.put("neighbours", t.neighbours().size());
+            ts.add(j);
+        }
+        unavailable.forEach((id, why) -> {
+            Map<String, Object> j = new LinkedHashMap<>();
+            j.put("id", id);
+            j.put("state", "UNAVAILABLE");
+            j.put("reason", why);
+            ts.add(j);
+        });
+        out.put("transports", ts);
+        List<Object> peers = new ArrayList<>();
+        node.peers().all().forEach((address, p) -> {
+            Map<String, Object> j = new LinkedHashMap<>();
+            j.put("address", address.toHex());
+            j.put("name", p.name());
+            j.put("did", p.identity().did());
+            j.put("neighbour", !node.neighbours().candidates(address).isEmpty());
+            peers.add(j);
+        });
+        out.put("peers", peers);
+        out.put("inbox", node.inbox().count());
+        return out;
+    }
+
+    @Override
+    public void close() {
+        if (control != null) control.close();
+        node.close();
+        for (AutoCloseable r : resources) {
+            try {
+                r.close();
+            } catch (Exception e) {
+                log.warn("closing {}: {}", r, e.getMessage());
+            }
+        }
+        try {
+            db.close();
+        } catch (SQLException e) {
+            log.warn("closing database: {}", e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,62 @@
+package net.sovereignbridge.app.cli;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import net.sovereignbridge.app.Gateway;
+import net.sovereignbridge.app.config.ConfigException;
+import net.sovereignbridge.app.config.GatewayConfig;
+import net.sovereignbridge.mesh.identity.IdentityFileException;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "run", description = "Run the gateway in the foreground until SIGTERM or Ctrl-C.")
+public final class RunCommand implements Callable<Integer> {
+    @Option(names = "--config", paramLabel = "FILE", description = "YAML configuration (default: embedded defaults)")
+    Path config;
+
+    @Mixin
+    StateDirOption state;
+
+    @Option(names = "--lan-port", paramLabel = "N", description = "UDP port of the LAN transport (default 4242)")
+    Integer lanPort;
+
+    @Override
+    public Integer call() throws Exception {
+        GatewayConfig cfg;
+        try {
+            cfg = GatewayConfig.load(config, state.explicit(), lanPort);
+        } catch (ConfigException e) {
+            System.err.println("sbridge: configuration error: " + e.getMessage());
+            return ExitCodes.CONFIG;
+        }
+        Logging.configure(cfg.logLevel());
+        Gateway gateway;
+        try {
+            gateway = Gateway.start(cfg);
+        } catch (IdentityFileException e) {
+            System.err.println("sbridge: refusing to start: " + e.getMessage());
+            return ExitCodes.IDENTITY;
+        } catch (java.io.IOException | java.sql.SQLException e) {
+            System.err.println("sbridge: cannot start: " + e.getMessage());
+            return ExitCodes.FAILED;
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            gateway.close();
+            stopped.countDown();
+        }, "shutdown"));
+        var id = gateway.identity().publicIdentity();
+        System.out.println("sbridge gateway running");
+        System.out.println("  address  " + id.address().toHex());
+        System.out.println("  did      " + id.did());
+        System.out.println("  peerId   " + id.peerId());
+        System.out.println("  state    " + cfg.stateDir().toAbsolutePath());
+        System.out.println("  control  " + gateway.control().socket().toAbsolutePath());
+        for (String e : gateway.endpoints()) System.out.println("  endpoint " + e);
+        System.out.flush();
+        stopped.await();
+        return ExitCodes.OK;
+    }
+}

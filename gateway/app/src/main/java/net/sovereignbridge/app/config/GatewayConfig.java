@@ -1,0 +1,105 @@
+package net.sovereignbridge.app.config;
+
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import net.sovereignbridge.app.transport.lan.LanTransport;
+import net.sovereignbridge.app.transport.lora.LoraRadioConfig;
+
+/**
+ * The gateway's whole configuration, read from one YAML file (docs/configuration.md) or from embedded
+ * defaults when there is none. Every key is checked here, at start-up, so a bad file fails fast with exit
+ * code 2 instead of half-starting on a roof.
+ */
+public record GatewayConfig(
+        String nodeName,
+        Path stateDir,
+        int hopLimit,
+        int announceIntervalSeconds,
+        boolean lanEnabled,
+        LanTransport.Options lan,
+        Optional<LoraRadioConfig> lora,
+        String logLevel) {
+
+    /** Reads {@code file} (null = embedded defaults), then applies command-line overrides. */
+    public static GatewayConfig load(Path file, Path stateDirOverride, Integer lanPortOverride) throws ConfigException {
+        ConfigNode root = file == null ? ConfigNode.empty() : ConfigNode.load(file);
+        GatewayConfig c = read(root);
+        root.rejectUnknownKeys();
+        Path stateDir = stateDirOverride != null ? stateDirOverride : c.stateDir();
+        LanTransport.Options lan = c.lan();
+        if (lanPortOverride != null) {
+            if (lanPortOverride < 0 || lanPortOverride > 65535) {
+                throw new ConfigException("--lan-port: " + lanPortOverride + " is out of range 0..65535");
+            }
+            lan = new LanTransport.Options(lan.bindAddress(), lanPortOverride, lan.discoveryGroup(),
+                    lan.discoveryPort(), lan.interfaces(), lan.staticPeers(), lan.discovery());
+        }
+        return new GatewayConfig(c.nodeName(), stateDir, c.hopLimit(), c.announceIntervalSeconds(), c.lanEnabled(),
+                lan, c.lora(), c.logLevel());
+    }
+
+    public static GatewayConfig read(ConfigNode root) throws ConfigException {
+        ConfigNode node = root.section("node");
+        String name = node.string("name", "");
+        if (name.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > 32) {
+            throw node.invalid("name", "at most 32 bytes (it travels in every announce)");
+        }
+        String stateDirText = node.string("state-dir", null);
+        Path stateDir = stateDirText != null ? Path.of(stateDirText) : defaultStateDir();
+        int hopLimit = (int) node.integer("hop-limit", 8, 1, 15);
+        int announce = (int) node.integer("announce-interval-seconds", 30, 5, 86_400);
+
+        ConfigNode lanNode = root.section("lan");
+        boolean lanEnabled = lanNode.bool("enabled", true);
+        LanTransport.Options d = LanTransport.Options.defaults();
+        String bind = lanNode.string("bind", d.bindAddress());
+        int port = (int) lanNode.integer("port", d.port(), 0, 65535);
+        boolean discovery = lanNode.bool("discovery", d.discovery());
+        String group = lanNode.string("discovery-group", d.discoveryGroup());
+        if (!group.matches("239\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}|224\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}")) {
+            throw lanNode.invalid("discovery-group", "'" + group + "' is not an IPv4 multicast address (224.x or 239.x)");
+        }
+        int discoveryPort = (int) lanNode.integer("discovery-port", d.discoveryPort(), 1, 65535);
+        List<String> interfaces = lanNode.strings("interfaces", List.of());
+        List<InetSocketAddress> peers = new ArrayList<>();
+        for (String p : lanNode.strings("peers", List.of())) {
+            try {
+                peers.add(LanTransport.parse(p));
+            } catch (IllegalArgumentException e) {
+                throw lanNode.invalid("peers", e.getMessage());
+            }
+        }
+        LanTransport.Options lan = new LanTransport.Options(bind, port, group, discoveryPort, interfaces,
+                List.copyOf(peers), discovery);
+
+        ConfigNode loraNode = root.section("lora");
+        Map<String, String> loraKeys = new LinkedHashMap<>();
+        for (String k : List.of("board", "region", "channel", "internet-share", "lbt")) {
+            String v = loraNode.string(k, null);
+            if (v != null) loraKeys.put("lora." + k, v);
+        }
+        Optional<LoraRadioConfig> lora;
+        try {
+            lora = LoraRadioConfig.fromKeys(loraKeys);
+        } catch (IllegalArgumentException e) {
+            String key = e.getMessage().split(":", 2)[0].replace("lora.", "");
+            throw loraNode.invalid(key, e.getMessage().contains(":") ? e.getMessage().split(":", 2)[1].trim()
+                    : e.getMessage());
+        }
+
+        ConfigNode log = root.section("log");
+        String level = log.choice("level", "info", "error", "warn", "info", "debug", "trace");
+        return new GatewayConfig(name, stateDir, hopLimit, announce, lanEnabled, lan, lora, level);
+    }
+
+    /** ./var/sbridge, or $XDG_STATE_HOME/sbridge when that is set. */
+    public static Path defaultStateDir() {
+        String xdg = System.getenv("XDG_STATE_HOME");
+        return xdg != null && !xdg.isBlank() ? Path.of(xdg, "sbridge") : Path.of("var", "sbridge");
+    }
+}

@@ -1,0 +1,147 @@
+package net.sovereignbridge.app.control;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.Channels;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import net.sovereignbridge.app.cli.Json;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The daemon's local control channel: a unix-domain stream socket {@code control.sock} in the state
+ * directory, mode 0600 inside a 0700 directory, so only the daemon's owner (and root) can use it.
+ *
+ * <p>Protocol: the client writes one JSON object on one line ({"op": "send" | "inbox" | "status", ...}),
+ * the server answers one JSON object on one line ({"ok": true, ...} or {"ok": false, "error": "..."}) and
+ * closes. Requests are limited to 64 KiB.
+ */
+public final class ControlServer implements AutoCloseable {
+    public static final String SOCKET_NAME = "control.sock";
+    static final int MAX_REQUEST = 64 * 1024;
+    private static final Logger log = LoggerFactory.getLogger(ControlServer.class);
+
+    /** Answers one request; may throw IllegalArgumentException for a bad request (reported to the client). */
+    @FunctionalInterface
+    public interface Handler {
+        Map<String, Object> handle(Map<String, Object> request) throws Exception;
+    }
+
+    private final Path socket;
+    private final ServerSocketChannel server;
+    private final ExecutorService workers = Executors.newFixedThreadPool(2, r -> {
+        Thread t = new Thread(r, "control");
+        t.setDaemon(true);
+        return t;
+    });
+    private final Thread acceptor;
+    private volatile boolean closed;
+
+    private ControlServer(Path socket, ServerSocketChannel server, Handler handler) {
+        this.socket = socket;
+        this.server = server;
+        this.acceptor = new Thread(() -> acceptLoop(handler), "control-accept");
+        this.acceptor.setDaemon(true);
+    }
+
+    public static ControlServer start(Path stateDir, Handler handler) throws IOException {
+        Path socket = stateDir.resolve(SOCKET_NAME);
+        if (Files.exists(socket)) {
+            if (ControlClient.isAlive(stateDir)) {
+                throw new IOException("another sbridge daemon is running on state directory " + stateDir
+                        + " (its control socket " + socket + " answers)");
+            }
+            Files.delete(socket); // left behind by a daemon that died
+        }
+        ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+        server.bind(UnixDomainSocketAddress.of(socket));
+        Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-------"));
+        ControlServer s = new ControlServer(socket, server, handler);
+        s.acceptor.start();
+        return s;
+    }
+
+    public Path socket() {
+        return socket;
+    }
+
+    private void acceptLoop(Handler handler) {
+        while (!closed) {
+            try {
+                SocketChannel client = server.accept();
+                workers.execute(() -> serve(client, handler));
+            } catch (IOException e) {
+                if (!closed) log.warn("control socket: {}", e.getMessage());
+                return;
+            }
+        }
+    }
+
+    private void serve(SocketChannel client, Handler handler) {
+        try (client) {
+            BufferedReader in = new BufferedReader(new InputStreamReader(Channels.newInputStream(client),
+                    StandardCharsets.UTF_8));
+            String line = readLimitedLine(in);
+            Map<String, Object> response;
+            try {
+                response = handler.handle(Json.parseObject(line));
+            } catch (IllegalArgumentException e) {
+                response = error(e.getMessage());
+            } catch (Exception e) {
+                log.warn("control request failed: {}", e.toString());
+                response = error(e.getMessage() == null ? e.toString() : e.getMessage());
+            }
+            OutputStream out = Channels.newOutputStream(client);
+            out.write((Json.write(response) + "\n").getBytes(StandardCharsets.UTF_8));
+            out.flush();
+        } catch (IOException | IllegalArgumentException e) {
+            log.debug("control client: {}", e.getMessage());
+        }
+    }
+
+    private static String readLimitedLine(BufferedReader in) throws IOException {
+        StringBuilder sb = new StringBuilder();
+        int c;
+        while ((c = in.read()) != -1 && c != '\n') {
+            if (sb.length() >= MAX_REQUEST) throw new IllegalArgumentException("request over " + MAX_REQUEST + " bytes");
+            sb.append((char) c);
+        }
+        return sb.toString();
+    }
+
+    public static Map<String, Object> error(String message) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("ok", false);
+        m.put("error", message);
+        return m;
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        try {
+            server.close();
+        } catch (IOException ignored) {
+            // shutting down
+        }
+        workers.shutdownNow();
+        try {
+            Files.deleteIfExists(socket);
+        } catch (IOException ignored) {
+            // best effort: a stale socket is detected and removed at the next start
+        }
+    }
+}

@@ -1,0 +1,317 @@
+package net.sovereignbridge.app.transport.lan;
+
+import java.io.IOException;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.NetworkInterface;
+import java.net.SocketException;
+import java.net.StandardProtocolFamily;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.DatagramChannel;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import net.sovereignbridge.mesh.transport.Endpoint;
+import net.sovereignbridge.mesh.transport.LinkQuality;
+import net.sovereignbridge.mesh.transport.Neighbour;
+import net.sovereignbridge.mesh.transport.Transport;
+import net.sovereignbridge.mesh.transport.TransportException;
+import net.sovereignbridge.mesh.transport.TransportKind;
+import net.sovereignbridge.mesh.transport.TransportListener;
+import net.sovereignbridge.mesh.transport.TransportProfile;
+import net.sovereignbridge.mesh.transport.TransportState;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Gateways on the same LAN, over UDP.
+ *
+ * <p>Rules (docs/decisions.md, "LAN discovery"):
+ * <ul>
+ *   <li>Every frame travels in one UDP datagram from the node's LAN port (default 4242); MTU 1200 so a
+ *       datagram never fragments at the IP layer on any common link.
+ *   <li>Broadcast frames (the node's signed announces) go to the multicast group 239.255.77.77 on the
+ *       discovery port (default 4243) on each configured interface, and by unicast to every static peer.
+ *       They are sent from the LAN port, so a receiver learns the sender's unicast endpoint from the
+ *       datagram's source address.
+ *   <li>Every node listens on the discovery port with SO_REUSEADDR, so several gateways on one host (and
+ *       their tests on loopback) all hear each other's announces.
+ * </ul>
+ * The transport moves opaque bytes; authenticity comes from the signed announce inside.
+ */
+public final class LanTransport implements Transport {
+    private static final Logger log = LoggerFactory.getLogger(LanTransport.class);
+    public static final int MTU = 1200;
+    private static final int RECEIVE_BUFFER = 2048;
+
+    /** Where to listen and whom to tell. {@code interfaces} empty = every up interface that can multicast, and lo. */
+    public record Options(String bindAddress, int port, String discoveryGroup, int discoveryPort,
+            List<String> interfaces, List<InetSocketAddress> staticPeers, boolean discovery) {
+        public static Options defaults() {
+            return new Options("0.0.0.0", 4242, "239.255.77.77", 4243, List.of(), List.of(), true);
+        }
+    }
+
+    private final String id;
+    private final Options options;
+    private final TransportProfile profile = new TransportProfile(MTU, 100_000_000L, 1, 0, false);
+    private final Map<Endpoint, Long> heard = new ConcurrentHashMap<>();
+    private volatile TransportState state = TransportState.STOPPED;
+    private volatile TransportListener listener;
+    private DatagramChannel unicast;
+    private DatagramChannel discoveryChannel;
+    private List<NetworkInterface> multicastInterfaces = List.of();
+    private InetAddress group;
+    private final List<Thread> threads = new ArrayList<>();
+
+    public LanTransport(String id, Options options) {
+        this.id = id;
+        this.options = options;
+    }
+
+    @Override
+    public String id() {
+        return id;
+    }
+
+    @Override
+    public TransportKind kind() {
+        return TransportKind.DUPLEX;
+    }
+
+    @Override
+    public TransportProfile profile() {
+        return profile;
+    }
+
+    @Override
+    public TransportState state() {
+        return state;
+    }
+
+    /** The bound unicast address (useful when port 0 was asked for). */
+    public synchronized InetSocketAddress localAddress() {
+        try {
+            return unicast == null ? null : (InetSocketAddress) unicast.getLocalAddress();
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    @Override
+    public synchronized void start(TransportListener listener) throws TransportException {
+        if (state == TransportState.ACTIVE) return;
+        this.listener = listener;
+        setState(TransportState.STARTING, "");
+        try {
+            unicast = DatagramChannel.open(StandardProtocolFamily.INET);
+            unicast.bind(new InetSocketAddress(InetAddress.getByName(options.bindAddress()), options.port()));
+        } catch (IOException e) {
+            closeQuietly();
+            String why = "cannot bind UDP " + options.bindAddress() + ":" + options.port() + ": " + e.getMessage()
+                    + (e instanceof java.net.BindException ? " (is another gateway using this port? set lan.port)" : "");
+            setState(TransportState.FAILED, why);
+            throw new TransportException("lan: " + why, e);
+        }
+        if (options.discovery()) {
+            try {
+                group = InetAddress.getByName(options.discoveryGroup());
+                multicastInterfaces = chooseInterfaces();
+                discoveryChannel = DatagramChannel.open(StandardProtocolFamily.INET);
+                discoveryChannel.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+                discoveryChannel.bind(new InetSocketAddress(options.discoveryPort()));
+                for (NetworkInterface nif : multicastInterfaces) {
+                    try {
+                        discoveryChannel.join(group, nif);
+                    } catch (IOException | UnsupportedOperationException e) {
+                        log.warn("lan: cannot join {} on {}: {}", group.getHostAddress(), nif.getName(), e.getMessage());
+                    }
+                }
+                unicast.setOption(StandardSocketOptions.IP_MULTICAST_LOOP, true);
+                unicast.setOption(StandardSocketOptions.IP_MULTICAST_TTL, 1);
+            } catch (IOException e) {
+                // Discovery is a convenience: static peers still work without it.
+                log.warn("lan: multicast discovery disabled: {}", e.getMessage());
+                closeDiscovery();
+            }
+        }
+        startReader(unicast, "lan-" + id + "-unicast");
+        if (discoveryChannel != null) startReader(discoveryChannel, "lan-" + id + "-discovery");
+        setState(TransportState.ACTIVE, "udp " + localAddress() + (discoveryChannel == null ? "" : ", discovery "
+                + options.discoveryGroup() + ":" + options.discoveryPort() + " on " + interfaceNames()));
+    }
+
+    private String interfaceNames() {
+        return multicastInterfaces.stream().map(NetworkInterface::getName).toList().toString();
+    }
+
+    private List<NetworkInterface> chooseInterfaces() throws SocketException {
+        List<NetworkInterface> out = new ArrayList<>();
+        if (!options.interfaces().isEmpty()) {
+            for (String name : options.interfaces()) {
+                NetworkInterface nif = NetworkInterface.getByName(name);
+                if (nif == null) throw new SocketException("no network interface named '" + name + "'");
+                out.add(nif);
+            }
+            return out;
+        }
+        for (NetworkInterface nif : Collections.list(NetworkInterface.getNetworkInterfaces())) {
+            if (!nif.isUp()) continue;
+            boolean hasIpv4 = Collections.list(nif.getInetAddresses()).stream().anyMatch(a -> a instanceof Inet4Address);
+            if (hasIpv4 && (nif.isLoopback() || nif.supportsMulticast())) out.add(nif);
+        }
+        return out;
+    }
+
+    private void startReader(DatagramChannel channel, String name) {
+        Thread t = new Thread(() -> readLoop(channel), name);
+        t.setDaemon(true);
+        threads.add(t);
+        t.start();
+    }
+
+    private void readLoop(DatagramChannel channel) {
+        ByteBuffer buffer = ByteBuffer.allocate(RECEIVE_BUFFER);
+        while (state == TransportState.ACTIVE || state == TransportState.STARTING) {
+            try {
+                buffer.clear();
+                InetSocketAddress from = (InetSocketAddress) channel.receive(buffer);
+                if (from == null) continue;
+                buffer.flip();
+                byte[] frame = new byte[buffer.remaining()];
+                buffer.get(frame);
+                Endpoint endpoint = new Endpoint(id, format(from));
+                if (heard.size() < 4096 || heard.containsKey(endpoint)) heard.put(endpoint, System.currentTimeMillis());
+                TransportListener l = listener;
+                if (l != null) l.onFrame(this, endpoint, frame, LinkQuality.UNKNOWN);
+            } catch (ClosedChannelException e) {
+                return;
+            } catch (IOException | RuntimeException e) {
+                if (state != TransportState.ACTIVE) return;
+                log.debug("lan: receive error: {}", e.getMessage());
+            }
+        }
+    }
+
+    @Override
+    public void send(Endpoint to, byte[] frame) throws TransportException {
+        DatagramChannel ch = unicast;
+        if (state != TransportState.ACTIVE || ch == null) throw new TransportException("lan: transport is " + state);
+        if (frame.length > MTU) throw new TransportException("lan: frame of " + frame.length + " bytes exceeds mtu " + MTU);
+        try {
+            if (to.isBroadcast()) {
+                broadcast(ch, frame);
+            } else {
+                ch.send(ByteBuffer.wrap(frame), parse(to.value()));
+            }
+        } catch (IOException | IllegalArgumentException e) {
+            throw new TransportException("lan: send to " + to.value() + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    private void broadcast(DatagramChannel ch, byte[] frame) throws IOException {
+        IOException last = null;
+        int sent = 0;
+        if (discoveryChannel != null) {
+            // One multicast interface at a time on the shared socket: hold its lock while switching.
+            synchronized (ch) {
+                for (NetworkInterface nif : multicastInterfaces) {
+                    try {
+                        ch.setOption(StandardSocketOptions.IP_MULTICAST_IF, nif);
+                        ch.send(ByteBuffer.wrap(frame), new InetSocketAddress(group, options.discoveryPort()));
+                        sent++;
+                    } catch (IOException e) {
+                        last = e;
+                    }
+                }
+            }
+        }
+        for (InetSocketAddress peer : options.staticPeers()) {
+            try {
+                ch.send(ByteBuffer.wrap(frame), peer.isUnresolved()
+                        ? new InetSocketAddress(peer.getHostString(), peer.getPort()) : peer);
+                sent++;
+            } catch (IOException e) {
+                last = e;
+            }
+        }
+        if (sent == 0 && last != null) throw last;
+    }
+
+    @Override
+    public List<Neighbour> neighbours() {
+        List<Neighbour> out = new ArrayList<>();
+        heard.forEach((e, t) -> out.add(new Neighbour(e, LinkQuality.UNKNOWN, Instant.ofEpochMilli(t))));
+        return out;
+    }
+
+    @Override
+    public synchronized void stop() {
+        if (state == TransportState.STOPPED) return;
+        setState(TransportState.STOPPING, "");
+        closeQuietly();
+        for (Thread t : threads) {
+            try {
+                t.join(1000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        threads.clear();
+        setState(TransportState.STOPPED, "");
+    }
+
+    private void closeQuietly() {
+        try {
+            if (unicast != null) unicast.close();
+        } catch (IOException ignored) {
+            // closing a socket we are abandoning
+        }
+        unicast = null;
+        closeDiscovery();
+    }
+
+    private void closeDiscovery() {
+        try {
+            if (discoveryChannel != null) discoveryChannel.close();
+        } catch (IOException ignored) {
+            // closing a socket we are abandoning
+        }
+        discoveryChannel = null;
+    }
+
+    private void setState(TransportState s, String reason) {
+        state = s;
+        TransportListener l = listener;
+        if (l != null) l.onStateChanged(this, s, reason);
+    }
+
+    static String format(InetSocketAddress a) {
+        String host = a.getAddress().getHostAddress();
+        return (host.contains(":") ? "[" + host + "]" : host) + ":" + a.getPort();
+    }
+
+    /** Parses "host:port" or "[v6]:port"; throws IllegalArgumentException naming the bad value. */
+    public static InetSocketAddress parse(String value) {
+        int colon = value.lastIndexOf(':');
+        if (colon <= 0 || colon == value.length() - 1) {
+            throw new IllegalArgumentException("'" + value + "' is not host:port");
+        }
+        String host = value.substring(0, colon);
+        if (host.startsWith("[") && host.endsWith("]")) host = host.substring(1, host.length() - 1);
+        int port;
+        try {
+            port = Integer.parseInt(value.substring(colon + 1));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("'" + value + "' has a non-numeric port");
+        }
+        if (port < 1 || port > 65535) throw new IllegalArgumentException("'" + value + "' has port out of 1..65535");
+        return new InetSocketAddress(host, port);
+    }
+}
