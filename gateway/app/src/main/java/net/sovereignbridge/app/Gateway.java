@@ -14,6 +14,7 @@ import net.sovereignbridge.app.config.GatewayConfig;
 import net.sovereignbridge.app.control.ControlServer;
 import net.sovereignbridge.app.transport.lan.LanTransport;
 import net.sovereignbridge.app.transport.lora.LoraBringUp;
+import net.sovereignbridge.app.transport.lora.LoraTransport;
 import net.sovereignbridge.mesh.identity.IdentityFile;
 import net.sovereignbridge.mesh.identity.IdentityFileException;
 import net.sovereignbridge.mesh.identity.MeshAddress;
@@ -190,6 +191,7 @@ public final class Gateway implements AutoCloseable {
             c.dropsByReason().forEach((k, v) -> drops.put(k.name(), v));
             j.put("drops", drops);
             j.put("neighbours", t.neighbours().size());
+            if (t instanceof LoraTransport lora) j.put("lora", lora.status().toMap());
             ts.add(j);
         }
         unavailable.forEach((id, why) -> {

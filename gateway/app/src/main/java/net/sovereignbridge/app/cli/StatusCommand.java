@@ -33,6 +33,14 @@ public final class StatusCommand implements Callable<Integer> {
                 System.out.println("transport " + t.get("id") + " " + t.get("state") + " in=" + t.get("framesIn")
                         + " out=" + t.get("framesOut") + " drops=" + t.get("drops")
                         + (t.get("reason") == null || "".equals(t.get("reason")) ? "" : " (" + t.get("reason") + ")"));
+                if (t.get("lora") instanceof Map<?, ?> l) {
+                    Object budget = l.get("budgetMs");
+                    System.out.println("  airtime " + l.get("airtimeLastHourMs") + " ms in the last hour of "
+                            + ("-1".equals(String.valueOf(budget)) ? "no limit" : budget + " ms") + " (" + l.get("subBand")
+                            + "), from the internet " + l.get("internetAirtimeLastHourMs") + " of "
+                            + l.get("internetBudgetMs") + " ms, queued " + l.get("queuedLocal") + " local + "
+                            + l.get("queuedInternet") + " internet");
+                }
             }
             for (Object o : (List<Object>) s.get("peers")) {
                 Map<String, Object> p = (Map<String, Object>) o;

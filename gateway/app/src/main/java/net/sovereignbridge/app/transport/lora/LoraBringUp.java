@@ -30,7 +30,10 @@ public final class LoraBringUp {
 
     public sealed interface Outcome permits Up, Down {}
 
-    /** The radio answered; the transport is built (not yet started). Close {@code resources} after stopping it. */
+    /**
+     * The radio answered; the transport is built (not yet started). Close {@code resources} after stopping it: that
+     * closes the driver, then the bus.
+     */
     public record Up(LoraTransport transport, Sx127x radio, AutoCloseable resources, int chipVersion)
             implements Outcome {}
 
@@ -108,7 +111,12 @@ public final class LoraBringUp {
             return new Down(e.getMessage());
         }
         LoraTransport transport = new LoraTransport(transportId, radio, settings, sub.get(), linkId, options, time);
-        return new Up(transport, radio, opened.resources(), version);
+        // the driver's receive thread must stop before the bus goes away
+        AutoCloseable resources = () -> {
+            radio.close();
+            opened.resources().close();
+        };
+        return new Up(transport, radio, resources, version);
     }
 
     private static void closeQuietly(Sx127x radio, OpenedBus opened) {

@@ -14,7 +14,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code sbridge lora ...}: LoRa tools that need no radio. */
 @Command(name = "lora", description = "LoRa tools", mixinStandardHelpOptions = true,
-        subcommands = {LoraCommand.Airtime.class})
+        subcommands = {LoraCommand.Airtime.class, LoraCommand.Probe.class})
 public final class LoraCommand implements Runnable {
     @Spec
     CommandSpec spec;
@@ -111,6 +111,51 @@ public final class LoraCommand implements Runnable {
             String s = String.format(Locale.ROOT, "%.6f", v);
             s = s.replaceAll("0+$", "");
             return s.endsWith(".") ? s.substring(0, s.length() - 1) : s;
+        }
+    }
+
+    /** Opens a board's radio and reads its version: the first thing to run on a new HAT. */
+    @Command(name = "probe", mixinStandardHelpOptions = true,
+            description = "Open the radio of a board (bundled name or YAML file) and check that an SX127x answers")
+    public static final class Probe implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @picocli.CommandLine.Parameters(paramLabel = "BOARD", description = "bundled board name or board YAML file")
+        String board;
+
+        @Option(names = "--region", description = "region to check the board against (default: the file's)")
+        String region;
+
+        @Override
+        public Integer call() {
+            PrintWriter out = spec.commandLine().getOut();
+            PrintWriter err = spec.commandLine().getErr();
+            java.util.Map<String, String> keys = new java.util.HashMap<>();
+            keys.put(LoraRadioConfig.BOARD, board);
+            if (region != null) keys.put(LoraRadioConfig.REGION, region);
+            LoraBringUp.Outcome outcome;
+            try {
+                outcome = LoraRadioConfig.fromKeys(keys).orElseThrow().bringUp("lora0",
+                        net.sovereignbridge.mesh.identity.MeshAddress.of(new byte[16]), LoraBringUp.pi4j());
+            } catch (IllegalArgumentException e) {
+                err.println("sbridge lora probe: " + e.getMessage());
+                err.flush();
+                return 2;
+            }
+            if (outcome instanceof LoraBringUp.Up up) {
+                out.printf("SX127x answers: RegVersion 0x%02X; %s%n", up.chipVersion(), up.transport().profile());
+                out.flush();
+                try {
+                    up.resources().close();
+                } catch (Exception e) {
+                    err.println("closing: " + e.getMessage());
+                }
+                return 0;
+            }
+            err.println("sbridge lora probe: " + ((LoraBringUp.Down) outcome).reason());
+            err.flush();
+            return 1;
         }
     }
 }

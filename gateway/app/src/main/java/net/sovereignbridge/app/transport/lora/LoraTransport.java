@@ -383,6 +383,27 @@ public final class LoraTransport implements Transport {
     public record Status(String id, TransportState state, DutyCycleGovernor.Snapshot airtime, int localQueued,
                          int internetQueued, long framesSent, long framesReceived, long foreignPackets,
                          long channelBusy, long budgetWaits, long sendFailures, Sx127x.Statistics radio) {
+        /** The figures as a map for the daemon's JSON status (airtime in milliseconds, -1 = unlimited). */
+        public java.util.Map<String, Object> toMap() {
+            DutyCycleGovernor.Snapshot a = airtime;
+            java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+            m.put("subBand", a.subBand());
+            m.put("dutyCycle", a.dutyCycle());
+            m.put("airtimeLastHourMs", a.usedNanos() / 1_000_000L);
+            m.put("budgetMs", a.budgetNanos() < 0 ? -1L : a.budgetNanos() / 1_000_000L);
+            m.put("internetAirtimeLastHourMs", a.internetUsedNanos() / 1_000_000L);
+            m.put("internetBudgetMs", a.internetBudgetNanos() / 1_000_000L);
+            m.put("queuedLocal", (long) localQueued);
+            m.put("queuedInternet", (long) internetQueued);
+            m.put("channelBusy", channelBusy);
+            m.put("budgetWaits", budgetWaits);
+            m.put("foreignPackets", foreignPackets);
+            m.put("crcErrors", radio.crcErrors());
+            m.put("missedEdgeRecoveries", radio.missedEdgeRecoveries());
+            m.put("receiverRestarts", radio.receiverRestarts());
+            return m;
+        }
+
         /** One JSON object; airtime in milliseconds, budgets -1 where unlimited. */
         public String toJson() {
             DutyCycleGovernor.Snapshot a = airtime;

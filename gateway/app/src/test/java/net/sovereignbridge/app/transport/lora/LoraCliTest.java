@@ -90,4 +90,18 @@ class LoraCliTest {
         Run missing = run("board", "validate", dir.resolve("nope.yaml").toString());
         assertEquals(1, missing.exit());
     }
+
+    @Test
+    void probeSaysWhyTheRadioCannotBeOpened() {
+        Run r = run("lora", "probe", "uputronics-lora-ce0");
+        if (!Files.exists(Path.of("/dev/spidev0.0"))) {
+            assertEquals(1, r.exit());
+            assertTrue(r.err().contains("lora0: no /dev/spidev"), r.err());
+        }
+        Run unknown = run("lora", "probe", "no-such-board");
+        assertEquals(1, unknown.exit());
+        assertTrue(unknown.err().contains("no bundled board of that name"), unknown.err());
+        Run badRegion = run("lora", "probe", "uputronics-lora-ce0", "--region", "XX");
+        assertEquals(2, badRegion.exit());
+    }
 }

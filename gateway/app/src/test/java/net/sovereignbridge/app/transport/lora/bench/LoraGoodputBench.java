@@ -16,6 +16,13 @@ import net.sovereignbridge.drivers.sx127x.TimeOnAir;
 import net.sovereignbridge.drivers.sx127x.emulator.EmulatedSx127x;
 import net.sovereignbridge.drivers.sx127x.emulator.ScaledAirClock;
 import net.sovereignbridge.drivers.sx127x.emulator.SimulatedAir;
+import java.security.SecureRandom;
+import net.sovereignbridge.mesh.envelope.Envelope;
+import net.sovereignbridge.mesh.frame.FrameCodec;
+import net.sovereignbridge.mesh.frame.FrameType;
+import net.sovereignbridge.mesh.frame.Fragmenter;
+import net.sovereignbridge.mesh.frame.MeshFrame;
+import net.sovereignbridge.mesh.identity.NodeIdentity;
 import net.sovereignbridge.mesh.transport.Endpoint;
 import net.sovereignbridge.mesh.transport.LinkQuality;
 import net.sovereignbridge.mesh.transport.Transport;
@@ -78,6 +85,40 @@ public final class LoraGoodputBench {
                 double ideal = size * perByte;
                 System.out.printf(Locale.ROOT, "| %s | %d B | %d | %.3f s | %.3f s | %.1f %% |%n", link, size, frames,
                         toa / 1e9, ideal / 1e9, 100 * (toa - ideal) / ideal);
+            }
+        }
+        wholeStackOverhead(List.of(sf7, sf12));
+    }
+
+    /**
+     * The whole send path of a node: envelope (timestamp + tag), mesh frame header, mesh fragment headers (mesh-core's
+     * Fragmenter at the LoRa MTU), then our link header per packet.
+     */
+    private static void wholeStackOverhead(List<LoRaSettings> links) {
+        NodeIdentity alice = NodeIdentity.generate(new SecureRandom());
+        NodeIdentity bob = NodeIdentity.generate(new SecureRandom());
+        Envelope envelope = new Envelope(alice);
+        System.out.println();
+        System.out.println("| link | message | encoded mesh frame | LoRa packets | bytes on air | time on air | ideal: "
+                + "message bytes at the full-packet byte rate | overhead |");
+        System.out.println("|---|---|---|---|---|---|---|---|");
+        for (LoRaSettings s : links) {
+            String link = "SF" + s.spreadingFactor() + "/125 kHz";
+            double perByte = TimeOnAir.nanos(s, LoraTransport.LORA_MAX_PAYLOAD) / (double) LoraTransport.LORA_MAX_PAYLOAD;
+            for (int size : new int[] {20, 100, 1000, 4000, 16000}) {
+                MeshFrame frame = envelope.seal(FrameType.DATA, bob.publicIdentity(), 1, 1_700_000_000L, 0, 8,
+                        new byte[size]);
+                byte[] encoded = FrameCodec.encode(frame);
+                List<byte[]> pieces = Fragmenter.split(encoded, LoraTransport.MTU, 7);
+                long toa = 0, bytes = 0;
+                for (byte[] p : pieces) {
+                    int len = p.length + LoraTransport.HEADER_BYTES;
+                    toa += TimeOnAir.nanos(s, len);
+                    bytes += len;
+                }
+                double ideal = size * perByte;
+                System.out.printf(Locale.ROOT, "| %s | %d B | %d B | %d | %d B | %.3f s | %.3f s | %.1f %% |%n", link,
+                        size, encoded.length, pieces.size(), bytes, toa / 1e9, ideal / 1e9, 100 * (toa - ideal) / ideal);
             }
         }
     }
