@@ -102,6 +102,28 @@ public final class Gateway implements AutoCloseable {
         return control;
     }
 
+    /** The node runs, keeps up with its receive queue, and its database answers. */
+    public boolean healthy() {
+        if (!node.healthy()) return false;
+        try {
+            return db.withConnection(c -> {
+                try (var st = c.createStatement(); var rs = st.executeQuery("SELECT 1")) {
+                    return rs.next();
+                }
+            });
+        } catch (SQLException e) {
+            log.warn("health check: database does not answer: {}", e.getMessage());
+            return false;
+        }
+    }
+
+    /** One line for systemd's STATUS=. */
+    public String statusLine() {
+        long active = transports.all().stream().filter(t -> t.state().canSend()).count();
+        return "address " + identity.address().toHex() + ", " + active + "/" + transports.all().size()
+                + " transports active, " + node.peers().all().size() + " peers known";
+    }
+
     /** Human-readable endpoints for the start-up banner. */
     public List<String> endpoints() {
         List<String> out = new ArrayList<>();

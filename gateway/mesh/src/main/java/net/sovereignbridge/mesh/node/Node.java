@@ -209,6 +209,14 @@ public final class Node implements AutoCloseable {
                 : lastError);
     }
 
+    /**
+     * True while the node runs and its receive thread keeps up (queue not full): what the systemd
+     * watchdog asks before each ping.
+     */
+    public boolean healthy() {
+        return running && !receiver.isShutdown() && receiver.getQueue().remainingCapacity() > 0;
+    }
+
     /** Broadcasts a signed announce on every active transport now. */
     public void announce() {
         transports.all().forEach(this::announceOn);
