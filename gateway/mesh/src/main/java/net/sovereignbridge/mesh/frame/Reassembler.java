@@ -20,6 +20,8 @@ public final class Reassembler {
     private final long timeoutMillis;
     private final LinkedHashMap<Key, PartialFrame> sets = new LinkedHashMap<>();
     private final Map<Object, ArrayDeque<Key>> bySource = new HashMap<>();
+    /** Sets completed within the timeout: late duplicates of their fragments are ignored, not restarted. */
+    private final LinkedHashMap<Key, Long> completed = new LinkedHashMap<>();
     private long bytesHeld;
 
     public Reassembler(int maxSets, int maxSetsPerSource, long maxBytes, long timeoutMillis) {
@@ -57,6 +59,7 @@ public final class Reassembler {
         }
         int chunkLength = fragment.length - Fragmenter.HEADER_LENGTH;
         Key key = new Key(source, setId);
+        if (completed.containsKey(key)) return Decoded.ok(Optional.empty());
         PartialFrame set = sets.get(key);
         if (set == null) {
             if (bytesHeld + chunkLength > maxBytes || sets.size() >= maxSets) {
@@ -96,6 +99,8 @@ public final class Reassembler {
             p += c.length;
         }
         drop(key);
+        completed.put(key, nowMillis + timeoutMillis);
+        if (completed.size() > maxSets * 4) completed.remove(completed.keySet().iterator().next());
         return Decoded.ok(Optional.of(frame));
     }
 
@@ -108,6 +113,7 @@ public final class Reassembler {
     }
 
     private void expire(long nowMillis) {
+        completed.values().removeIf(deadline -> deadline <= nowMillis);
         Iterator<Map.Entry<Key, PartialFrame>> it = sets.entrySet().iterator();
         while (it.hasNext()) {
             Map.Entry<Key, PartialFrame> e = it.next();

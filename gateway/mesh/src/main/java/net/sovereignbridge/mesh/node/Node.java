@@ -251,6 +251,10 @@ public final class Node implements AutoCloseable {
     }
 
     private void receive(Transport transport, Endpoint from, byte[] bytes) {
+        if (bytes.length > transport.profile().mtu()) {
+            drop(transport, from, DecodeError.OVERSIZE, bytes.length + " bytes over mtu " + transport.profile().mtu());
+            return;
+        }
         byte[] whole = bytes;
         if (Fragmenter.isFragment(bytes)) {
             Reassembler r = reassemblers.computeIfAbsent(transport.id(), k -> Reassembler.withDefaults());

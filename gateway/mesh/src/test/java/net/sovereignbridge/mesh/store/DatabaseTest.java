@@ -1,0 +1,68 @@
+package net.sovereignbridge.mesh.store;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.List;
+import net.sovereignbridge.mesh.identity.MeshAddress;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class DatabaseTest {
+    @Test
+    void migrationsRunOncePerComponentAndSurviveReopen(@TempDir Path dir) throws Exception {
+        List<Migration> m = List.of(Migration.sql(1, "t", "CREATE TABLE t (x INTEGER)"),
+                Migration.sql(2, "t.y", "ALTER TABLE t ADD COLUMN y TEXT"));
+        try (Database db = Database.open(dir)) {
+            db.migrate("demo", m);
+            db.migrate("demo", m);
+            assertEquals(2, db.version("demo"));
+            assertEquals(0, db.version("other"));
+            String mode = db.withConnection(c -> {
+                try (var rs = c.createStatement().executeQuery("PRAGMA journal_mode")) {
+                    rs.next();
+                    return rs.getString(1);
+                }
+            });
+            assertEquals("wal", mode);
+        }
+        try (Database db = Database.open(dir)) {
+            assertEquals(2, db.version("demo"));
+            SQLException e = assertThrows(SQLException.class, () -> db.migrate("demo", m.subList(0, 1)));
+            assertTrue(e.getMessage().contains("newer than this build"), e.getMessage());
+        }
+    }
+
+    @Test
+    void failedMigrationRollsBack(@TempDir Path dir) throws Exception {
+        try (Database db = Database.open(dir)) {
+            assertThrows(SQLException.class, () -> db.migrate("bad", List.of(
+                    Migration.sql(1, "half", "CREATE TABLE ok (x)", "THIS IS NOT SQL"))));
+            assertEquals(0, db.version("bad"));
+            db.migrate("bad", List.of(Migration.sql(1, "ok", "CREATE TABLE ok (x)")));
+            assertEquals(1, db.version("bad"));
+        }
+    }
+
+    @Test
+    void inboxKeepsMessagesAcrossReopenAndDropsDuplicates(@TempDir Path dir) throws Exception {
+        MeshAddress from = MeshAddress.parse("00112233445566778899aabbccddeeff");
+        Instant sent = Instant.ofEpochSecond(1_790_000_000L);
+        try (Database db = Database.open(dir)) {
+            Inbox inbox = new Inbox(db);
+            assertEquals(1, inbox.add(from, 5, sent, Instant.now(), "lan", new byte[] {1}).id());
+            assertNull(inbox.add(from, 5, sent, Instant.now(), "lan", new byte[] {1}));
+            inbox.add(from, 6, sent, Instant.now(), "lan", new byte[] {2});
+        }
+        try (Database db = Database.open(dir)) {
+            Inbox inbox = new Inbox(db);
+            assertEquals(2, inbox.count());
+            assertEquals(6, inbox.list(1, 10).get(0).messageId());
+        }
+    }
+}
