@@ -34,7 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
  * They learn each other from signed announces sent over LoRa and exchange sealed messages.
  */
 class ThreeGatewaysOverLoraTest {
-    private static final double SPEEDUP = 10;
+    private static final double SPEEDUP = 5;
     private static final LoRaSettings SETTINGS = LoRaSettings.builder().frequencyHz(869_525_000L).spreadingFactor(7)
             .build();
 
