@@ -43,7 +43,7 @@ final class Daemon implements AutoCloseable {
         if (config != null) cmd.addAll(List.of("--config", config.toString()));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         Daemon d = new Daemon(stateDir, lanPort, p);
-        d.awaitOutput("sbridge gateway running", 30);
+        d.awaitOutput("sbridge gateway running", 90);
         return d;
     }
 

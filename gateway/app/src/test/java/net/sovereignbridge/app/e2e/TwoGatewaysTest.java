@@ -32,14 +32,14 @@ class TwoGatewaysTest {
                 Daemon b = Daemon.start(dir.resolve("b"), portB, Daemon.loopbackConfig(dir, "bravo", discovery, true))) {
             assertTrue(a.output().contains("did:key:z6Mk"), a.output());
             String addressB = b.address();
-            Daemon.await("A to learn B from its multicast announce", 20, () -> Daemon.knowsPeer(addressB).test(a.status()));
+            Daemon.await("A to learn B from its multicast announce", 45, () -> Daemon.knowsPeer(addressB).test(a.status()));
 
             Daemon.Result sent = a.cliHere("send", addressB, "hello from alpha");
             assertEquals(ExitCodes.OK, sent.exit(), sent.toString());
             assertTrue(sent.out().contains("sent to " + addressB), sent.out());
 
             String addressA = a.address();
-            Daemon.await("the message in B's inbox", 20, () -> inboxTexts(b).contains("hello from alpha"));
+            Daemon.await("the message in B's inbox", 45, () -> inboxTexts(b).contains("hello from alpha"));
             Map<?, ?> msg = (Map<?, ?>) ((List<?>) b.cliHere("inbox", "--json").json().get("messages")).get(0);
             assertEquals(addressA, msg.get("from"));
             assertEquals("lan", msg.get("transport"));
@@ -62,7 +62,7 @@ class TwoGatewaysTest {
                     Daemon b = Daemon.start(dir.resolve("b"), portB, Daemon.loopbackConfig(dir, "bravo", discovery, false, relay))) {
                 String addressA = a.address();
                 String addressB = b.address();
-                Daemon.await("A to learn B through the relay", 20, () -> Daemon.knowsPeer(addressB).test(a.status()));
+                Daemon.await("A to learn B through the relay", 45, () -> Daemon.knowsPeer(addressB).test(a.status()));
 
                 // Hostile and broken datagrams straight at B's port.
                 byte[][] junk = {
@@ -77,7 +77,7 @@ class TwoGatewaysTest {
                 String secret = "the key is under the third solar panel";
                 Daemon.Result sent = a.cliHere("send", addressB, secret);
                 assertEquals(ExitCodes.OK, sent.exit(), sent.toString());
-                Daemon.await("the message in B's inbox", 20, () -> inboxTexts(b).contains(secret));
+                Daemon.await("the message in B's inbox", 45, () -> inboxTexts(b).contains(secret));
 
                 byte[] plain = secret.getBytes(StandardCharsets.UTF_8);
                 assertFalse(wire.datagrams.isEmpty());
