@@ -45,12 +45,15 @@ public final class CustodyQueue {
     private final Database db;
     private final int perDestination;
     private final int total;
+    /** Pending entries (QUEUED or SENT), kept in memory so accepting does not count the table each time. */
+    private final java.util.concurrent.atomic.AtomicLong pending = new java.util.concurrent.atomic.AtomicLong();
 
     public CustodyQueue(Database db, int perDestination, int total) throws SQLException {
         this.db = db;
         this.perDestination = perDestination;
         this.total = total;
         db.migrate(COMPONENT, MIGRATIONS);
+        pending.set(db.withConnection(c -> count(c, "SELECT count(*) FROM custody WHERE state IN ('QUEUED','SENT')", null)));
     }
 
     /**
@@ -64,7 +67,16 @@ public final class CustodyQueue {
             RefusedException {
         try {
             return db.inTransaction(c -> {
-                long pendingTotal = count(c, "SELECT count(*) FROM custody WHERE state IN ('QUEUED','SENT')", null);
+                try (PreparedStatement ps = c.prepareStatement(
+                        "SELECT 1 FROM custody WHERE source = ? AND message_id = ? AND type = ?")) {
+                    ps.setBytes(1, source.toBytes());
+                    ps.setInt(2, messageId);
+                    ps.setInt(3, type);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        if (rs.next()) return Optional.<Entry>empty(); // already held: a copy, not a new message
+                    }
+                }
+                long pendingTotal = pending.get();
                 if (pendingTotal >= total) {
                     throw new QuotaFull("custody queue full: " + pendingTotal + " messages held (limit " + total + ")");
                 }
@@ -90,6 +102,7 @@ public final class CustodyQueue {
                     ps.setString(11, state.name());
                     ps.setLong(12, nowMillis);
                     if (ps.executeUpdate() == 0) return Optional.<Entry>empty();
+                    pending.incrementAndGet();
                     try (ResultSet keys = ps.getGeneratedKeys()) {
                         keys.next();
                         return Optional.of(new Entry(keys.getLong(1), destination, source, messageId, type, frame, own,
@@ -131,17 +144,20 @@ public final class CustodyQueue {
 
     /** A frame held for someone else was handed on: our custody of it ends. */
     public void release(long id) throws SQLException {
-        update("DELETE FROM custody WHERE id = ? AND own = 0", id);
+        pending.addAndGet(-update("DELETE FROM custody WHERE id = ? AND own = 0 AND state IN ('QUEUED','SENT')", id));
     }
 
     /** The destination acknowledged our message. Returns true when this changed its state. */
     public boolean markDelivered(MeshAddress self, int messageId, long nowMillis) throws SQLException {
-        return update("UPDATE custody SET state = 'DELIVERED', updated_at = ? WHERE source = ? AND message_id = ? "
-                + "AND own = 1 AND state IN ('QUEUED','SENT')", nowMillis, self.toBytes(), messageId) > 0;
+        int n = update("UPDATE custody SET state = 'DELIVERED', updated_at = ? WHERE source = ? AND message_id = ? "
+                + "AND own = 1 AND state IN ('QUEUED','SENT')", nowMillis, self.toBytes(), messageId);
+        pending.addAndGet(-n);
+        return n > 0;
     }
 
     public void markFailed(long id, long nowMillis) throws SQLException {
-        update("UPDATE custody SET state = 'FAILED', updated_at = ? WHERE id = ?", nowMillis, id);
+        pending.addAndGet(-update("UPDATE custody SET state = 'FAILED', updated_at = ? WHERE id = ? "
+                + "AND state IN ('QUEUED','SENT')", nowMillis, id));
     }
 
     /** Ends custody of everything past its time to live: own messages become EXPIRED, others are dropped. */
@@ -154,10 +170,12 @@ public final class CustodyQueue {
                 ps.setLong(2, nowMillis);
                 n = ps.executeUpdate();
             }
-            try (PreparedStatement ps = c.prepareStatement("DELETE FROM custody WHERE own = 0 AND expires_at <= ?")) {
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM custody WHERE own = 0 AND expires_at <= ? "
+                    + "AND state IN ('QUEUED','SENT')")) {
                 ps.setLong(1, nowMillis);
                 n += ps.executeUpdate();
             }
+            pending.addAndGet(-n);
             return n;
         });
     }
@@ -178,8 +196,8 @@ public final class CustodyQueue {
         return select("WHERE own = 1 ORDER BY id DESC LIMIT ?", limit);
     }
 
-    public long pendingCount() throws SQLException {
-        return db.withConnection(c -> count(c, "SELECT count(*) FROM custody WHERE state IN ('QUEUED','SENT')", null));
+    public long pendingCount() {
+        return pending.get();
     }
 
     private static final String SELECT = "SELECT id, destination, source, message_id, type, frame, own, priority, "
