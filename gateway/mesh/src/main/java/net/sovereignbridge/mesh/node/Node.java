@@ -27,6 +27,7 @@ import net.sovereignbridge.mesh.frame.Decoded;
 import net.sovereignbridge.mesh.frame.FrameCodec;
 import net.sovereignbridge.mesh.frame.FrameType;
 import net.sovereignbridge.mesh.frame.Fragmenter;
+import net.sovereignbridge.mesh.frame.HopAck;
 import net.sovereignbridge.mesh.frame.MeshFrame;
 import net.sovereignbridge.mesh.frame.Reassembler;
 import net.sovereignbridge.mesh.identity.MeshAddress;
@@ -41,6 +42,7 @@ import net.sovereignbridge.mesh.transport.LinkQuality;
 import net.sovereignbridge.mesh.transport.Transport;
 import net.sovereignbridge.mesh.transport.TransportKind;
 import net.sovereignbridge.mesh.transport.TransportManager;
+import net.sovereignbridge.mesh.transport.TransportProfile;
 import net.sovereignbridge.mesh.transport.TransportState;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -323,20 +325,82 @@ public final class Node implements AutoCloseable {
             if (!candidates.contains(r.via())) candidates.add(r.via());
         });
         candidates.sort(java.util.Comparator.comparingDouble(this::endpointCost));
+        List<Endpoint> usable = new java.util.ArrayList<>();
         for (Endpoint to : candidates) {
             Transport t = transports.get(to.transportId());
-            if (t == null || !t.state().canSend() || encoded.length > Fragmenter.maxFrameLength(t.profile().mtu())) {
-                continue;
+            if (t != null && t.state().canSend() && encoded.length <= Fragmenter.maxFrameLength(t.profile().mtu())) {
+                usable.add(to);
             }
-            if (sendFragments(t, to, encoded)) return to.toString();
+        }
+        if (!usable.isEmpty()) {
+            // Unicast hops ask for a link acknowledgement and are retransmitted, then tried on the next
+            // candidate, when none comes: on a lossy radio every hop would otherwise be a coin toss.
+            byte[] withAck = FrameCodec.withHopAck(encoded, true);
+            sendWithHopAck(withAck, usable, 0);
+            return usable.get(0).toString();
         }
         if (!allowFlood) return null;
         boolean any = false;
         for (Transport t : transports.all()) {
             if (!t.state().canSend() || encoded.length > Fragmenter.maxFrameLength(t.profile().mtu())) continue;
-            any |= sendFragments(t, Endpoint.broadcast(t.id()), encoded);
+            any |= sendFragments(t, Endpoint.broadcast(t.id()), FrameCodec.withHopAck(encoded, false));
         }
         return any ? "flood" : null;
+    }
+
+    private static final int HOP_RETRANSMISSIONS = 3;
+
+    private record HopKey(MeshAddress source, int messageId, int type, Endpoint to) {}
+
+    private final Map<HopKey, Boolean> awaitingHopAck = new ConcurrentHashMap<>();
+
+    private static HopKey hopKey(byte[] encoded, Endpoint to) {
+        boolean addressed = (encoded[1] & MeshFrame.FLAG_NO_DESTINATION) == 0;
+        int p = addressed ? 19 : 3;
+        MeshAddress source = MeshAddress.of(encoded, p);
+        int id = ((encoded[p + 16] & 0xFF) << 24) | ((encoded[p + 17] & 0xFF) << 16) | ((encoded[p + 18] & 0xFF) << 8)
+                | (encoded[p + 19] & 0xFF);
+        return new HopKey(source, id, encoded[0] & 0x0F, to);
+    }
+
+    /**
+     * Sends to {@code candidates.get(0)} and waits for its hop ACK; after {@link #HOP_RETRANSMISSIONS}
+     * silent retransmissions moves on to the next candidate. Everything after the first send runs on the
+     * timer thread.
+     */
+    private void sendWithHopAck(byte[] encoded, List<Endpoint> candidates, int attempt) {
+        if (!running || candidates.isEmpty()) return;
+        Endpoint to = candidates.get(0);
+        Transport t = transports.get(to.transportId());
+        if (t == null || !t.state().canSend()) {
+            sendWithHopAck(encoded, candidates.subList(1, candidates.size()), 0);
+            return;
+        }
+        HopKey key = hopKey(encoded, to);
+        awaitingHopAck.put(key, Boolean.TRUE);
+        sendFragments(t, to, encoded);
+        TransportProfile p = t.profile();
+        long txMillis = encoded.length * 8L * 1000 / Math.max(1, p.nominalBitrate());
+        long timeout = Math.max(options.floodDelayMillis(), 100) + 4L * p.nominalLatencyMillis() + 2 * txMillis;
+        try {
+            timers.schedule(() -> {
+                if (awaitingHopAck.remove(key) == null) return; // acknowledged
+                if (attempt + 1 < HOP_RETRANSMISSIONS) {
+                    sendWithHopAck(encoded, candidates, attempt + 1);
+                } else if (candidates.size() > 1) {
+                    sendWithHopAck(encoded, candidates.subList(1, candidates.size()), 0);
+                }
+            }, timeout, TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            awaitingHopAck.remove(key); // shutting down
+        }
+    }
+
+    private void onHopAck(Endpoint from, byte[] bytes) {
+        Decoded<HopAck> ack = HopAck.decode(bytes);
+        if (ack.isOk()) {
+            awaitingHopAck.remove(new HopKey(ack.value().source(), ack.value().messageId(), ack.value().type(), from));
+        }
     }
 
     /** Cost of the first link: direct neighbours by transport speed, so LAN beats LoRa for the same peer. */
@@ -458,6 +522,10 @@ public final class Node implements AutoCloseable {
             if (complete.isEmpty()) return;
             whole = complete.get();
         }
+        if (HopAck.is(whole)) {
+            onHopAck(from, whole);
+            return;
+        }
         Decoded<MeshFrame> decoded = FrameCodec.decode(whole);
         if (decoded instanceof Decoded.Error<MeshFrame> e) {
             drop(transport, from, e.reason(), e.detail());
@@ -465,6 +533,10 @@ public final class Node implements AutoCloseable {
         }
         MeshFrame frame = decoded.value();
         if (frame.source().equals(identity.address())) return; // our own broadcast echoed back
+        // Acknowledge the hop before any duplicate check: a retransmission means our last hop ACK was lost.
+        if (FrameCodec.wantsHopAck(whole) && frame.hasDestination() && !from.isBroadcast()) {
+            transports.send(transport.id(), from, new HopAck(frame.source(), frame.messageId(), frame.type().code).encode());
+        }
         try {
             switch (frame.type()) {
                 case ANNOUNCE -> onAnnounce(transport, from, frame, quality);
@@ -511,6 +583,7 @@ public final class Node implements AutoCloseable {
             // Answer a newcomer on a duplex link at once, so both sides know each other without waiting
             // for the next periodic announce. Radio links wait: their airtime is budgeted.
             if (isNew && transport.kind() == TransportKind.DUPLEX) announceTo(transport, from);
+            if (isNew) announceSoon();
         }
         relayAnnounce(frame, quality, now);
         releaseHeldFor(frame.source());
@@ -520,7 +593,7 @@ public final class Node implements AutoCloseable {
     private void relayAnnounce(MeshFrame frame, LinkQuality quality, long now) {
         if (frame.hopsLeft() <= 1) return;
         Long last = lastRelayedAnnounce.get(frame.source());
-        if (last != null && now - last < Math.min(10_000, options.announceIntervalMillis() / 2)) return;
+        if (last != null && now - last < announceRelayInterval()) return;
         lastRelayedAnnounce.put(frame.source(), now);
         if (lastRelayedAnnounce.size() > options.maxPeers()) lastRelayedAnnounce.clear();
         byte[] relayed = FrameCodec.encode(frame.forwarded());
@@ -528,7 +601,36 @@ public final class Node implements AutoCloseable {
                 () -> floodOnAll(relayed));
     }
 
-    private void floodOnAll(byte[] encoded) {
+    /** At most one relayed announce per origin per this interval, so a chatty node cannot flood the mesh. */
+    private long announceRelayInterval() {
+        return Math.min(Math.min(10_000, options.announceIntervalMillis() / 2), 25 * options.floodDelayMillis());
+    }
+
+    /**
+     * A new neighbour appeared: announce again on every transport soon (once per relay interval), so nodes
+     * beyond it learn about us now rather than at the next periodic announce.
+     */
+    private void announceSoon() {
+        long now = clock.millis();
+        long last = lastTriggeredAnnounce;
+        if (now - last < announceRelayInterval()) return;
+        lastTriggeredAnnounce = now;
+        long delay = options.floodDelayMillis() + (long) (random.nextDouble() * 4 * options.floodDelayMillis());
+        try {
+            timers.schedule(() -> {
+                for (Transport t : transports.all()) {
+                    if (!t.profile().regulatedAirtime()) announceOn(t);
+                }
+            }, delay, TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException ignored) {
+            // shutting down
+        }
+    }
+
+    private volatile long lastTriggeredAnnounce;
+
+    private void floodOnAll(byte[] flagged) {
+        byte[] encoded = FrameCodec.withHopAck(flagged, false);
         for (Transport t : transports.all()) {
             if (t.state().canSend() && encoded.length <= Fragmenter.maxFrameLength(t.profile().mtu())) {
                 sendFragments(t, Endpoint.broadcast(t.id()), encoded);

@@ -17,6 +17,14 @@ import net.sovereignbridge.mesh.identity.MeshAddress;
  * message (same id) is relayed again rather than taken for an echo.
  */
 public final class FloodControl {
+    /**
+     * Copies heard (the first included) before a pending rebroadcast is cancelled. 2 (Meshtastic's rule:
+     * one neighbour's rebroadcast suffices) left lasting holes in simulated grids, where each node has two
+     * neighbours nearer the source and so always cancelled: the flood died after a few hops. 3 keeps
+     * coverage; it saves transmissions where nodes have many neighbours (docs/benchmarks.md).
+     */
+    static final int SUPPRESS_AFTER_COPIES = 3;
+
     private final ScheduledExecutorService scheduler;
     private final Random random;
     private final long minDelayMillis;
@@ -57,8 +65,8 @@ public final class FloodControl {
         Entry e = seen.get(k);
         if (e != null) {
             e.heard++;
-            // Someone near us already rebroadcast it: our copy would add little. Cancel ours.
-            if (e.pending != null && e.heard >= 2) {
+            // Neighbours around us already rebroadcast it: our copy would add little. Cancel ours.
+            if (e.pending != null && e.heard >= SUPPRESS_AFTER_COPIES) {
                 e.pending.cancel(false);
                 e.pending = null;
                 cancelled++;

@@ -10,6 +10,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import net.sovereignbridge.mesh.frame.Decoded;
 import net.sovereignbridge.mesh.frame.FrameCodec;
 import net.sovereignbridge.mesh.frame.Fragmenter;
+import net.sovereignbridge.mesh.frame.FrameType;
 import net.sovereignbridge.mesh.frame.MeshFrame;
 import net.sovereignbridge.mesh.identity.MeshAddress;
 import net.sovereignbridge.mesh.transport.Endpoint;
@@ -30,6 +31,8 @@ public final class SimMedium {
     private final long bitsPerSecond;
     private final AtomicLong transmissions = new AtomicLong();
     private final Map<String, Long> perMessage = new ConcurrentHashMap<>();
+    private final AtomicLong announceTransmissions = new AtomicLong();
+    private final Set<String> announces = ConcurrentHashMap.newKeySet();
     private final AtomicLong delivered = new AtomicLong();
     private final AtomicLong lost = new AtomicLong();
 
@@ -70,7 +73,12 @@ public final class SimMedium {
         if (!Fragmenter.isFragment(frame)) {
             Decoded<MeshFrame> d = FrameCodec.decode(frame);
             if (d.isOk()) {
-                perMessage.merge(d.value().source().toHex() + "/" + d.value().messageId(), 1L, Long::sum);
+                String key = d.value().source().toHex() + "/" + d.value().messageId();
+                perMessage.merge(key, 1L, Long::sum);
+                if (d.value().type() == FrameType.ANNOUNCE) {
+                    announceTransmissions.incrementAndGet();
+                    announces.add(key);
+                }
             }
         }
         long delay = latencyMillis + frame.length * 8L * 1000 / bitsPerSecond;
@@ -99,6 +107,16 @@ public final class SimMedium {
     /** Transmissions of one message (every copy: original, relays, retries). */
     public long transmissionsOf(MeshAddress source, int messageId) {
         return perMessage.getOrDefault(source.toHex() + "/" + messageId, 0L);
+    }
+
+    /** Transmissions of announce frames (originals and relays) so far. */
+    public long announceTransmissions() {
+        return announceTransmissions.get();
+    }
+
+    /** Distinct announces (one per origin and message id) transmitted so far. */
+    public int distinctAnnounces() {
+        return announces.size();
     }
 
     public long transmissions() {

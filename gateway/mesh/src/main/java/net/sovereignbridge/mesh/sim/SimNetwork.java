@@ -81,14 +81,14 @@ public final class SimNetwork implements AutoCloseable {
                 }
             }
             case RANDOM -> {
-                // Random geometric graph in the unit square, radius chosen for an average degree of about 6,
+                // Random geometric graph in the unit square, radius chosen for an average degree of about 10,
                 // then joined into one component by linking each stray component to its nearest node.
                 double[][] p = new double[n][2];
                 for (double[] xy : p) {
                     xy[0] = random.nextDouble();
                     xy[1] = random.nextDouble();
                 }
-                double r = Math.sqrt(6.0 / (Math.PI * Math.max(n, 2)));
+                double r = Math.sqrt(10.0 / (Math.PI * Math.max(n, 2)));
                 for (int i = 0; i < n; i++) {
                     for (int j = i + 1; j < n; j++) {
                         if (Math.hypot(p[i][0] - p[j][0], p[i][1] - p[j][1]) <= r) {
@@ -158,6 +158,25 @@ public final class SimNetwork implements AutoCloseable {
 
     public Random random() {
         return random;
+    }
+
+    /** Pairs (from -> to) still lacking a key or a route, for diagnostics. */
+    public String missing() {
+        long now = System.currentTimeMillis();
+        StringBuilder sb = new StringBuilder();
+        int keys = 0, paths = 0;
+        for (SimNode a : nodes) {
+            for (SimNode b : nodes) {
+                if (a == b) continue;
+                MeshAddress dst = b.node().address();
+                if (a.node().peers().key(dst).isEmpty()) {
+                    keys++;
+                    if (keys <= 20) sb.append(a.name()).append("->").append(b.name()).append(' ');
+                }
+                else if (a.node().routes().lookup(dst, now).isEmpty() && a.node().neighbours().candidates(dst).isEmpty()) paths++;
+            }
+        }
+        return sb.append(keys).append(" pairs without key, ").append(paths).append(" without route").toString();
     }
 
     /** True when every node knows the key of, and a route or neighbour to, every other node. */

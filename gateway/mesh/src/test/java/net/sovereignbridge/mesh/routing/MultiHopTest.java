@@ -54,4 +54,27 @@ class MultiHopTest {
             throw new AssertionError(e);
         }
     }
+
+    @Test
+    void announcesCoverTheGridAndEachNodeRelaysAtMostOnce() throws Exception {
+        try (SimNetwork net = new SimNetwork(new SimNetwork.Config(16, SimNetwork.Topology.GRID, 0, 5, 1_000_000, 255, 3,
+                Node.Options.defaults().withAnnounceInterval(3_000).withTimers(1_000, 4_000, 80).withHopLimit(15)))) {
+            net.start();
+            try {
+                await("routes across the grid", 20, net::converged);
+            } catch (AssertionError e) {
+                throw new AssertionError(e.getMessage() + ": " + net.missing());
+            }
+            Node corner = net.nodes().get(0).node();
+            // Right after one of the corner's periodic announces, so relays are past their per-origin interval
+            // (25 x flood delay = 2 s) when the measured one comes.
+            Thread.sleep(2_100);
+            int id = corner.announce().get(0);
+            Thread.sleep(800);
+            long transmissions = net.medium().transmissionsOf(corner.address(), id);
+            // Naive flooding: every one of the 16 nodes transmits once; each node relays at most once.
+            assertTrue(transmissions > 1, "the announce was not relayed");
+            assertTrue(transmissions <= 16, "a node relayed twice: " + transmissions + " transmissions");
+        }
+    }
 }
