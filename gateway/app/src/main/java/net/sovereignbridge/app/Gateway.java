@@ -12,7 +12,6 @@ import java.util.List;
 import java.util.Map;
 import net.sovereignbridge.app.config.GatewayConfig;
 import net.sovereignbridge.app.control.ControlServer;
-import net.sovereignbridge.app.mqtt.MqttBridge;
 import net.sovereignbridge.app.transport.lan.LanTransport;
 import net.sovereignbridge.app.transport.lora.LoraBringUp;
 import net.sovereignbridge.app.transport.lora.LoraTransport;
@@ -63,17 +62,9 @@ public final class Gateway implements AutoCloseable {
             g.addTransports();
             g.node.start();
             g.control = ControlServer.start(config.stateDir(), g::handle);
-            if (config.mqtt().isPresent()) {
-                MqttBridge bridge = new MqttBridge(g.node, config.mqtt().get());
-                g.resources.add(0, bridge);
-                bridge.start();
-            }
         } catch (IOException | RuntimeException e) {
             g.close();
             throw e;
-        } catch (org.eclipse.paho.client.mqttv3.MqttException e) {
-            g.close();
-            throw new IOException("MQTT bridge: " + e.getMessage(), e);
         }
         return g;
     }
@@ -306,12 +297,8 @@ public final class Gateway implements AutoCloseable {
     @Override
     public void close() {
         if (control != null) control.close();
-        for (AutoCloseable r : resources) {
-            if (r instanceof MqttBridge bridge) bridge.close(); // says "offline" while the node still runs
-        }
         node.close();
         for (AutoCloseable r : resources) {
-            if (r instanceof MqttBridge) continue;
             try {
                 r.close();
             } catch (Exception e) {
