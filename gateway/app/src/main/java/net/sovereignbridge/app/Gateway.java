@@ -15,6 +15,7 @@ import net.sovereignbridge.app.control.ControlServer;
 import net.sovereignbridge.app.transport.lan.LanTransport;
 import net.sovereignbridge.app.transport.lora.LoraBringUp;
 import net.sovereignbridge.app.transport.lora.LoraTransport;
+import net.sovereignbridge.mesh.custody.CustodyQueue;
 import net.sovereignbridge.mesh.identity.IdentityFile;
 import net.sovereignbridge.mesh.identity.IdentityFileException;
 import net.sovereignbridge.mesh.identity.MeshAddress;
@@ -142,6 +143,7 @@ public final class Gateway implements AutoCloseable {
             case "send" -> send(request);
             case "inbox" -> inbox(request);
             case "status" -> status();
+            case "messages" -> messages(request);
             default -> throw new IllegalArgumentException("unknown op '" + op + "'");
         };
     }
@@ -159,9 +161,8 @@ public final class Gateway implements AutoCloseable {
             out.put("ok", true);
             out.put("messageId", Integer.toUnsignedLong(sent.messageId()));
             out.put("to", destination.toHex());
-            out.put("via", sent.via().toString());
-            out.put("fragments", sent.fragments());
-            out.put("state", "sent");
+            out.put("state", sent.state().name().toLowerCase(java.util.Locale.ROOT));
+            out.put("via", sent.via() == null ? "" : sent.via());
         } catch (SendException e) {
             out.put("ok", false);
             out.put("reason", e.reason().name());
@@ -188,6 +189,27 @@ public final class Gateway implements AutoCloseable {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("ok", true);
         out.put("messages", messages);
+        return out;
+    }
+
+    /** This node's own messages and their delivery states, newest first. */
+    private Map<String, Object> messages(Map<String, Object> request) throws SQLException {
+        long limit = request.get("limit") instanceof Long l ? Math.min(Math.max(l, 1), 10_000) : 100;
+        List<Object> list = new ArrayList<>();
+        for (CustodyQueue.Entry e : node.custody().ownMessages((int) limit)) {
+            Map<String, Object> j = new LinkedHashMap<>();
+            j.put("messageId", Integer.toUnsignedLong(e.messageId()));
+            j.put("to", e.destination().toHex());
+            j.put("state", e.state().name().toLowerCase(java.util.Locale.ROOT));
+            j.put("attempts", e.attempts());
+            j.put("createdAt", java.time.Instant.ofEpochMilli(e.createdAt()).toString());
+            j.put("updatedAt", java.time.Instant.ofEpochMilli(e.updatedAt()).toString());
+            j.put("expiresAt", java.time.Instant.ofEpochMilli(e.expiresAt()).toString());
+            list.add(j);
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("ok", true);
+        out.put("messages", list);
         return out;
     }
 
@@ -238,6 +260,9 @@ public final class Gateway implements AutoCloseable {
         });
         out.put("peers", peers);
         out.put("inbox", node.inbox().count());
+        out.put("routes", node.routes().size());
+        out.put("custodyPending", node.custody().pendingCount());
+        out.put("flood", node.flood().counters());
         return out;
     }
 
