@@ -144,6 +144,8 @@ public final class Gateway implements AutoCloseable {
             case "inbox" -> inbox(request);
             case "status" -> status();
             case "messages" -> messages(request);
+            case "bundle-export" -> bundleExport();
+            case "bundle-import" -> bundleImport(request);
             default -> throw new IllegalArgumentException("unknown op '" + op + "'");
         };
     }
@@ -189,6 +191,35 @@ public final class Gateway implements AutoCloseable {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("ok", true);
         out.put("messages", messages);
+        return out;
+    }
+
+    private Map<String, Object> bundleExport() throws SQLException {
+        byte[] file = node.exportBundle();
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("ok", true);
+        out.put("bytes", file.length);
+        out.put("bundle", Base64.getEncoder().encodeToString(file));
+        return out;
+    }
+
+    private Map<String, Object> bundleImport(Map<String, Object> request) {
+        if (!(request.get("bundle") instanceof String b64)) throw new IllegalArgumentException("bundle-import needs 'bundle'");
+        byte[] file;
+        try {
+            file = Base64.getDecoder().decode(b64);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("bundle is not base64");
+        }
+        var result = node.importBundle(file);
+        Map<String, Object> out = new LinkedHashMap<>();
+        if (result instanceof net.sovereignbridge.mesh.frame.Decoded.Error<Integer> e) {
+            out.put("ok", false);
+            out.put("error", "bundle rejected: " + e.detail());
+        } else {
+            out.put("ok", true);
+            out.put("frames", result.value());
+        }
         return out;
     }
 

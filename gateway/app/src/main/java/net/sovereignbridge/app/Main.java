@@ -1,5 +1,6 @@
 package net.sovereignbridge.app;
 
+import net.sovereignbridge.app.cli.BundleCommand;
 import net.sovereignbridge.app.cli.IdentityCommand;
 import net.sovereignbridge.app.cli.InboxCommand;
 import net.sovereignbridge.app.cli.Logging;
@@ -18,7 +19,7 @@ import picocli.CommandLine.Command;
 @Command(name = "sbridge", mixinStandardHelpOptions = true, version = "sbridge 0.1.0",
         description = "Sovereign Bridge mesh gateway",
         subcommands = {RunCommand.class, IdentityCommand.class, SendCommand.class, InboxCommand.class,
-                StatusCommand.class, MessagesCommand.class, SimCommand.class, LoraCommand.class, BoardCommand.class, PowerBudgetCommand.class})
+                StatusCommand.class, MessagesCommand.class, BundleCommand.class, SimCommand.class, LoraCommand.class, BoardCommand.class, PowerBudgetCommand.class})
 public final class Main implements Runnable {
     public static void main(String[] args) {
         System.exit(execute(args));

@@ -121,6 +121,11 @@ public final class CustodyQueue {
                 + "ORDER BY priority DESC, id LIMIT ?", nowMillis, nowMillis, limit);
     }
 
+    /** Every pending entry, oldest first (for bundle export). */
+    public List<Entry> pending(long nowMillis, int limit) throws SQLException {
+        return select("WHERE state IN ('QUEUED','SENT') AND expires_at > ? ORDER BY id LIMIT ?", nowMillis, limit);
+    }
+
     /** Pending entries for one destination (a route to it just appeared). */
     public List<Entry> pendingFor(MeshAddress destination, long nowMillis) throws SQLException {
         return db.withConnection(c -> {

@@ -17,6 +17,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import net.sovereignbridge.mesh.custody.Bundle;
 import net.sovereignbridge.mesh.custody.CustodyQueue;
 import net.sovereignbridge.mesh.custody.MessageState;
 import net.sovereignbridge.mesh.envelope.Envelope;
@@ -37,6 +38,7 @@ import net.sovereignbridge.mesh.store.Database;
 import net.sovereignbridge.mesh.routing.FloodControl;
 import net.sovereignbridge.mesh.routing.RouteTable;
 import net.sovereignbridge.mesh.store.Inbox;
+import net.sovereignbridge.mesh.transport.CarriedTransport;
 import net.sovereignbridge.mesh.transport.Endpoint;
 import net.sovereignbridge.mesh.transport.LinkQuality;
 import net.sovereignbridge.mesh.transport.Transport;
@@ -131,6 +133,7 @@ public final class Node implements AutoCloseable {
     private final CustodyQueue custody;
     private final Random random;
     private final List<Consumer<StateChange>> stateListeners = new CopyOnWriteArrayList<>();
+    private final CarriedTransport carried = new CarriedTransport();
     private volatile boolean running;
 
     /** A change in the state of one of this node's own messages. */
@@ -162,6 +165,7 @@ public final class Node implements AutoCloseable {
         this.flood = new FloodControl(timers, this.random, options.floodDelayMillis() / 8, options.floodDelayMillis(),
                 floodMemory, 50_000);
         this.custody = new CustodyQueue(db, options.custodyPerDestination(), options.custodyTotal());
+        transports.add(carried);
         transports.addListener(new TransportManager.Events() {
             @Override
             public void onFrame(Transport transport, Endpoint from, byte[] frame, LinkQuality quality) {
@@ -452,6 +456,37 @@ public final class Node implements AutoCloseable {
     }
 
     /**
+     * Writes every frame in custody (our undelivered messages and those held for others), preceded by our
+     * own signed announce so the receiving side can open our messages, into a signed bundle file.
+     */
+    public byte[] exportBundle() throws SQLException {
+        List<byte[]> frames = new java.util.ArrayList<>();
+        AnnounceBody body = new AnnounceBody(identity.publicIdentity(), clock.instant().getEpochSecond(), options.name(),
+                null);
+        frames.add(FrameCodec.encode(SignedFrames.sign(identity, FrameType.ANNOUNCE, null, messageIds.getAndIncrement(),
+                1, body.encode())));
+        for (CustodyQueue.Entry e : custody.pending(clock.millis(), Bundle.MAX_FRAMES - 1)) {
+            frames.add(FrameCodec.withHopAck(e.frame(), false));
+        }
+        return new Bundle(identity.publicIdentity(), clock.millis(), frames).sign(identity);
+    }
+
+    /**
+     * Verifies a bundle file (rejected whole if any byte changed) and feeds its frames through the normal
+     * receive path: ours are delivered (once, however often the bundle is imported), others' are held in
+     * custody and forwarded when a route appears.
+     *
+     * @return the number of frames handed on, or the reason the bundle was rejected
+     */
+    public Decoded<Integer> importBundle(byte[] file) {
+        Decoded<Bundle> bundle = Bundle.read(file);
+        if (bundle instanceof Decoded.Error<Bundle> e) return Decoded.error(e.reason(), e.detail());
+        String origin = bundle.value().exporter().address().toHex();
+        for (byte[] f : bundle.value().frames()) carried.deliver(f, origin);
+        return Decoded.ok(bundle.value().frames().size());
+    }
+
+    /**
      * What the systemd watchdog asks before each ping: the node runs and both its receive thread and its
      * timer thread take work. Each gets a no-op task that must run within {@code timeoutMillis}; a thread
      * that is stuck (deadlock, a write blocked on the database, an endless loop) or a receive queue that stays
@@ -570,7 +605,7 @@ public final class Node implements AutoCloseable {
 
     private void onAnnounce(Transport transport, Endpoint from, MeshFrame frame, LinkQuality quality)
             throws SQLException {
-        if (!flood.firstSighting(frame.source(), frame.messageId(), FrameType.ANNOUNCE.code)) {
+        if (!flood.firstSighting(frame.source(), frame.messageId(), FrameType.ANNOUNCE.code, frame.hopCount())) {
             transports.counters(transport.id()).drop(DecodeError.DUPLICATE);
             return;
         }
@@ -747,7 +782,7 @@ public final class Node implements AutoCloseable {
             drop(transport, from, DecodeError.NOT_FOR_US, frame.type() + " without destination");
             return;
         }
-        if (!flood.firstSighting(frame.source(), frame.messageId(), frame.type().code)) {
+        if (!flood.firstSighting(frame.source(), frame.messageId(), frame.type().code, frame.hopCount())) {
             transports.counters(transport.id()).drop(DecodeError.DUPLICATE);
             return;
         }

@@ -17,14 +17,6 @@ import net.sovereignbridge.mesh.identity.MeshAddress;
  * message (same id) is relayed again rather than taken for an echo.
  */
 public final class FloodControl {
-    /**
-     * Copies heard (the first included) before a pending rebroadcast is cancelled. 2 (Meshtastic's rule:
-     * one neighbour's rebroadcast suffices) left lasting holes in simulated grids, where each node has two
-     * neighbours nearer the source and so always cancelled: the flood died after a few hops. 3 keeps
-     * coverage; it saves transmissions where nodes have many neighbours (docs/benchmarks.md).
-     */
-    static final int SUPPRESS_AFTER_COPIES = 3;
-
     private final ScheduledExecutorService scheduler;
     private final Random random;
     private final long minDelayMillis;
@@ -38,6 +30,7 @@ public final class FloodControl {
     private static final class Entry {
         ScheduledFuture<?> pending;
         int heard;
+        int firstHopCount;
         long firstSeenMillis;
     }
 
@@ -51,8 +44,13 @@ public final class FloodControl {
         this.maxEntries = maxEntries;
     }
 
-    /** True the first time this frame is seen; later copies only count as "a neighbour rebroadcast it". */
-    public synchronized boolean firstSighting(MeshAddress source, int messageId, int type) {
+    /**
+     * True the first time this frame is seen. A later copy relayed by a node at least as far from the
+     * source as we are (its hop count is higher than our first copy's) means our surroundings are covered:
+     * our pending rebroadcast is cancelled. Copies from nearer nodes cancel nothing: in a grid every node
+     * hears two of those, and cancelling on them starved the flood after a few hops.
+     */
+    public synchronized boolean firstSighting(MeshAddress source, int messageId, int type, int hopCount) {
         long now = System.currentTimeMillis();
         var it = seen.values().iterator();
         while (it.hasNext()) {
@@ -65,8 +63,7 @@ public final class FloodControl {
         Entry e = seen.get(k);
         if (e != null) {
             e.heard++;
-            // Neighbours around us already rebroadcast it: our copy would add little. Cancel ours.
-            if (e.pending != null && e.heard >= SUPPRESS_AFTER_COPIES) {
+            if (e.pending != null && hopCount > e.firstHopCount) {
                 e.pending.cancel(false);
                 e.pending = null;
                 cancelled++;
@@ -75,6 +72,7 @@ public final class FloodControl {
         }
         e = new Entry();
         e.heard = 1;
+        e.firstHopCount = hopCount;
         e.firstSeenMillis = now;
         seen.put(k, e);
         while (seen.size() > maxEntries) seen.remove(seen.keySet().iterator().next());
@@ -83,7 +81,7 @@ public final class FloodControl {
 
     /** Marks a frame as seen without scheduling (our own frames). */
     public synchronized void remember(MeshAddress source, int messageId, int type) {
-        firstSighting(source, messageId, type);
+        firstSighting(source, messageId, type, 0);
     }
 
     /**
