@@ -6,6 +6,7 @@ import net.sovereignbridge.app.cli.Logging;
 import net.sovereignbridge.app.cli.RunCommand;
 import net.sovereignbridge.app.cli.SendCommand;
 import net.sovereignbridge.app.cli.StatusCommand;
+import net.sovereignbridge.app.dht.DhtCommand;
 import net.sovereignbridge.app.transport.lora.BoardCommand;
 import net.sovereignbridge.app.transport.lora.LoraCommand;
 import picocli.CommandLine;
@@ -15,7 +16,7 @@ import picocli.CommandLine.Command;
 @Command(name = "sbridge", mixinStandardHelpOptions = true, version = "sbridge 0.1.0",
         description = "Sovereign Bridge mesh gateway",
         subcommands = {RunCommand.class, IdentityCommand.class, SendCommand.class, InboxCommand.class,
-                StatusCommand.class, LoraCommand.class, BoardCommand.class})
+                StatusCommand.class, LoraCommand.class, BoardCommand.class, DhtCommand.class})
 public final class Main implements Runnable {
     public static void main(String[] args) {
         System.exit(execute(args));
