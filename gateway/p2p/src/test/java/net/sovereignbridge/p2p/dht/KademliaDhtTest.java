@@ -176,6 +176,21 @@ class KademliaDhtTest {
         assertFalse(a.routingTable().contains(b.self()));
     }
 
+    @Test
+    void regionRendezvousFindsTheNearestBridgesFirst() {
+        RegionRendezvous near = new RegionRendezvous(nodes.get(12));
+        RegionRendezvous sameCity = new RegionRendezvous(nodes.get(13));
+        RegionRendezvous elsewhere = new RegionRendezvous(nodes.get(14));
+        assertEquals(3, near.announce("u0vxkq").size());
+        sameCity.announce("u0vzzz");
+        elsewhere.announce("9q8yyk");
+        RegionRendezvous gateway = new RegionRendezvous(nodes.get(50));
+        assertEquals(List.of(nodes.get(12).self(), nodes.get(13).self()), gateway.findBridges("u0vxkr", 5));
+        assertEquals(List.of(nodes.get(12).self()), gateway.findBridges("u0vxk", 1));
+        assertEquals(List.of(nodes.get(14).self()), gateway.findBridges("9q8", 5));
+        assertTrue(gateway.findBridges("s00000", 5).isEmpty());
+    }
+
     private KademliaDht byName(DhtPeer p) {
         return nodes.stream().filter(n -> n.self().equals(p)).findFirst().orElseThrow();
     }
