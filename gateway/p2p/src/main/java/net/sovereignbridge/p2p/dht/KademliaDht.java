@@ -50,6 +50,7 @@ public final class KademliaDht {
     private final RoutingTable table;
     private final Random random;
     private volatile long lastRepublishMs;
+    private volatile boolean serverMode;
     private ScheduledFuture<?> maintenanceTask;
 
     private final AtomicLong recordsRefused = new AtomicLong();
@@ -70,6 +71,20 @@ public final class KademliaDht {
         // a restarted node starts from the peers it knew; they prove themselves again on first contact
         for (DhtPeer p : storage.loadRoutingTable()) table.add(p, 0);
         this.lastRepublishMs = clockMs.getAsLong();
+        this.serverMode = config.serverMode();
+    }
+
+    /**
+     * Switches between server and client mode when reachability changes (AutoNAT, a new port mapping):
+     * the overlay must also start or stop advertising the kad protocol in identify, which is how other
+     * peers learn our mode.
+     */
+    public void setServerMode(boolean server) {
+        this.serverMode = server;
+    }
+
+    public boolean serverMode() {
+        return serverMode;
     }
 
     public DhtPeer self() {
@@ -99,7 +114,7 @@ public final class KademliaDht {
      * @return the response, or null when there is none (ADD_PROVIDER) or the request is refused
      */
     public DhtMessage handle(DhtPeer from, boolean fromServer, DhtMessage req) {
-        if (!config.serverMode()) return null;
+        if (!serverMode) return null;
         long now = clock.getAsLong();
         if (fromServer) table.add(from, now);
         requestsServed.incrementAndGet();
@@ -370,7 +385,7 @@ public final class KademliaDht {
                 // a stale peer that cannot take the correction keeps its old value until the owner republishes
             }
         }
-        if (config.serverMode() && (local == null || !Arrays.equals(local.value(), best))) {
+        if (serverMode && (local == null || !Arrays.equals(local.value(), best))) {
             storage.putRecord(key, best, clock.getAsLong());
         }
         return new GetResult(best, values.size(), invalid[0], corrected, l);
@@ -383,7 +398,7 @@ public final class KademliaDht {
         String why = validator.validate(key, value);
         if (why != null) throw new IllegalArgumentException("value refused by our own validator: " + why);
         storage.putOwn(key, false, value);
-        if (config.serverMode()) storage.putRecord(key, value, clock.getAsLong());
+        if (serverMode) storage.putRecord(key, value, clock.getAsLong());
         return replicate(key, value);
     }
 
@@ -407,7 +422,7 @@ public final class KademliaDht {
     public PutResult provide(byte[] key) {
         if (key.length == 0 || key.length > config.maxProviderKeyBytes()) throw new IllegalArgumentException("provider key length");
         storage.putOwn(key, true, null);
-        if (config.serverMode()) storage.putProvider(key, self, clock.getAsLong());
+        if (serverMode) storage.putProvider(key, self, clock.getAsLong());
         return announce(key);
     }
 
@@ -529,12 +544,12 @@ public final class KademliaDht {
     /** Re-announces everything this node published itself. */
     public void republish() {
         for (DhtStorage.StoredRecord r : storage.own(true)) {
-            if (config.serverMode()) storage.putProvider(r.key(), self, clock.getAsLong());
+            if (serverMode) storage.putProvider(r.key(), self, clock.getAsLong());
             announce(r.key());
         }
         for (DhtStorage.StoredRecord r : storage.own(false)) {
             if (validator.validate(r.key(), r.value()) != null) continue;
-            if (config.serverMode()) storage.putRecord(r.key(), r.value(), clock.getAsLong());
+            if (serverMode) storage.putRecord(r.key(), r.value(), clock.getAsLong());
             replicate(r.key(), r.value());
         }
     }

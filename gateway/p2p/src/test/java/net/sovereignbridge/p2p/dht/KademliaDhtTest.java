@@ -191,6 +191,33 @@ class KademliaDhtTest {
         assertTrue(gateway.findBridges("s00000", 5).isEmpty());
     }
 
+    @Test
+    void publicRendezvousClientsExchangeProviderRecordsOnly() {
+        DhtPeer a = new DhtPeer(randomPeerId(), List.of(new byte[] {4, 127, 0, 0, 1}));
+        DhtPeer b = new DhtPeer(randomPeerId(), List.of());
+        KademliaDht ca = PublicRendezvous.client(a, net.viewOf(a, false), clock::get, new Random(1));
+        KademliaDht cb = PublicRendezvous.client(b, net.viewOf(b, false), clock::get, new Random(2));
+        net.attach(ca);
+        net.attach(cb);
+        ca.bootstrap(List.of(nodes.get(0).self()));
+        cb.bootstrap(List.of(nodes.get(1).self()));
+        new RegionRendezvous(ca).announce("u0vxkq");
+        assertEquals(List.of(a), new RegionRendezvous(cb).findBridges("u0vxkq", 3));
+        assertThrows(IllegalArgumentException.class, () -> ca.putValue("/x/y".getBytes(), new byte[] {1}));
+        for (KademliaDht n : nodes) assertFalse(n.routingTable().contains(a));
+    }
+
+    @Test
+    void switchingToClientModeStopsServing() {
+        KademliaDht n = nodes.get(20);
+        DhtMessage ping = DhtMessage.request(DhtMessage.Type.PING, new byte[0]);
+        assertNotNull(n.handle(nodes.get(21).self(), true, ping));
+        n.setServerMode(false);
+        assertNull(n.handle(nodes.get(21).self(), true, ping));
+        n.setServerMode(true);
+        assertNotNull(n.handle(nodes.get(21).self(), true, ping));
+    }
+
     private KademliaDht byName(DhtPeer p) {
         return nodes.stream().filter(n -> n.self().equals(p)).findFirst().orElseThrow();
     }
