@@ -56,6 +56,7 @@ public final class DhtCommand implements Runnable {
             m.put("medianHops", r.medianHops());
             m.put("p95Hops", r.p95Hops());
             m.put("messagesPerLookup", r.messagesPerLookup());
+            m.put("evictionPingsPerLookup", r.pingsPerLookup());
             m.put("recordsAfterChurn", r.recordsAfterChurn());
             m.put("recordsAfterRepublish", r.recordsAfterRepublish());
             m.put("providersAfterChurn", r.providersAfterChurn());

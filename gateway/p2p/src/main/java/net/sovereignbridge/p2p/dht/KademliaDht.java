@@ -116,7 +116,7 @@ public final class KademliaDht {
     public DhtMessage handle(DhtPeer from, boolean fromServer, DhtMessage req) {
         if (!serverMode) return null;
         long now = clock.getAsLong();
-        if (fromServer) table.add(from, now);
+        if (fromServer) offer(from, now);
         requestsServed.incrementAndGet();
         KadId target = KadId.of(req.key());
         switch (req.type()) {
@@ -146,6 +146,24 @@ public final class KademliaDht {
             default:
                 return null;
         }
+    }
+
+    /**
+     * Adds a live server to the table. When its bucket is full, the bucket's least recently seen peer (if
+     * quiet for a minute) is pinged in the background and replaced by the newcomer if it does not answer:
+     * the Kademlia rule that keeps old peers while they live and stops dead ones from blocking a bucket.
+     */
+    private void offer(DhtPeer peer, long now) {
+        if (table.add(peer, now) != RoutingTable.AddResult.BUCKET_FULL) return;
+        DhtPeer oldest = table.evictionCandidate(peer, now - 60_000);
+        if (oldest == null) return;
+        table.add(oldest, now); // counts as seen while the ping is out: one ping per peer per minute
+        network.send(oldest, DhtMessage.request(DhtMessage.Type.PING, new byte[0])).whenComplete((r, e) -> {
+            if (e != null || r == null) {
+                table.remove(oldest);
+                table.add(peer, clock.getAsLong());
+            }
+        });
     }
 
     private List<DhtMessage.Peer> closerPeers(KadId target, DhtPeer requester) {
@@ -295,7 +313,7 @@ public final class KademliaDht {
                     continue;
                 }
                 c.state = DONE;
-                table.add(c.peer, clock.getAsLong());
+                offer(c.peer, clock.getAsLong());
                 for (DhtMessage.Peer p : resp.closerPeers()) {
                     if (self.sameId(p.id())) continue;
                     ByteBuffer id = ByteBuffer.wrap(p.id());

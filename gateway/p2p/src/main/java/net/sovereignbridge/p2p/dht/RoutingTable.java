@@ -61,6 +61,19 @@ public final class RoutingTable {
         return AddResult.ADDED;
     }
 
+    /**
+     * The least recently seen peer of the bucket the given peer would go into, if that bucket is full and
+     * its oldest entry has not been heard from since the cutoff: the one to PING before turning a newcomer away.
+     */
+    public synchronized DhtPeer evictionCandidate(DhtPeer newcomer, long seenBeforeMs) {
+        int cpl = self.commonPrefixLength(newcomer.kadId());
+        Bucket b = cpl == KadId.BITS ? null : buckets[cpl];
+        if (b == null || b.entries.size() < k) return null;
+        Entry oldest = null;
+        for (Entry e : b.entries) if (oldest == null || e.lastSeen < oldest.lastSeen) oldest = e;
+        return oldest.lastSeen < seenBeforeMs ? oldest.peer : null;
+    }
+
     public synchronized boolean remove(DhtPeer peer) {
         int cpl = self.commonPrefixLength(peer.kadId());
         if (cpl == KadId.BITS) return false;

@@ -218,6 +218,40 @@ class KademliaDhtTest {
         assertNotNull(n.handle(nodes.get(21).self(), true, ping));
     }
 
+    @Test
+    void aDeadPeerInAFullBucketIsReplacedAfterAFailedPing() {
+        KademliaDht n = nodes.get(0);
+        RoutingTable t = n.routingTable();
+        // fill bucket 0 of node 0 to K with fresh joiners, then take one of them offline
+        int added = 0;
+        List<KademliaDht> extra = new ArrayList<>();
+        while (t.bucketSize(0) < 20 && added < 400) {
+            byte[] id = randomPeerId();
+            DhtPeer p = new DhtPeer(id, List.of());
+            if (n.self().kadId().commonPrefixLength(p.kadId()) != 0) continue;
+            KademliaDht e = new KademliaDht(p, DhtConfig.defaults(), net.viewOf(p, true), new MemoryDhtStorage(),
+                    new SignedRecords(), clock::get, new Random(added));
+            net.attach(e);
+            n.handle(p, true, DhtMessage.request(DhtMessage.Type.PING, new byte[0]));
+            extra.add(e);
+            added++;
+        }
+        assertEquals(20, t.bucketSize(0));
+        List<DhtPeer> bucket = t.all().stream().filter(p -> n.self().kadId().commonPrefixLength(p.kadId()) == 0).toList();
+        DhtPeer dead = bucket.get(0);
+        net.detach(dead);
+        clock.addAndGet(120_000);
+        DhtPeer newcomer;
+        do {
+            newcomer = new DhtPeer(randomPeerId(), List.of());
+        } while (n.self().kadId().commonPrefixLength(newcomer.kadId()) != 0);
+        // the least recently seen entries are pinged one by one; the dead one is dropped for the newcomer
+        for (int i = 0; i < 25 && !t.contains(newcomer); i++) n.handle(newcomer, true, DhtMessage.request(DhtMessage.Type.PING, new byte[0]));
+        assertTrue(t.contains(newcomer));
+        assertFalse(t.contains(dead));
+        assertEquals(20, t.bucketSize(0));
+    }
+
     private KademliaDht byName(DhtPeer p) {
         return nodes.stream().filter(n -> n.self().equals(p)).findFirst().orElseThrow();
     }

@@ -11,6 +11,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import net.sovereignbridge.mesh.identity.NodeIdentity;
 import net.sovereignbridge.mesh.identity.PeerId;
 import net.sovereignbridge.p2p.dht.DhtConfig;
+import net.sovereignbridge.p2p.dht.DhtMessage;
 import net.sovereignbridge.p2p.dht.DhtPeer;
 import net.sovereignbridge.p2p.dht.KademliaDht;
 import net.sovereignbridge.p2p.dht.MemoryDhtStorage;
@@ -42,7 +43,7 @@ public final class DhtSimulation {
     }
 
     public record Report(Params params, int serversOnline, int clients, long joinMillis, long measureMillis,
-                         double lookupSuccess, int medianHops, int p95Hops, double medianRounds, double messagesPerLookup,
+                         double lookupSuccess, int medianHops, int p95Hops, double medianRounds, double messagesPerLookup, double pingsPerLookup,
                          double recordsAfterChurn, double recordsAfterRepublish, double providersAfterChurn,
                          double providersAfterRepublish, double meanTableSize, long heapBytes, long clientsInTables) {
 
@@ -51,13 +52,13 @@ public final class DhtSimulation {
                     nodes %d (alpha %d, K %d, seed %d, wire codec %s), churn %.0f %%, clients %.0f %%
                     after churn: %d servers online, %d clients; mean routing table %.1f peers; clients found in tables: %d
                     join time %d ms, measurement time %d ms, heap after GC %.1f MiB
-                    FIND_NODE lookups: %d, success %.2f %%, hops median %d / p95 %d, rounds median %.0f, messages per lookup %.1f
+                    FIND_NODE lookups: %d, success %.2f %%, hops median %d / p95 %d, rounds median %.0f, FIND_NODE requests per lookup %.1f (+ %.1f bucket-eviction PINGs)
                     records found after churn %.2f %%, after 22 h republish %.2f %%
                     region providers found after churn %.2f %%, after 22 h republish %.2f %%
                     """, params.nodes, params.alpha, DhtConfig.K, params.seed, params.wire, params.churn * 100,
                     params.clientFraction * 100, serversOnline, clients, meanTableSize, clientsInTables, joinMillis,
                     measureMillis, heapBytes / 1048576.0, params.lookups, lookupSuccess * 100, medianHops, p95Hops,
-                    medianRounds, messagesPerLookup, recordsAfterChurn * 100, recordsAfterRepublish * 100,
+                    medianRounds, messagesPerLookup, pingsPerLookup, recordsAfterChurn * 100, recordsAfterRepublish * 100,
                     providersAfterChurn * 100, providersAfterRepublish * 100);
         }
     }
@@ -161,11 +162,12 @@ public final class DhtSimulation {
         int ok = 0;
         List<Integer> hops = new ArrayList<>();
         List<Integer> rounds = new ArrayList<>();
-        long messagesBefore = network.messages();
+        long findNodeBefore = network.messages(DhtMessage.Type.FIND_NODE);
+        long pingsBefore = network.messages(DhtMessage.Type.PING);
         for (int i = 0; i < p.lookups; i++) {
             KademliaDht from = everyone.get(random.nextInt(everyone.size()));
             KademliaDht target = servers.get(random.nextInt(servers.size()));
-            if (target == from) continue;
+            while (target == from) target = servers.get(random.nextInt(servers.size()));
             KademliaDht.PeerSearch s = from.findPeer(target.self().id());
             rounds.add(s.rounds());
             if (s.peer() != null && s.peer().equals(target.self())) {
@@ -173,7 +175,8 @@ public final class DhtSimulation {
                 hops.add(s.hops());
             }
         }
-        double messagesPerLookup = (network.messages() - messagesBefore) / (double) p.lookups;
+        double messagesPerLookup = (network.messages(DhtMessage.Type.FIND_NODE) - findNodeBefore) / (double) p.lookups;
+        double pingsPerLookup = (network.messages(DhtMessage.Type.PING) - pingsBefore) / (double) p.lookups;
         double recordsAfterChurn = fractionFound(recordKeys, everyone);
         double providersAfterChurn = fractionProvided(regionKeys, everyone);
 
@@ -200,7 +203,7 @@ public final class DhtSimulation {
         long heap = rt.totalMemory() - rt.freeMemory();
         return new Report(p, servers.size(), clients.size(), joinMillis, measureMillis, ok / (double) p.lookups,
                 hops.isEmpty() ? -1 : hops.get(hops.size() / 2), hops.isEmpty() ? -1 : hops.get((int) (hops.size() * 0.95)),
-                rounds.isEmpty() ? -1 : rounds.get(rounds.size() / 2), messagesPerLookup, recordsAfterChurn,
+                rounds.isEmpty() ? -1 : rounds.get(rounds.size() / 2), messagesPerLookup, pingsPerLookup, recordsAfterChurn,
                 recordsAfterRepublish, providersAfterChurn, providersAfterRepublish,
                 tableTotal / (double) servers.size(), heap, clientsInTables);
     }

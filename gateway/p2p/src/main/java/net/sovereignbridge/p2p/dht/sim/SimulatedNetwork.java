@@ -22,6 +22,7 @@ public final class SimulatedNetwork {
     private final Map<ByteBuffer, Boolean> serverMode = new HashMap<>();
     private final boolean wire;
     private long messages;
+    private final long[] byType = new long[DhtMessage.Type.values().length];
     private long failures;
 
     public SimulatedNetwork(boolean wire) {
@@ -46,6 +47,11 @@ public final class SimulatedNetwork {
         return messages;
     }
 
+    /** Requests sent of one type (PING counts the bucket-eviction checks). */
+    public long messages(DhtMessage.Type type) {
+        return byType[type.ordinal()];
+    }
+
     public long failures() {
         return failures;
     }
@@ -57,6 +63,7 @@ public final class SimulatedNetwork {
 
     private CompletableFuture<DhtMessage> deliver(DhtPeer from, boolean fromServer, DhtPeer to, DhtMessage request) {
         messages++;
+        byType[request.type().ordinal()]++;
         KademliaDht target = online.get(ByteBuffer.wrap(to.id()));
         if (target == null) {
             failures++;
