@@ -35,12 +35,13 @@ public final class DhtCommand implements Runnable {
         @Option(names = "--regions", defaultValue = "20", description = "region keys provided by 3 bridges each") int regions;
         @Option(names = "--seed", defaultValue = "42") long seed;
         @Option(names = "--alpha", defaultValue = "3") int alpha;
+        @Option(names = "--days", defaultValue = "3", description = "days of daily churn after the first measurement") int days;
         @Option(names = "--wire", description = "round-trip every message through the protobuf codec") boolean wire;
         @Option(names = "--json") boolean json;
 
         @Override
         public Integer call() {
-            var params = new DhtSimulation.Params(nodes, churn, clients, lookups, records, regions, seed, wire, alpha);
+            var params = new DhtSimulation.Params(nodes, churn, clients, lookups, records, regions, seed, wire, alpha, days);
             DhtSimulation.Report r = new DhtSimulation(params).run();
             if (!json) {
                 System.out.print(r.toText());
@@ -62,6 +63,9 @@ public final class DhtCommand implements Runnable {
             m.put("providersAfterChurn", r.providersAfterChurn());
             m.put("providersAfterRepublish", r.providersAfterRepublish());
             m.put("meanTableSize", r.meanTableSize());
+            m.put("days", days);
+            m.put("liveOwnersFound", r.liveOwnersFound());
+            m.put("goneOwnersExpired", r.goneOwnersExpired());
             m.put("heapBytes", r.heapBytes());
             m.put("joinMillis", r.joinMillis());
             m.put("measureMillis", r.measureMillis());

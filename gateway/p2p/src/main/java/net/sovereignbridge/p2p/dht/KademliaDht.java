@@ -403,9 +403,8 @@ public final class KademliaDht {
                 // a stale peer that cannot take the correction keeps its old value until the owner republishes
             }
         }
-        if (serverMode && (local == null || !Arrays.equals(local.value(), best))) {
-            storage.putRecord(key, best, clock.getAsLong());
-        }
+        // no local caching of what we read: a cached copy would restart its 48 h and keep the record of an
+        // owner who left alive for as long as people keep reading it
         return new GetResult(best, values.size(), invalid[0], corrected, l);
     }
 

@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 class DhtSimulationTest {
     @Test
     void fiveHundredNodesWithTwentyPercentChurn() {
-        var params = new DhtSimulation.Params(500, 0.2, 0.1, 500, 30, 10, 1234, true, 3);
+        var params = new DhtSimulation.Params(500, 0.2, 0.1, 500, 30, 10, 1234, true, 3, 3);
         DhtSimulation.Report r = new DhtSimulation(params).run();
         System.out.print(r.toText());
         assertTrue(r.lookupSuccess() >= 0.99, "lookup success " + r.lookupSuccess());
@@ -18,5 +18,8 @@ class DhtSimulationTest {
         assertEquals(1.0, r.recordsAfterRepublish());
         assertEquals(1.0, r.providersAfterRepublish());
         assertEquals(0, r.clientsInTables(), "client-mode nodes never enter routing tables");
+        assertTrue(r.liveOwners() > 0 && r.goneOwners() > 0);
+        assertEquals(1.0, r.liveOwnersFound(), "records of owners still online survive days of churn");
+        assertEquals(1.0, r.goneOwnersExpired(), "records of owners gone for two days have expired");
     }
 }

@@ -36,16 +36,17 @@ import net.sovereignbridge.p2p.dht.SignedRecords;
 public final class DhtSimulation {
 
     public record Params(int nodes, double churn, double clientFraction, int lookups, int records, int regionKeys,
-                         long seed, boolean wire, int alpha) {
+                         long seed, boolean wire, int alpha, int days) {
         public static Params of(int nodes) {
-            return new Params(nodes, 0.2, 0.1, 1000, 100, 20, 42, false, 3);
+            return new Params(nodes, 0.2, 0.1, 1000, 100, 20, 42, false, 3, 3);
         }
     }
 
     public record Report(Params params, int serversOnline, int clients, long joinMillis, long measureMillis,
                          double lookupSuccess, int medianHops, int p95Hops, double medianRounds, double messagesPerLookup, double pingsPerLookup,
                          double recordsAfterChurn, double recordsAfterRepublish, double providersAfterChurn,
-                         double providersAfterRepublish, double meanTableSize, long heapBytes, long clientsInTables) {
+                         double providersAfterRepublish, double meanTableSize, long heapBytes, long clientsInTables,
+                         double liveOwnersFound, int liveOwners, double goneOwnersExpired, int goneOwners) {
 
         public String toText() {
             return String.format(Locale.ROOT, """
@@ -55,11 +56,13 @@ public final class DhtSimulation {
                     FIND_NODE lookups: %d, success %.2f %%, hops median %d / p95 %d, rounds median %.0f, FIND_NODE requests per lookup %.1f (+ %.1f bucket-eviction PINGs)
                     records found after churn %.2f %%, after 22 h republish %.2f %%
                     region providers found after churn %.2f %%, after 22 h republish %.2f %%
+                    after %d more days of %.0f %% churn a day: records of the %d owners still online found %.2f %%, records of the %d owners gone for 48 h or more expired %.2f %%
                     """, params.nodes, params.alpha, DhtConfig.K, params.seed, params.wire, params.churn * 100,
                     params.clientFraction * 100, serversOnline, clients, meanTableSize, clientsInTables, joinMillis,
                     measureMillis, heapBytes / 1048576.0, params.lookups, lookupSuccess * 100, medianHops, p95Hops,
                     medianRounds, messagesPerLookup, pingsPerLookup, recordsAfterChurn * 100, recordsAfterRepublish * 100,
-                    providersAfterChurn * 100, providersAfterRepublish * 100);
+                    providersAfterChurn * 100, providersAfterRepublish * 100, params.days, params.churn * 100, liveOwners,
+                    liveOwnersFound * 100, goneOwners, goneOwnersExpired * 100);
         }
     }
 
@@ -185,6 +188,37 @@ public final class DhtSimulation {
         for (KademliaDht n : servers) n.maintain();
         double recordsAfterRepublish = fractionFound(recordKeys, everyone);
         double providersAfterRepublish = fractionProvided(regionKeys, everyone);
+
+        // days of churn: every day a share of the servers leaves and is replaced, everyone runs its upkeep
+        java.util.Map<KademliaDht, Long> leftAt = new java.util.HashMap<>();
+        for (KademliaDht g : gone) leftAt.put(g, clock.get() - 22 * 3_600_000L);
+        for (int day = 0; day < p.days; day++) {
+            Collections.shuffle(servers, random);
+            List<KademliaDht> leaving = new ArrayList<>(servers.subList(0, leave));
+            servers.subList(0, leave).clear();
+            for (KademliaDht g : leaving) {
+                network.detach(g.self());
+                leftAt.put(g, clock.get());
+            }
+            for (int i = 0; i < leave; i++) {
+                KademliaDht n = newNode(randomPeerId(), true);
+                join(n);
+                servers.add(n);
+            }
+            clock.addAndGet(24 * 3_600_000L);
+            for (KademliaDht n : servers) n.maintain();
+        }
+        everyone = new ArrayList<>(servers);
+        everyone.addAll(clients);
+        List<byte[]> liveKeys = new ArrayList<>();
+        List<byte[]> goneKeys = new ArrayList<>();
+        for (int i = 0; i < recordKeys.size(); i++) {
+            Long left = leftAt.get(publisherNodes.get(i));
+            if (left == null) liveKeys.add(recordKeys.get(i));
+            else if (clock.get() - left >= 48 * 3_600_000L) goneKeys.add(recordKeys.get(i));
+        }
+        double liveOwnersFound = fractionFound(liveKeys, everyone);
+        double goneOwnersExpired = goneKeys.isEmpty() ? 1 : 1 - fractionFound(goneKeys, everyone);
         long measureMillis = (System.nanoTime() - t1) / 1_000_000;
 
         long tableTotal = 0;
@@ -205,7 +239,8 @@ public final class DhtSimulation {
                 hops.isEmpty() ? -1 : hops.get(hops.size() / 2), hops.isEmpty() ? -1 : hops.get((int) (hops.size() * 0.95)),
                 rounds.isEmpty() ? -1 : rounds.get(rounds.size() / 2), messagesPerLookup, pingsPerLookup, recordsAfterChurn,
                 recordsAfterRepublish, providersAfterChurn, providersAfterRepublish,
-                tableTotal / (double) servers.size(), heap, clientsInTables);
+                tableTotal / (double) servers.size(), heap, clientsInTables, liveOwnersFound, liveKeys.size(),
+                goneOwnersExpired, goneKeys.size());
     }
 
     private double fractionFound(List<byte[]> keys, List<KademliaDht> askers) {
@@ -251,7 +286,7 @@ public final class DhtSimulation {
                 default -> throw new IllegalArgumentException("unknown option " + args[i] + " (" + Arrays.toString(args) + ")");
             }
         }
-        Params params = new Params(nodes, churn, d.clientFraction(), lookups, records, d.regionKeys(), seed, wire, alpha);
+        Params params = new Params(nodes, churn, d.clientFraction(), lookups, records, d.regionKeys(), seed, wire, alpha, d.days());
         System.out.print(new DhtSimulation(params).run().toText());
     }
 
