@@ -1,6 +1,5 @@
 package net.sovereignbridge.app.services;
 
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.net.DatagramSocket;
@@ -9,9 +8,7 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
@@ -96,16 +93,18 @@ public final class LocalTools {
     /** A long-running command whose output lines are collected (mosquitto_sub, an observing coap-client). */
     public static final class Background implements AutoCloseable {
         private final Process process;
-        private final List<String> lines = new CopyOnWriteArrayList<>();
+        /** Raw output: coap-client prints payloads without a line end, so lines are split when read. */
+        private final StringBuffer output = new StringBuffer();
         private final String name;
 
         public Background(String... cmd) throws IOException {
             this.name = String.join(" ", cmd);
             this.process = new ProcessBuilder(cmd).redirectErrorStream(true).start();
             Thread t = new Thread(() -> {
-                try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-                    String line;
-                    while ((line = r.readLine()) != null) lines.add(line);
+                try (var r = new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8)) {
+                    char[] buf = new char[4096];
+                    int n;
+                    while ((n = r.read(buf)) > 0) output.append(buf, 0, n);
                 } catch (IOException ignored) {
                     // ended
                 }
@@ -115,17 +114,17 @@ public final class LocalTools {
         }
 
         public List<String> lines() {
-            return new ArrayList<>(lines);
+            return List.of(output.toString().split("\n"));
         }
 
         public String awaitLine(String what, int seconds, Predicate<String> match) throws InterruptedException {
             long deadline = System.nanoTime() + seconds * 1_000_000_000L;
             while (System.nanoTime() < deadline) {
-                for (String l : lines) if (match.test(l)) return l;
+                for (String l : lines()) if (match.test(l)) return l;
                 Thread.sleep(50);
             }
             throw new AssertionError("timed out after " + seconds + " s waiting for " + what + " from " + name
-                    + "; got: " + lines);
+                    + "; got: " + output);
         }
 
         public boolean alive() {
