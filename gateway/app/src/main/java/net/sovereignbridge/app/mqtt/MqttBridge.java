@@ -12,11 +12,8 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.net.ssl.SSLContext;
@@ -28,7 +25,9 @@ import net.sovereignbridge.app.services.MessageViews;
 import net.sovereignbridge.app.services.SendRequest;
 import net.sovereignbridge.mesh.node.Node;
 import net.sovereignbridge.mesh.store.Inbox;
+import org.eclipse.paho.client.mqttv3.IMqttActionListener;
 import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
+import org.eclipse.paho.client.mqttv3.IMqttToken;
 import org.eclipse.paho.client.mqttv3.MqttAsyncClient;
 import org.eclipse.paho.client.mqttv3.MqttCallback;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
@@ -64,7 +63,9 @@ public final class MqttBridge implements AutoCloseable {
     private final LocalSender sender;
     private final Deque<Outgoing> pending = new ArrayDeque<>();
     private final ScheduledExecutorService reconnects;
-    private final ExecutorService ingress;
+    /** Published but not yet acknowledged (QoS 1), oldest first; put back at the head if the link drops. */
+    private final java.util.LinkedHashSet<Outgoing> inflight = new java.util.LinkedHashSet<>();
+    private static final int WINDOW = 32;
     private final Thread publisher;
     private final AtomicLong published = new AtomicLong();
     private final AtomicLong droppedWhileAway = new AtomicLong();
@@ -75,7 +76,30 @@ public final class MqttBridge implements AutoCloseable {
     private volatile String lastError = "";
     private long backoffMs = 1000;
 
-    private record Outgoing(String topic, byte[] payload, boolean retained) {}
+    /** Identity-compared on purpose: two equal payloads are two messages. */
+    private static final class Outgoing {
+        private final String topic;
+        private final byte[] payload;
+        private final boolean retained;
+
+        Outgoing(String topic, byte[] payload, boolean retained) {
+            this.topic = topic;
+            this.payload = payload;
+            this.retained = retained;
+        }
+
+        String topic() {
+            return topic;
+        }
+
+        byte[] payload() {
+            return payload;
+        }
+
+        boolean retained() {
+            return retained;
+        }
+    }
 
     private MqttBridge(MqttSettings settings, String brokerUri, Node node) throws MqttException, IOException {
         this.settings = settings;
@@ -95,23 +119,29 @@ public final class MqttBridge implements AutoCloseable {
         if (settings.caFile() != null) options.setSocketFactory(trusting(settings).getSocketFactory());
         this.sender = new LocalSender(node, IngressGovernor.of(settings.ingressPerMinute(), settings.ingressBurst()));
         this.reconnects = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "mqtt-connect"));
-        this.ingress = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(256),
-                r -> daemon(r, "mqtt-ingress"), new ThreadPoolExecutor.DiscardPolicy());
         this.publisher = daemon(this::drain, "mqtt-publish");
         client.setCallback(new MqttCallback() {
             @Override
             public void connectionLost(Throwable cause) {
                 connected = false;
+                requeueInflight();
                 lastError = String.valueOf(cause.getMessage());
-                log.warn("MQTT: connection to {} lost: {}", brokerUri, cause.getMessage());
+                log.warn("MQTT: connection to {} lost: {}{}", brokerUri, cause.getMessage(),
+                        cause.getCause() != null ? " (" + cause.getCause() + ")" : "");
                 scheduleConnect(0);
             }
 
             @Override
             public void messageArrived(String topic, MqttMessage message) {
                 received.incrementAndGet();
-                byte[] payload = message.getPayload();
-                ingress.execute(() -> onSend(topic, payload));
+                // Handled on Paho's callback thread: while we work, the broker holds the next message
+                // (natural backpressure, nothing dropped). onSend only enqueues, it never waits on Paho.
+                try {
+                    onSend(topic, message.getPayload());
+                } catch (RuntimeException e) {
+                    // Paho drops the connection when a callback throws; a bad message must not do that.
+                    log.warn("MQTT: handling a message on {} failed: {}", topic, e.toString());
+                }
             }
 
             @Override
@@ -207,11 +237,16 @@ public final class MqttBridge implements AutoCloseable {
         }
     }
 
+    /**
+     * Publishes from the head of the queue with up to {@link #WINDOW} QoS 1 messages unacknowledged at a
+     * time (Paho keeps their order); an acknowledged message leaves the in-flight set, an unacknowledged one
+     * goes back to the head of the queue when the connection drops: at least once, in order.
+     */
     private void drain() {
         while (!closed) {
             Outgoing next;
             synchronized (pending) {
-                while (!closed && (pending.isEmpty() || !connected)) {
+                while (!closed && (pending.isEmpty() || !connected || inflight.size() >= WINDOW)) {
                     try {
                         pending.wait(1000);
                     } catch (InterruptedException e) {
@@ -219,17 +254,31 @@ public final class MqttBridge implements AutoCloseable {
                     }
                 }
                 if (closed) return;
-                next = pending.peekFirst();
+                next = pending.removeFirst();
+                inflight.add(next);
             }
             try {
-                client.publish(next.topic(), next.payload(), 1, next.retained()).waitForCompletion(10_000);
-                synchronized (pending) {
-                    if (pending.peekFirst() == next) pending.removeFirst();
-                }
-                published.incrementAndGet();
+                client.publish(next.topic(), next.payload(), 1, next.retained(), null, new IMqttActionListener() {
+                    @Override
+                    public void onSuccess(IMqttToken token) {
+                        synchronized (pending) {
+                            if (inflight.remove(next)) published.incrementAndGet();
+                            pending.notifyAll();
+                        }
+                    }
+
+                    @Override
+                    public void onFailure(IMqttToken token, Throwable e) {
+                        // put back by requeueInflight() when the connection is lost
+                        log.debug("MQTT: publish on {} failed: {}", next.topic(), e.getMessage());
+                    }
+                });
             } catch (MqttException e) {
-                // kept at the head of the queue; the reconnect will let it go out
-                log.debug("MQTT: publish on {} failed: {}", next.topic(), e.getMessage());
+                log.debug("MQTT: publish on {} refused: {}", next.topic(), e.getMessage());
+                synchronized (pending) {
+                    inflight.remove(next);
+                    pending.addFirst(next);
+                }
                 if (!client.isConnected()) connected = false;
                 try {
                     Thread.sleep(100);
@@ -237,6 +286,14 @@ public final class MqttBridge implements AutoCloseable {
                     return;
                 }
             }
+        }
+    }
+
+    private void requeueInflight() {
+        synchronized (pending) {
+            java.util.List<Outgoing> back = new java.util.ArrayList<>(inflight);
+            inflight.clear();
+            for (int i = back.size() - 1; i >= 0; i--) pending.addFirst(back.get(i));
         }
     }
 
@@ -273,7 +330,7 @@ public final class MqttBridge implements AutoCloseable {
         m.put("received", received.get());
         m.put("rejected", rejected.get());
         synchronized (pending) {
-            m.put("waiting", pending.size());
+            m.put("waiting", pending.size() + inflight.size());
         }
         m.put("dropped", droppedWhileAway.get());
         return m;
@@ -292,7 +349,6 @@ public final class MqttBridge implements AutoCloseable {
         }
         closed = true;
         reconnects.shutdownNow();
-        ingress.shutdownNow();
         publisher.interrupt();
         try {
             client.close(true);

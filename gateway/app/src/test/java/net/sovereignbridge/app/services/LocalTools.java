@@ -149,10 +149,15 @@ public final class LocalTools {
         }
 
         public Mosquitto(Path dir, int port) throws Exception {
+            this(dir, port, "");
+        }
+
+        /** {@code extraConfig}: more mosquitto.conf lines, e.g. "max_queued_messages 10000\n". */
+        public Mosquitto(Path dir, int port, String extraConfig) throws Exception {
             this.port = port;
             Files.createDirectories(dir);
             this.conf = dir.resolve("mosquitto-" + port + ".conf");
-            Files.writeString(conf, "listener " + port + " 127.0.0.1\nallow_anonymous true\npersistence false\n");
+            Files.writeString(conf, "listener " + port + " 127.0.0.1\nallow_anonymous true\npersistence false\n" + extraConfig);
             start();
         }
 
