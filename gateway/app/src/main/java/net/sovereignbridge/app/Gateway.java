@@ -16,6 +16,7 @@ import net.sovereignbridge.app.services.LocalServices;
 import net.sovereignbridge.app.transport.lan.LanTransport;
 import net.sovereignbridge.app.transport.lora.LoraBringUp;
 import net.sovereignbridge.app.transport.lora.LoraTransport;
+import net.sovereignbridge.mesh.custody.CustodyQueue;
 import net.sovereignbridge.mesh.identity.IdentityFile;
 import net.sovereignbridge.mesh.identity.IdentityFileException;
 import net.sovereignbridge.mesh.identity.MeshAddress;
@@ -157,6 +158,9 @@ public final class Gateway implements AutoCloseable {
             case "send" -> send(request);
             case "inbox" -> inbox(request);
             case "status" -> status();
+            case "messages" -> messages(request);
+            case "bundle-export" -> bundleExport();
+            case "bundle-import" -> bundleImport(request);
             default -> throw new IllegalArgumentException("unknown op '" + op + "'");
         };
     }
@@ -174,9 +178,8 @@ public final class Gateway implements AutoCloseable {
             out.put("ok", true);
             out.put("messageId", Integer.toUnsignedLong(sent.messageId()));
             out.put("to", destination.toHex());
-            out.put("via", sent.via().toString());
-            out.put("fragments", sent.fragments());
-            out.put("state", "sent");
+            out.put("state", sent.state().name().toLowerCase(java.util.Locale.ROOT));
+            out.put("via", sent.via() == null ? "" : sent.via());
         } catch (SendException e) {
             out.put("ok", false);
             out.put("reason", e.reason().name());
@@ -203,6 +206,56 @@ public final class Gateway implements AutoCloseable {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("ok", true);
         out.put("messages", messages);
+        return out;
+    }
+
+    private Map<String, Object> bundleExport() throws SQLException {
+        byte[] file = node.exportBundle();
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("ok", true);
+        out.put("bytes", file.length);
+        out.put("bundle", Base64.getEncoder().encodeToString(file));
+        return out;
+    }
+
+    private Map<String, Object> bundleImport(Map<String, Object> request) {
+        if (!(request.get("bundle") instanceof String b64)) throw new IllegalArgumentException("bundle-import needs 'bundle'");
+        byte[] file;
+        try {
+            file = Base64.getDecoder().decode(b64);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("bundle is not base64");
+        }
+        var result = node.importBundle(file);
+        Map<String, Object> out = new LinkedHashMap<>();
+        if (result instanceof net.sovereignbridge.mesh.frame.Decoded.Error<Integer> e) {
+            out.put("ok", false);
+            out.put("error", "bundle rejected: " + e.detail());
+        } else {
+            out.put("ok", true);
+            out.put("frames", result.value());
+        }
+        return out;
+    }
+
+    /** This node's own messages and their delivery states, newest first. */
+    private Map<String, Object> messages(Map<String, Object> request) throws SQLException {
+        long limit = request.get("limit") instanceof Long l ? Math.min(Math.max(l, 1), 10_000) : 100;
+        List<Object> list = new ArrayList<>();
+        for (CustodyQueue.Entry e : node.custody().ownMessages((int) limit)) {
+            Map<String, Object> j = new LinkedHashMap<>();
+            j.put("messageId", Integer.toUnsignedLong(e.messageId()));
+            j.put("to", e.destination().toHex());
+            j.put("state", e.state().name().toLowerCase(java.util.Locale.ROOT));
+            j.put("attempts", e.attempts());
+            j.put("createdAt", java.time.Instant.ofEpochMilli(e.createdAt()).toString());
+            j.put("updatedAt", java.time.Instant.ofEpochMilli(e.updatedAt()).toString());
+            j.put("expiresAt", java.time.Instant.ofEpochMilli(e.expiresAt()).toString());
+            list.add(j);
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("ok", true);
+        out.put("messages", list);
         return out;
     }
 
@@ -253,6 +306,9 @@ public final class Gateway implements AutoCloseable {
         });
         out.put("peers", peers);
         out.put("inbox", node.inbox().count());
+        out.put("routes", node.routes().size());
+        out.put("custodyPending", node.custody().pendingCount());
+        out.put("flood", node.flood().counters());
         if (services != null) out.put("services", services.status());
         return out;
     }

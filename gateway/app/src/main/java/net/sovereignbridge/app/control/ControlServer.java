@@ -27,11 +27,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Protocol: the client writes one JSON object on one line ({"op": "send" | "inbox" | "status", ...}),
  * the server answers one JSON object on one line ({"ok": true, ...} or {"ok": false, "error": "..."}) and
- * closes. Requests are limited to 64 KiB.
+ * closes. Requests are limited to 32 MiB (bundle files travel through it; only the owner can connect).
  */
 public final class ControlServer implements AutoCloseable {
     public static final String SOCKET_NAME = "control.sock";
-    static final int MAX_REQUEST = 64 * 1024;
+    static final int MAX_REQUEST = 32 * 1024 * 1024;
     private static final Logger log = LoggerFactory.getLogger(ControlServer.class);
 
     /** Answers one request; may throw IllegalArgumentException for a bad request (reported to the client). */

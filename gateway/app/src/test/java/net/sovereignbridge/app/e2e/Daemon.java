@@ -133,6 +133,12 @@ final class Daemon implements AutoCloseable {
         return process.exitValue();
     }
 
+    /** kill -9: no shutdown hook, no flush; what was committed must survive. */
+    void kill() throws Exception {
+        process.destroyForcibly();
+        process.waitFor(20, TimeUnit.SECONDS);
+    }
+
     @Override
     public void close() throws Exception {
         if (process.isAlive()) {

@@ -135,8 +135,13 @@ class LocalServicesTest {
             String note = observer.awaitLine("the message in an Observe notification", 20,
                     l -> l.contains("hello from a sensor"));
             assertTrue(note.contains("\"from\":\"" + a + "\""), note);
-            String receipt = receipts.awaitLine("the receipt on A's receipts topic", 20, l -> l.contains("\"ref\":\"r1\""));
+            String receipt = receipts.awaitLine("the first receipt on A's receipts topic", 20, l -> l.contains("\"ref\":\"r1\""));
             assertTrue(receipt.contains("\"state\":\"sent\"") && receipt.contains("\"to\":\"" + b + "\""), receipt);
+            String messageId = receipt.replaceAll(".*\"messageId\":(\\d+).*", "$1");
+            // B's authenticated end-to-end acknowledgement turns into a second receipt for the same message
+            String delivered = receipts.awaitLine("the delivered receipt", 30,
+                    l -> l.contains("\"state\":\"delivered\"") && l.contains("\"messageId\":" + messageId + ","));
+            assertTrue(delivered.contains("\"ref\":\"r1\""), delivered);
         }
     }
 
