@@ -103,9 +103,10 @@ public final class CoapService implements AutoCloseable {
         Configuration config = configuration();
         LocalSender sender = new LocalSender(node,
                 net.sovereignbridge.app.services.IngressGovernor.of(settings.ingressPerMinute(), settings.ingressBurst()));
-        MessagesResource messages = new MessagesResource(node, sender);
+        ReceiptsResource receipts = new ReceiptsResource();
+        MessagesResource messages = new MessagesResource(node, sender, receipts);
         CoapService s = new CoapService(config, messages);
-        s.server.add(new NodeResource(status, s::dtlsInfo), new PeersResource(status), messages);
+        s.server.add(new NodeResource(status, s::dtlsInfo), new PeersResource(status), messages, receipts);
         node.addDeliveryListener(messages::delivered);
 
         List<InetSocketAddress> plain = new ArrayList<>();

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import net.sovereignbridge.app.services.LocalSender;
 import net.sovereignbridge.app.services.MessageViews;
+import net.sovereignbridge.app.services.ReceiptTracker;
 import net.sovereignbridge.app.services.SendRequest;
 import net.sovereignbridge.mesh.node.Node;
 import net.sovereignbridge.mesh.store.Inbox;
@@ -29,12 +30,16 @@ final class MessagesResource extends CoapResource {
     private static final Logger log = LoggerFactory.getLogger(MessagesResource.class);
     private final Node node;
     private final LocalSender sender;
+    private final ReceiptsResource receipts;
+    private final ReceiptTracker tracker;
     private volatile Inbox.Message latest;
 
-    MessagesResource(Node node, LocalSender sender) {
+    MessagesResource(Node node, LocalSender sender, ReceiptsResource receipts) {
         super("msg");
         this.node = node;
         this.sender = sender;
+        this.receipts = receipts;
+        this.tracker = new ReceiptTracker(node, receipts::add);
         setObservable(true);
         setObserveType(Type.CON); // a sensor's notification should survive a lost datagram
         getAttributes().setTitle("send (POST) and receive (GET, Observe) mesh messages");
@@ -111,6 +116,8 @@ final class MessagesResource extends CoapResource {
         }
         LocalSender.Receipt receipt = sender.send(((SendRequest.Ok) parsed).request(), LocalSender.Origin.COAP);
         if (receipt.ok()) {
+            receipts.add(receipt);
+            tracker.track(receipt);
             Representation.respond(ex, ResponseCode.CREATED, receipt.toMap());
             return;
         }

@@ -22,6 +22,7 @@ import net.sovereignbridge.app.cli.Json;
 import net.sovereignbridge.app.services.IngressGovernor;
 import net.sovereignbridge.app.services.LocalSender;
 import net.sovereignbridge.app.services.MessageViews;
+import net.sovereignbridge.app.services.ReceiptTracker;
 import net.sovereignbridge.app.services.SendRequest;
 import net.sovereignbridge.mesh.node.Node;
 import net.sovereignbridge.mesh.store.Inbox;
@@ -61,6 +62,7 @@ public final class MqttBridge implements AutoCloseable {
     private final MqttAsyncClient client;
     private final MqttConnectOptions options;
     private final LocalSender sender;
+    private final ReceiptTracker receipts;
     private final Deque<Outgoing> pending = new ArrayDeque<>();
     private final ScheduledExecutorService reconnects;
     /** Published but not yet acknowledged (QoS 1), oldest first; put back at the head if the link drops. */
@@ -150,7 +152,7 @@ public final class MqttBridge implements AutoCloseable {
             }
         });
         node.addDeliveryListener(this::onDelivered);
-        node.addStateListener(this::onStateChange);
+        this.receipts = new ReceiptTracker(node, this::publishReceipt);
     }
 
     private static Thread daemon(Runnable r, String name) {
@@ -302,43 +304,6 @@ public final class MqttBridge implements AutoCloseable {
         enqueue(base + "inbox", Json.write(MessageViews.message(m, false)).getBytes(StandardCharsets.UTF_8), false);
     }
 
-    /**
-     * Messages sent through MQTT whose state may still change, keyed by destination + message id, with
-     * the device's ref. Bounded: the oldest are forgotten first. State changes that arrive before send()
-     * returned (a fast ACK on a LAN) wait in {@code early}.
-     */
-    private final Map<String, String> tracked = new java.util.LinkedHashMap<>(16, 0.75f, false) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, String> eldest) {
-            return size() > 10_000;
-        }
-    };
-    private final Map<String, Node.StateChange> early = new java.util.LinkedHashMap<>(16, 0.75f, false) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, Node.StateChange> eldest) {
-            return size() > 256;
-        }
-    };
-    private static final String NO_REF = "";
-
-    private static String key(String to, long messageId) {
-        return to + "/" + messageId;
-    }
-
-    private void onStateChange(Node.StateChange c) {
-        String k = key(c.destination().toHex(), Integer.toUnsignedLong(c.messageId()));
-        String ref;
-        synchronized (tracked) {
-            ref = tracked.get(k);
-            if (ref == null) {
-                early.put(k, c);
-                return;
-            }
-            if (!c.state().pending()) tracked.remove(k);
-        }
-        publishReceipt(LocalSender.stateReceipt(NO_REF.equals(ref) ? null : ref, c));
-    }
-
     private void publishReceipt(LocalSender.Receipt r) {
         enqueue(base + "receipts", Json.write(r.toMap()).getBytes(StandardCharsets.UTF_8), false);
     }
@@ -357,15 +322,7 @@ public final class MqttBridge implements AutoCloseable {
         }
         LocalSender.Receipt receipt = sender.send(((SendRequest.Ok) parsed).request(), LocalSender.Origin.MQTT);
         publishReceipt(receipt);
-        if (receipt.messageId() != null) {
-            String k = key(receipt.to(), receipt.messageId());
-            Node.StateChange already;
-            synchronized (tracked) {
-                tracked.put(k, receipt.ref() == null ? NO_REF : receipt.ref());
-                already = early.remove(k);
-            }
-            if (already != null && !already.state().name().equalsIgnoreCase(receipt.state())) onStateChange(already);
-        }
+        receipts.track(receipt);
     }
 
     public boolean connected() {

@@ -154,6 +154,15 @@ class LocalServicesTest {
             assertTrue(r.out().contains("\"state\":\"sent\""), r.toString());
             String line = inbox.awaitLine("the message on B's inbox topic", 20, l -> l.contains("posted over coap"));
             assertTrue(line.contains("\"from\":\"" + a + "\""), line);
+            String messageId = r.out().replaceAll(".*\"messageId\":(\\d+).*", "$1").trim();
+            LocalTools.await("a delivered receipt on A's /receipts", 30, () -> {
+                try {
+                    String receipts = coapClient("-m", "get", coap(alpha, "/receipts")).out();
+                    return receipts.contains("\"messageId\":" + messageId + ",\"state\":\"delivered\"");
+                } catch (Exception e) {
+                    return false;
+                }
+            });
         }
     }
 
@@ -179,6 +188,32 @@ class LocalServicesTest {
         List<?> messages = (List<?>) ((Map<?, ?>) ((Cbor.Ok) decoded).value()).get("messages");
         assertTrue(messages.stream().anyMatch(m -> java.util.Arrays.equals((byte[]) ((Map<?, ?>) m).get("data"),
                 new byte[] {1, 2, 3, (byte) 0xff})), "CBOR inbox carries the bytes as a byte string");
+    }
+
+    @Test
+    void largeMessagesTravelBlockwiseBothWays() throws Exception {
+        String text = "block-wise " + "0123456789".repeat(300);
+        Path body = dir.resolve("large.json");
+        Files.writeString(body, "{\"to\":\"" + b + "\",\"text\":\"" + text + "\"}");
+        // -b 64: coap-client sends the 3 kB request as Block1 pieces of 64 bytes
+        LocalTools.Result post = coapClient("-b", "64", "-m", "post", "-t", "50", "-f", body.toString(), coap(alpha, "/msg"));
+        assertEquals(0, post.exit(), post.toString());
+        assertTrue(post.out().contains("\"state\""), post.toString());
+        LocalTools.await("the large message in B's inbox", 30, () -> {
+            try {
+                return bravo.node().inbox().list(0, 1000).stream().anyMatch(m -> m.body().length == text.length());
+            } catch (java.sql.SQLException e) {
+                return false;
+            }
+        });
+        long id = bravo.node().inbox().list(0, 1000).stream().filter(m -> m.body().length == text.length())
+                .findFirst().orElseThrow().id();
+        // the answer (text + base64 copy, about 7 kB) comes back as Block2 pieces and is reassembled
+        LocalTools.Result get = coapClient("-b", "128", "-m", "get", coap(bravo, "/msg?after=" + (id - 1) + "&limit=1"));
+        assertEquals(0, get.exit(), get.toString());
+        Map<String, Object> page = Json.parseObject(get.out().trim());
+        Map<?, ?> m = (Map<?, ?>) ((List<?>) page.get("messages")).get(0);
+        assertEquals(text, m.get("text"));
     }
 
     @Test
