@@ -27,6 +27,7 @@ import net.sovereignbridge.mesh.store.Database;
 import net.sovereignbridge.mesh.store.Inbox;
 import net.sovereignbridge.mesh.transport.Transport;
 import net.sovereignbridge.mesh.transport.TransportCounters;
+import net.sovereignbridge.mesh.transport.TransportKind;
 import net.sovereignbridge.mesh.transport.TransportManager;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -140,8 +141,10 @@ public final class Gateway implements AutoCloseable {
 
     /** One line for systemd's STATUS=. */
     public String statusLine() {
-        long active = transports.all().stream().filter(t -> t.state().canSend()).count();
-        return "address " + identity.address().toHex() + ", " + active + "/" + transports.all().size()
+        // Links only: the store-and-carry bundle transport is never "active" and would read as a fault.
+        var links = transports.all().stream().filter(t -> t.kind() != TransportKind.STORE_AND_CARRY).toList();
+        long active = links.stream().filter(t -> t.state().canSend()).count();
+        return "address " + identity.address().toHex() + ", " + active + "/" + links.size()
                 + " transports active, " + node.peers().all().size() + " peers known";
     }
 
