@@ -85,7 +85,9 @@ mmdebstrap --variant=minbase --include=systemd,systemd-sysv,dbus,procps,openjdk-
   --customize-hook='chmod 0755 "$1/usr/local/sbin/boot-test.sh"; chroot "$1" systemctl enable boot-test.service' \
   bookworm "$root" http://deb.debian.org/debian 2>&1 | sed -u 's/^/    mmdebstrap: /' | grep -v ': I: ' || true
 say "booting it with systemd-nspawn (the test powers the container off when done)"
-timeout 300 systemd-nspawn --quiet --register=no --keep-unit -D "$root" -b > "$work/console.log" 2>&1 || true
+# --private-network: the daemon gets a network namespace with only loopback, so it neither collides with
+# ports in use on the host (another gateway, a parallel test) nor sends its announces onto the host's LAN.
+timeout 300 systemd-nspawn --quiet --register=no --keep-unit --private-network -D "$root" -b > "$work/console.log" 2>&1 || true
 say "container stopped after $(( $(date +%s) - started ))s"
 if [ ! -s "$root/boot-test.result" ]; then
   echo "test-unit-boot: the container produced no result; console:" >&2; tail -30 "$work/console.log" >&2; exit 1
