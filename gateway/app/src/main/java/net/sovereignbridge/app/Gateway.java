@@ -123,8 +123,11 @@ public final class Gateway implements AutoCloseable {
 
     /** One line for systemd's STATUS=. */
     public String statusLine() {
-        long active = transports.all().stream().filter(t -> t.state().canSend()).count();
-        return "address " + identity.address().toHex() + ", " + active + "/" + transports.all().size()
+        // Store-and-carry (bundle files) is never "up": counting it would show a healthy node as degraded.
+        List<net.sovereignbridge.mesh.transport.Transport> live = transports.all().stream()
+                .filter(t -> t.kind() != net.sovereignbridge.mesh.transport.TransportKind.STORE_AND_CARRY).toList();
+        long active = live.stream().filter(t -> t.state().canSend()).count();
+        return "address " + identity.address().toHex() + ", " + active + "/" + live.size()
                 + " transports active, " + node.peers().all().size() + " peers known";
     }
 
