@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import net.sovereignbridge.app.config.GatewayConfig;
 import net.sovereignbridge.app.control.ControlServer;
+import net.sovereignbridge.app.services.LocalServices;
 import net.sovereignbridge.app.transport.lan.LanTransport;
 import net.sovereignbridge.app.transport.lora.LoraBringUp;
 import net.sovereignbridge.app.transport.lora.LoraTransport;
@@ -26,6 +27,7 @@ import net.sovereignbridge.mesh.store.Database;
 import net.sovereignbridge.mesh.store.Inbox;
 import net.sovereignbridge.mesh.transport.Transport;
 import net.sovereignbridge.mesh.transport.TransportCounters;
+import net.sovereignbridge.mesh.transport.TransportKind;
 import net.sovereignbridge.mesh.transport.TransportManager;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,6 +44,7 @@ public final class Gateway implements AutoCloseable {
     private final Map<String, String> unavailable = new LinkedHashMap<>();
     private final List<AutoCloseable> resources = new ArrayList<>();
     private ControlServer control;
+    private LocalServices services;
     private LanTransport lan;
 
     private Gateway(GatewayConfig config, NodeIdentity identity, Database db) throws SQLException {
@@ -62,6 +65,7 @@ public final class Gateway implements AutoCloseable {
             g.addTransports();
             g.node.start();
             g.control = ControlServer.start(config.stateDir(), g::handle);
+            g.services = LocalServices.start(config.coap(), config.mqtt(), g.node, g::serviceStatus, config.stateDir());
         } catch (IOException | RuntimeException e) {
             g.close();
             throw e;
@@ -99,6 +103,20 @@ public final class Gateway implements AutoCloseable {
         return config;
     }
 
+    /** CoAP and MQTT for local devices (null only while starting). */
+    public LocalServices services() {
+        return services;
+    }
+
+    /** The status map for the local services' {@code /node} and {@code /peers}. */
+    private Map<String, Object> serviceStatus() {
+        try {
+            return status();
+        } catch (SQLException e) {
+            throw new IllegalStateException("database: " + e.getMessage(), e);
+        }
+    }
+
     public ControlServer control() {
         return control;
     }
@@ -123,11 +141,10 @@ public final class Gateway implements AutoCloseable {
 
     /** One line for systemd's STATUS=. */
     public String statusLine() {
-        // Store-and-carry (bundle files) is never "up": counting it would show a healthy node as degraded.
-        List<net.sovereignbridge.mesh.transport.Transport> live = transports.all().stream()
-                .filter(t -> t.kind() != net.sovereignbridge.mesh.transport.TransportKind.STORE_AND_CARRY).toList();
-        long active = live.stream().filter(t -> t.state().canSend()).count();
-        return "address " + identity.address().toHex() + ", " + active + "/" + live.size()
+        // Links only: the store-and-carry bundle transport is never "active" and would read as a fault.
+        var links = transports.all().stream().filter(t -> t.kind() != TransportKind.STORE_AND_CARRY).toList();
+        long active = links.stream().filter(t -> t.state().canSend()).count();
+        return "address " + identity.address().toHex() + ", " + active + "/" + links.size()
                 + " transports active, " + node.peers().all().size() + " peers known";
     }
 
@@ -137,6 +154,7 @@ public final class Gateway implements AutoCloseable {
         if (lan != null && lan.localAddress() != null) out.add("lan udp " + lan.localAddress());
         transports.all().stream().filter(t -> t != lan).forEach(t -> out.add(t.id() + " " + t.state()));
         unavailable.forEach((id, why) -> out.add(id + " UNAVAILABLE: " + why));
+        if (services != null) out.addAll(services.endpoints());
         return out;
     }
 
@@ -297,11 +315,13 @@ public final class Gateway implements AutoCloseable {
         out.put("routes", node.routes().size());
         out.put("custodyPending", node.custody().pendingCount());
         out.put("flood", node.flood().counters());
+        if (services != null) out.put("services", services.status());
         return out;
     }
 
     @Override
     public void close() {
+        if (services != null) services.close();
         if (control != null) control.close();
         node.close();
         for (AutoCloseable r : resources) {

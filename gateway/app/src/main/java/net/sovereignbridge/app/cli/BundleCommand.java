@@ -5,7 +5,6 @@ import java.nio.file.Path;
 import java.util.Base64;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import net.sovereignbridge.app.control.ControlClient;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
@@ -29,12 +28,9 @@ public final class BundleCommand implements Runnable {
 
         @Override
         public Integer call() {
+            Map<String, Object> a = DaemonCall.ok(state, Map.of("op", "bundle-export"));
+            if (a == null) return ExitCodes.FAILED;
             try {
-                Map<String, Object> a = ControlClient.call(state.resolve(), Map.of("op", "bundle-export"));
-                if (!Boolean.TRUE.equals(a.get("ok"))) {
-                    System.err.println("sbridge: " + a.get("error"));
-                    return ExitCodes.FAILED;
-                }
                 byte[] bytes = Base64.getDecoder().decode((String) a.get("bundle"));
                 Files.write(file, bytes);
                 System.out.println("wrote " + bytes.length + " bytes to " + file);
@@ -56,20 +52,18 @@ public final class BundleCommand implements Runnable {
 
         @Override
         public Integer call() {
+            byte[] bytes;
             try {
-                byte[] bytes = Files.readAllBytes(file);
-                Map<String, Object> a = ControlClient.call(state.resolve(),
-                        Map.of("op", "bundle-import", "bundle", Base64.getEncoder().encodeToString(bytes)));
-                if (!Boolean.TRUE.equals(a.get("ok"))) {
-                    System.err.println("sbridge: " + a.get("error"));
-                    return ExitCodes.FAILED;
-                }
-                System.out.println("imported " + a.get("frames") + " frames from " + file);
-                return ExitCodes.OK;
+                bytes = Files.readAllBytes(file);
             } catch (java.io.IOException e) {
-                System.err.println("sbridge: " + e.getMessage());
+                System.err.println("sbridge: cannot read " + file + ": " + e.getMessage());
                 return ExitCodes.FAILED;
             }
+            Map<String, Object> a = DaemonCall.ok(state,
+                    Map.of("op", "bundle-import", "bundle", Base64.getEncoder().encodeToString(bytes)));
+            if (a == null) return ExitCodes.FAILED;
+            System.out.println("imported " + a.get("frames") + " frames from " + file);
+            return ExitCodes.OK;
         }
     }
 }

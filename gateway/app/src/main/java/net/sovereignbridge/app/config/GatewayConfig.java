@@ -7,6 +7,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import net.sovereignbridge.app.coap.CoapSettings;
+import net.sovereignbridge.app.mqtt.MqttSettings;
 import net.sovereignbridge.app.transport.lan.LanTransport;
 import net.sovereignbridge.app.transport.lora.LoraRadioConfig;
 
@@ -23,7 +25,9 @@ public record GatewayConfig(
         boolean lanEnabled,
         LanTransport.Options lan,
         Optional<LoraRadioConfig> lora,
-        String logLevel) {
+        String logLevel,
+        CoapSettings coap,
+        MqttSettings mqtt) {
 
     /** Reads {@code file} (null = embedded defaults), then applies command-line overrides. */
     public static GatewayConfig load(Path file, Path stateDirOverride, Integer lanPortOverride) throws ConfigException {
@@ -40,7 +44,7 @@ public record GatewayConfig(
                     lan.discoveryPort(), lan.interfaces(), lan.staticPeers(), lan.discovery());
         }
         return new GatewayConfig(c.nodeName(), stateDir, c.hopLimit(), c.announceIntervalSeconds(), c.lanEnabled(),
-                lan, c.lora(), c.logLevel());
+                lan, c.lora(), c.logLevel(), c.coap(), c.mqtt());
     }
 
     public static GatewayConfig read(ConfigNode root) throws ConfigException {
@@ -94,7 +98,9 @@ public record GatewayConfig(
 
         ConfigNode log = root.section("log");
         String level = log.choice("level", "info", "error", "warn", "info", "debug", "trace");
-        return new GatewayConfig(name, stateDir, hopLimit, announce, lanEnabled, lan, lora, level);
+        CoapSettings coap = CoapSettings.read(root.section("coap"));
+        MqttSettings mqtt = MqttSettings.read(root.section("mqtt"));
+        return new GatewayConfig(name, stateDir, hopLimit, announce, lanEnabled, lan, lora, level, coap, mqtt);
     }
 
     /** ./var/sbridge, or $XDG_STATE_HOME/sbridge when that is set. */

@@ -87,17 +87,7 @@ class LoraTransportTest {
 
     private LoraTransport transport(String name, int linkId, LoRaSettings settings, Region.SubBand band,
                                     LoraTransport.Options options, Recorder recorder) throws Exception {
-        LoraTransport.TimeSource airTime = new LoraTransport.TimeSource() {
-            @Override
-            public long nanoTime() {
-                return clock.nanoTime();
-            }
-
-            @Override
-            public long wallNanos(long nanos) {
-                return (long) (nanos / SPEEDUP);
-            }
-        };
+        LoraTransport.TimeSource airTime = ScaledAirTime.of(clock, SPEEDUP);
         LoraTransport t = new LoraTransport(name, radio(name), settings, band, linkId,
                 options.withRandomSeed(linkId), airTime);
         transports.add(t);

@@ -1,0 +1,367 @@
+package net.sovereignbridge.app.mqtt;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateFactory;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+import net.sovereignbridge.app.cli.Json;
+import net.sovereignbridge.app.services.IngressGovernor;
+import net.sovereignbridge.app.services.LocalSender;
+import net.sovereignbridge.app.services.MessageViews;
+import net.sovereignbridge.app.services.ReceiptTracker;
+import net.sovereignbridge.app.services.SendRequest;
+import net.sovereignbridge.mesh.node.Node;
+import net.sovereignbridge.mesh.store.Inbox;
+import org.eclipse.paho.client.mqttv3.IMqttActionListener;
+import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
+import org.eclipse.paho.client.mqttv3.IMqttToken;
+import org.eclipse.paho.client.mqttv3.MqttAsyncClient;
+import org.eclipse.paho.client.mqttv3.MqttCallback;
+import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
+import org.eclipse.paho.client.mqttv3.MqttException;
+import org.eclipse.paho.client.mqttv3.MqttMessage;
+import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Bridges the node to an MQTT broker with the Paho client. Topics (docs/services.md), with
+ * {@code A} this node's mesh address in hex:
+ * <ul>
+ *   <li>{@code sbridge/A/inbox}: each delivered message (JSON, QoS 1);</li>
+ *   <li>{@code sbridge/A/send}: devices publish {@code {to, text | data, ref?}} to send;</li>
+ *   <li>{@code sbridge/A/receipts}: the outcome of each send ({@code state} sent or rejected);</li>
+ *   <li>{@code sbridge/A/status}: retained "online"; the broker publishes the last will "offline";</li>
+ *   <li>{@code sbridge/A/errors}: input that was refused, with the reason.</li>
+ * </ul>
+ *
+ * <p>Everything we publish goes through one ordered queue drained by one thread: while the broker is
+ * away, messages wait there (at most {@code mqtt.queue-limit}; beyond it the oldest are dropped and
+ * counted) and go out after the reconnect. Reconnects back off exponentially from 1 s to 60 s with jitter.
+ */
+public final class MqttBridge implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(MqttBridge.class);
+    private static final long MAX_BACKOFF_MS = 60_000;
+
+    private final MqttSettings settings;
+    private final String base;
+    private final MqttAsyncClient client;
+    private final MqttConnectOptions options;
+    private final LocalSender sender;
+    private final ReceiptTracker receipts;
+    private final Deque<Outgoing> pending = new ArrayDeque<>();
+    private final ScheduledExecutorService reconnects;
+    /** Published but not yet acknowledged (QoS 1), oldest first; put back at the head if the link drops. */
+    private final java.util.LinkedHashSet<Outgoing> inflight = new java.util.LinkedHashSet<>();
+    private static final int WINDOW = 32;
+    private final Thread publisher;
+    private final AtomicLong published = new AtomicLong();
+    private final AtomicLong droppedWhileAway = new AtomicLong();
+    private final AtomicLong received = new AtomicLong();
+    private final AtomicLong rejected = new AtomicLong();
+    private volatile boolean connected;
+    private volatile boolean closed;
+    private volatile String lastError = "";
+    private long backoffMs = 1000;
+
+    /** Identity-compared on purpose: two equal payloads are two messages. */
+    private static final class Outgoing {
+        private final String topic;
+        private final byte[] payload;
+        private final boolean retained;
+
+        Outgoing(String topic, byte[] payload, boolean retained) {
+            this.topic = topic;
+            this.payload = payload;
+            this.retained = retained;
+        }
+
+        String topic() {
+            return topic;
+        }
+
+        byte[] payload() {
+            return payload;
+        }
+
+        boolean retained() {
+            return retained;
+        }
+    }
+
+    private MqttBridge(MqttSettings settings, String brokerUri, Node node) throws MqttException, IOException {
+        this.settings = settings;
+        String address = node.address().toHex();
+        this.base = "sbridge/" + address + "/";
+        String clientId = settings.clientId() != null ? settings.clientId() : "sbridge-" + address.substring(0, 12);
+        this.client = new MqttAsyncClient(brokerUri, clientId, new MemoryPersistence());
+        this.options = new MqttConnectOptions();
+        options.setCleanSession(true);
+        options.setAutomaticReconnect(false); // ours: backoff with jitter, resubscribe, flush the queue
+        options.setConnectionTimeout(10);
+        options.setKeepAliveInterval(30);
+        options.setMaxInflight(64);
+        options.setWill(base + "status", "offline".getBytes(StandardCharsets.UTF_8), 1, true);
+        if (settings.username() != null) options.setUserName(settings.username());
+        if (settings.password() != null) options.setPassword(settings.password().toCharArray());
+        if (settings.caFile() != null) options.setSocketFactory(trusting(settings).getSocketFactory());
+        this.sender = new LocalSender(node, IngressGovernor.of(settings.ingressPerMinute(), settings.ingressBurst()));
+        this.reconnects = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "mqtt-connect"));
+        this.publisher = daemon(this::drain, "mqtt-publish");
+        client.setCallback(new MqttCallback() {
+            @Override
+            public void connectionLost(Throwable cause) {
+                connected = false;
+                requeueInflight();
+                lastError = String.valueOf(cause.getMessage());
+                log.warn("MQTT: connection to {} lost: {}{}", brokerUri, cause.getMessage(),
+                        cause.getCause() != null ? " (" + cause.getCause() + ")" : "");
+                scheduleConnect(0);
+            }
+
+            @Override
+            public void messageArrived(String topic, MqttMessage message) {
+                received.incrementAndGet();
+                // Handled on Paho's callback thread: while we work, the broker holds the next message
+                // (natural backpressure, nothing dropped). onSend only enqueues, it never waits on Paho.
+                try {
+                    onSend(topic, message.getPayload());
+                } catch (RuntimeException e) {
+                    // Paho drops the connection when a callback throws; a bad message must not do that.
+                    log.warn("MQTT: handling a message on {} failed: {}", topic, e.toString());
+                }
+            }
+
+            @Override
+            public void deliveryComplete(IMqttDeliveryToken token) {
+                // QoS 1 completion is awaited by the publisher thread
+            }
+        });
+        node.addDeliveryListener(this::onDelivered);
+        this.receipts = new ReceiptTracker(node, this::publishReceipt);
+    }
+
+    private static Thread daemon(Runnable r, String name) {
+        Thread t = new Thread(r, name);
+        t.setDaemon(true);
+        return t;
+    }
+
+    private static SSLContext trusting(MqttSettings s) throws IOException {
+        try (InputStream in = Files.newInputStream(s.caFile())) {
+            KeyStore ks = KeyStore.getInstance(KeyStore.getDefaultType());
+            ks.load(null, null);
+            int i = 0;
+            for (Certificate c : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
+                ks.setCertificateEntry("ca" + i++, c);
+            }
+            TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            tmf.init(ks);
+            SSLContext ctx = SSLContext.getInstance("TLS");
+            ctx.init(null, tmf.getTrustManagers(), null);
+            return ctx;
+        } catch (GeneralSecurityException e) {
+            throw new IOException("mqtt.ca-file " + s.caFile() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Creates the client and starts connecting in the background; a broker that is away is retried. */
+    public static MqttBridge start(MqttSettings settings, String brokerUri, Node node) throws IOException {
+        try {
+            MqttBridge b = new MqttBridge(settings, brokerUri, node);
+            b.publisher.start();
+            b.scheduleConnect(0);
+            return b;
+        } catch (MqttException e) {
+            throw new IOException("MQTT client for " + brokerUri + ": " + e.getMessage(), e);
+        }
+    }
+
+    public String topic(String leaf) {
+        return base + leaf;
+    }
+
+    private void scheduleConnect(long delayMs) {
+        if (closed) return;
+        reconnects.schedule(this::connect, delayMs, TimeUnit.MILLISECONDS);
+    }
+
+    private void connect() {
+        if (closed || client.isConnected()) return;
+        try {
+            client.connect(options).waitForCompletion(15_000);
+            client.subscribe(base + "send", 1).waitForCompletion(10_000);
+            backoffMs = 1000;
+            connected = true;
+            lastError = "";
+            log.info("MQTT: connected to {} as {}", client.getServerURI(), client.getClientId());
+            // "online" jumps the queue so devices see the state before the backlog.
+            synchronized (pending) {
+                pending.addFirst(new Outgoing(base + "status", "online".getBytes(StandardCharsets.UTF_8), true));
+                pending.notifyAll();
+            }
+        } catch (MqttException e) {
+            connected = false;
+            lastError = e.getMessage();
+            long delay = backoffMs + ThreadLocalRandom.current().nextLong(backoffMs / 4 + 1);
+            log.debug("MQTT: connecting to {} failed ({}); retry in {} ms", client.getServerURI(), e.getMessage(), delay);
+            backoffMs = Math.min(MAX_BACKOFF_MS, backoffMs * 2);
+            try {
+                client.disconnectForcibly(0, 0, false);
+            } catch (MqttException ignored) {
+                // not connected anyway
+            }
+            scheduleConnect(delay);
+        }
+    }
+
+    private void enqueue(String topic, byte[] payload, boolean retained) {
+        synchronized (pending) {
+            if (pending.size() >= settings.queueLimit()) {
+                pending.removeFirst();
+                droppedWhileAway.incrementAndGet();
+            }
+            pending.addLast(new Outgoing(topic, payload, retained));
+            pending.notifyAll();
+        }
+    }
+
+    /**
+     * Publishes from the head of the queue with up to {@link #WINDOW} QoS 1 messages unacknowledged at a
+     * time (Paho keeps their order); an acknowledged message leaves the in-flight set, an unacknowledged one
+     * goes back to the head of the queue when the connection drops: at least once, in order.
+     */
+    private void drain() {
+        while (!closed) {
+            Outgoing next;
+            synchronized (pending) {
+                while (!closed && (pending.isEmpty() || !connected || inflight.size() >= WINDOW)) {
+                    try {
+                        pending.wait(1000);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+                if (closed) return;
+                next = pending.removeFirst();
+                inflight.add(next);
+            }
+            try {
+                client.publish(next.topic(), next.payload(), 1, next.retained(), null, new IMqttActionListener() {
+                    @Override
+                    public void onSuccess(IMqttToken token) {
+                        synchronized (pending) {
+                            if (inflight.remove(next)) published.incrementAndGet();
+                            pending.notifyAll();
+                        }
+                    }
+
+                    @Override
+                    public void onFailure(IMqttToken token, Throwable e) {
+                        // put back by requeueInflight() when the connection is lost
+                        log.debug("MQTT: publish on {} failed: {}", next.topic(), e.getMessage());
+                    }
+                });
+            } catch (MqttException e) {
+                log.debug("MQTT: publish on {} refused: {}", next.topic(), e.getMessage());
+                synchronized (pending) {
+                    inflight.remove(next);
+                    pending.addFirst(next);
+                }
+                if (!client.isConnected()) connected = false;
+                try {
+                    Thread.sleep(100);
+                } catch (InterruptedException ie) {
+                    return;
+                }
+            }
+        }
+    }
+
+    private void requeueInflight() {
+        synchronized (pending) {
+            java.util.List<Outgoing> back = new java.util.ArrayList<>(inflight);
+            inflight.clear();
+            for (int i = back.size() - 1; i >= 0; i--) pending.addFirst(back.get(i));
+        }
+    }
+
+    private void onDelivered(Inbox.Message m) {
+        enqueue(base + "inbox", Json.write(MessageViews.message(m, false)).getBytes(StandardCharsets.UTF_8), false);
+    }
+
+    private void publishReceipt(LocalSender.Receipt r) {
+        enqueue(base + "receipts", Json.write(r.toMap()).getBytes(StandardCharsets.UTF_8), false);
+    }
+
+    private void onSend(String topic, byte[] payload) {
+        SendRequest.Parsed parsed = SendRequest.fromJson(payload);
+        if (parsed instanceof SendRequest.Rejected r) {
+            rejected.incrementAndGet();
+            Map<String, Object> err = new LinkedHashMap<>();
+            err.put("topic", topic);
+            err.put("reason", r.problem().name());
+            err.put("error", r.detail());
+            log.debug("MQTT: refused input on {}: {}", topic, r.detail());
+            enqueue(base + "errors", Json.write(err).getBytes(StandardCharsets.UTF_8), false);
+            return;
+        }
+        LocalSender.Receipt receipt = sender.send(((SendRequest.Ok) parsed).request(), LocalSender.Origin.MQTT);
+        publishReceipt(receipt);
+        receipts.track(receipt);
+    }
+
+    public boolean connected() {
+        return connected;
+    }
+
+    public Map<String, Object> status() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("broker", client.getServerURI());
+        m.put("connected", connected);
+        if (!connected && !lastError.isEmpty()) m.put("lastError", lastError);
+        m.put("published", published.get());
+        m.put("received", received.get());
+        m.put("rejected", rejected.get());
+        synchronized (pending) {
+            m.put("waiting", pending.size() + inflight.size());
+        }
+        m.put("dropped", droppedWhileAway.get());
+        return m;
+    }
+
+    @Override
+    public void close() {
+        // A clean goodbye: the will is only sent on an unclean loss, so say "offline" ourselves.
+        if (client.isConnected()) {
+            try {
+                client.publish(base + "status", "offline".getBytes(StandardCharsets.UTF_8), 1, true).waitForCompletion(2000);
+                client.disconnect(2000).waitForCompletion(3000);
+            } catch (MqttException e) {
+                log.debug("MQTT: disconnect: {}", e.getMessage());
+            }
+        }
+        closed = true;
+        reconnects.shutdownNow();
+        publisher.interrupt();
+        try {
+            client.close(true);
+        } catch (MqttException e) {
+            log.debug("MQTT: close: {}", e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,203 @@
+package net.sovereignbridge.app.services;
+
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.function.Predicate;
+
+/**
+ * Real foreign clients for the service tests: libcoap's coap-client, Mosquitto with mosquitto_pub and
+ * mosquitto_sub. A missing tool fails the test with the package to install (.ci/run installs them).
+ */
+public final class LocalTools {
+    private LocalTools() {}
+
+    public static String require(String tool, String debianPackage) {
+        for (String dir : List.of("/usr/bin", "/usr/sbin", "/usr/local/bin", "/usr/local/sbin")) {
+            Path p = Path.of(dir, tool);
+            if (Files.isExecutable(p)) return p.toString();
+        }
+        throw new AssertionError(tool + " is not installed: apt-get install " + debianPackage + " (see .ci/run)");
+    }
+
+    public static String coapClient() {
+        return require("coap-client-openssl", "libcoap3-bin");
+    }
+
+    public static int freeTcpPort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
+    public static int freeUdpPort() throws IOException {
+        try (DatagramSocket s = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
+    public record Result(int exit, String out, String err) {
+        @Override
+        public String toString() {
+            return "exit " + exit + "\nstdout: " + out + "\nstderr: " + err;
+        }
+    }
+
+    /** Runs a command to completion (at most {@code seconds}), stdin from {@code input} when not null. */
+    public static Result run(int seconds, byte[] input, String... cmd) throws Exception {
+        Process p = new ProcessBuilder(cmd).start();
+        if (input != null) p.getOutputStream().write(input);
+        p.getOutputStream().close();
+        var out = p.getInputStream();
+        var err = p.getErrorStream();
+        Thread[] readers = new Thread[2];
+        byte[][] bufs = new byte[2][];
+        readers[0] = new Thread(() -> bufs[0] = readAll(out));
+        readers[1] = new Thread(() -> bufs[1] = readAll(err));
+        for (Thread t : readers) t.start();
+        if (!p.waitFor(seconds, TimeUnit.SECONDS)) {
+            p.destroyForcibly().waitFor();
+            for (Thread t : readers) t.join(2000);
+            throw new AssertionError(String.join(" ", cmd) + " did not finish in " + seconds + " s; output: "
+                    + new String(bufs[0] == null ? new byte[0] : bufs[0], StandardCharsets.UTF_8));
+        }
+        for (Thread t : readers) t.join(5000);
+        return new Result(p.exitValue(), new String(bufs[0], StandardCharsets.UTF_8), new String(bufs[1], StandardCharsets.UTF_8));
+    }
+
+    private static byte[] readAll(java.io.InputStream in) {
+        try {
+            return in.readAllBytes();
+        } catch (IOException e) {
+            return new byte[0];
+        }
+    }
+
+    public static void await(String what, int seconds, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + seconds * 1_000_000_000L;
+        while (System.nanoTime() < deadline) {
+            if (condition.getAsBoolean()) return;
+            Thread.sleep(100);
+        }
+        throw new AssertionError("timed out after " + seconds + " s waiting for " + what);
+    }
+
+    /** A long-running command whose output lines are collected (mosquitto_sub, an observing coap-client). */
+    public static final class Background implements AutoCloseable {
+        private final Process process;
+        /** Raw output: coap-client prints payloads without a line end, so lines are split when read. */
+        private final StringBuffer output = new StringBuffer();
+        private final String name;
+
+        public Background(String... cmd) throws IOException {
+            this.name = String.join(" ", cmd);
+            this.process = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+            Thread t = new Thread(() -> {
+                try (var r = new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8)) {
+                    char[] buf = new char[4096];
+                    int n;
+                    while ((n = r.read(buf)) > 0) output.append(buf, 0, n);
+                } catch (IOException ignored) {
+                    // ended
+                }
+            });
+            t.setDaemon(true);
+            t.start();
+        }
+
+        public List<String> lines() {
+            return List.of(output.toString().split("\n"));
+        }
+
+        public String awaitLine(String what, int seconds, Predicate<String> match) throws InterruptedException {
+            long deadline = System.nanoTime() + seconds * 1_000_000_000L;
+            while (System.nanoTime() < deadline) {
+                for (String l : lines()) if (match.test(l)) return l;
+                Thread.sleep(50);
+            }
+            throw new AssertionError("timed out after " + seconds + " s waiting for " + what + " from " + name
+                    + "; got: " + output);
+        }
+
+        public boolean alive() {
+            return process.isAlive();
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            process.destroy();
+            if (!process.waitFor(3, TimeUnit.SECONDS)) process.destroyForcibly().waitFor();
+        }
+    }
+
+    /** Mosquitto on a free loopback port, no persistence, stopped on close. */
+    public static final class Mosquitto implements AutoCloseable {
+        public final int port;
+        private final Path conf;
+        private Process process;
+
+        public Mosquitto(Path dir) throws Exception {
+            this(dir, freeTcpPort());
+        }
+
+        public Mosquitto(Path dir, int port) throws Exception {
+            this(dir, port, "");
+        }
+
+        /** {@code extraConfig}: more mosquitto.conf lines, e.g. "max_queued_messages 10000\n". */
+        public Mosquitto(Path dir, int port, String extraConfig) throws Exception {
+            this.port = port;
+            Files.createDirectories(dir);
+            this.conf = dir.resolve("mosquitto-" + port + ".conf");
+            Files.writeString(conf, "listener " + port + " 127.0.0.1\nallow_anonymous true\npersistence false\n" + extraConfig);
+            start();
+        }
+
+        public void start() throws Exception {
+            String exe = require("mosquitto", "mosquitto");
+            process = new ProcessBuilder(exe, "-c", conf.toString()).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            await("mosquitto on port " + port, 10, () -> {
+                try (var s = new java.net.Socket("127.0.0.1", port)) {
+                    return true;
+                } catch (IOException e) {
+                    return false;
+                }
+            });
+        }
+
+        public String uri() {
+            return "tcp://127.0.0.1:" + port;
+        }
+
+        public Background subscribe(String topic) throws Exception {
+            Background b = new Background(require("mosquitto_sub", "mosquitto-clients"), "-h", "127.0.0.1", "-p",
+                    Integer.toString(port), "-q", "1", "-v", "-t", topic);
+            Thread.sleep(300); // let the subscription reach the broker
+            return b;
+        }
+
+        public Result publish(String topic, String payload) throws Exception {
+            return run(15, null, require("mosquitto_pub", "mosquitto-clients"), "-h", "127.0.0.1", "-p",
+                    Integer.toString(port), "-q", "1", "-t", topic, "-m", payload);
+        }
+
+        public void stop() throws InterruptedException {
+            process.destroy();
+            if (!process.waitFor(5, TimeUnit.SECONDS)) process.destroyForcibly().waitFor();
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            if (process != null && process.isAlive()) stop();
+        }
+    }
+}
