@@ -252,6 +252,25 @@ class KademliaDhtTest {
         assertEquals(20, t.bucketSize(0));
     }
 
+    @Test
+    void aPeerMayAddOnlySoManyNewRecordsAnHour() {
+        KademliaDht victim = nodes.get(33);
+        DhtPeer flooder = nodes.get(34).self();
+        int accepted = 0;
+        for (int i = 0; i < 130; i++) {
+            NodeIdentity owner = NodeIdentity.fromSeed(java.nio.ByteBuffer.allocate(32).putInt(i + 1).array());
+            byte[] key = SignedRecords.nodeKey(owner.publicIdentity().peerId());
+            byte[] value = SignedRecords.signNodeContact(owner, 1, "u0", 0, List.of(), List.of());
+            if (victim.handle(flooder, true, DhtMessage.putValue(key, value)) != null) accepted++;
+        }
+        assertEquals(KademliaDht.MAX_NEW_RECORDS_PER_PEER_PER_HOUR, accepted);
+        assertEquals(30, victim.counters().recordsRefused());
+        clock.addAndGet(3_600_000L);
+        NodeIdentity later = NodeIdentity.fromSeed(java.nio.ByteBuffer.allocate(32).putInt(999).array());
+        assertNotNull(victim.handle(flooder, true, DhtMessage.putValue(SignedRecords.nodeKey(later.publicIdentity().peerId()),
+                SignedRecords.signNodeContact(later, 1, "u0", 0, List.of(), List.of()))));
+    }
+
     private KademliaDht byName(DhtPeer p) {
         return nodes.stream().filter(n -> n.self().equals(p)).findFirst().orElseThrow();
     }
