@@ -271,6 +271,30 @@ class KademliaDhtTest {
                 SignedRecords.signNodeContact(later, 1, "u0", 0, List.of(), List.of()))));
     }
 
+    @Test
+    void theMaintenanceTimerSavesTheTableAndExpiresProviders() throws Exception {
+        MemoryDhtStorage storage = new MemoryDhtStorage();
+        DhtPeer self = new DhtPeer(randomPeerId(), List.of());
+        KademliaDht n = new KademliaDht(self, DhtConfig.defaults(), net.viewOf(self, true), storage, new SignedRecords(),
+                clock::get, new Random(3));
+        net.attach(n);
+        n.bootstrap(List.of(nodes.get(0).self()));
+        storage.putProvider(RegionKeys.providerKey("u0v"), nodes.get(1).self(), clock.get() - 49 * 3_600_000L);
+        var timer = java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
+        try {
+            n.startMaintenance(timer, 20);
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            while ((storage.loadRoutingTable().isEmpty() || storage.providerCount() > 0) && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+        } finally {
+            n.close();
+            timer.shutdownNow();
+        }
+        assertEquals(n.routingTable().size(), storage.loadRoutingTable().size());
+        assertEquals(0, storage.providerCount(), "the 49-hour-old provider record expired");
+    }
+
     private KademliaDht byName(DhtPeer p) {
         return nodes.stream().filter(n -> n.self().equals(p)).findFirst().orElseThrow();
     }
