@@ -12,9 +12,11 @@ import java.util.List;
 import java.util.Map;
 import net.sovereignbridge.app.config.GatewayConfig;
 import net.sovereignbridge.app.control.ControlServer;
+import net.sovereignbridge.app.mqtt.MqttBridge;
 import net.sovereignbridge.app.transport.lan.LanTransport;
 import net.sovereignbridge.app.transport.lora.LoraBringUp;
 import net.sovereignbridge.app.transport.lora.LoraTransport;
+import net.sovereignbridge.mesh.custody.CustodyQueue;
 import net.sovereignbridge.mesh.identity.IdentityFile;
 import net.sovereignbridge.mesh.identity.IdentityFileException;
 import net.sovereignbridge.mesh.identity.MeshAddress;
@@ -61,9 +63,17 @@ public final class Gateway implements AutoCloseable {
             g.addTransports();
             g.node.start();
             g.control = ControlServer.start(config.stateDir(), g::handle);
+            if (config.mqtt().isPresent()) {
+                MqttBridge bridge = new MqttBridge(g.node, config.mqtt().get());
+                g.resources.add(0, bridge);
+                bridge.start();
+            }
         } catch (IOException | RuntimeException e) {
             g.close();
             throw e;
+        } catch (org.eclipse.paho.client.mqttv3.MqttException e) {
+            g.close();
+            throw new IOException("MQTT bridge: " + e.getMessage(), e);
         }
         return g;
     }
@@ -102,6 +112,28 @@ public final class Gateway implements AutoCloseable {
         return control;
     }
 
+    /** The node runs, keeps up with its receive queue, and its database answers. */
+    public boolean healthy() {
+        if (!node.healthy()) return false;
+        try {
+            return db.withConnection(c -> {
+                try (var st = c.createStatement(); var rs = st.executeQuery("SELECT 1")) {
+                    return rs.next();
+                }
+            });
+        } catch (SQLException e) {
+            log.warn("health check: database does not answer: {}", e.getMessage());
+            return false;
+        }
+    }
+
+    /** One line for systemd's STATUS=. */
+    public String statusLine() {
+        long active = transports.all().stream().filter(t -> t.state().canSend()).count();
+        return "address " + identity.address().toHex() + ", " + active + "/" + transports.all().size()
+                + " transports active, " + node.peers().all().size() + " peers known";
+    }
+
     /** Human-readable endpoints for the start-up banner. */
     public List<String> endpoints() {
         List<String> out = new ArrayList<>();
@@ -117,6 +149,9 @@ public final class Gateway implements AutoCloseable {
             case "send" -> send(request);
             case "inbox" -> inbox(request);
             case "status" -> status();
+            case "messages" -> messages(request);
+            case "bundle-export" -> bundleExport();
+            case "bundle-import" -> bundleImport(request);
             default -> throw new IllegalArgumentException("unknown op '" + op + "'");
         };
     }
@@ -134,9 +169,8 @@ public final class Gateway implements AutoCloseable {
             out.put("ok", true);
             out.put("messageId", Integer.toUnsignedLong(sent.messageId()));
             out.put("to", destination.toHex());
-            out.put("via", sent.via().toString());
-            out.put("fragments", sent.fragments());
-            out.put("state", "sent");
+            out.put("state", sent.state().name().toLowerCase(java.util.Locale.ROOT));
+            out.put("via", sent.via() == null ? "" : sent.via());
         } catch (SendException e) {
             out.put("ok", false);
             out.put("reason", e.reason().name());
@@ -163,6 +197,56 @@ public final class Gateway implements AutoCloseable {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("ok", true);
         out.put("messages", messages);
+        return out;
+    }
+
+    private Map<String, Object> bundleExport() throws SQLException {
+        byte[] file = node.exportBundle();
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("ok", true);
+        out.put("bytes", file.length);
+        out.put("bundle", Base64.getEncoder().encodeToString(file));
+        return out;
+    }
+
+    private Map<String, Object> bundleImport(Map<String, Object> request) {
+        if (!(request.get("bundle") instanceof String b64)) throw new IllegalArgumentException("bundle-import needs 'bundle'");
+        byte[] file;
+        try {
+            file = Base64.getDecoder().decode(b64);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("bundle is not base64");
+        }
+        var result = node.importBundle(file);
+        Map<String, Object> out = new LinkedHashMap<>();
+        if (result instanceof net.sovereignbridge.mesh.frame.Decoded.Error<Integer> e) {
+            out.put("ok", false);
+            out.put("error", "bundle rejected: " + e.detail());
+        } else {
+            out.put("ok", true);
+            out.put("frames", result.value());
+        }
+        return out;
+    }
+
+    /** This node's own messages and their delivery states, newest first. */
+    private Map<String, Object> messages(Map<String, Object> request) throws SQLException {
+        long limit = request.get("limit") instanceof Long l ? Math.min(Math.max(l, 1), 10_000) : 100;
+        List<Object> list = new ArrayList<>();
+        for (CustodyQueue.Entry e : node.custody().ownMessages((int) limit)) {
+            Map<String, Object> j = new LinkedHashMap<>();
+            j.put("messageId", Integer.toUnsignedLong(e.messageId()));
+            j.put("to", e.destination().toHex());
+            j.put("state", e.state().name().toLowerCase(java.util.Locale.ROOT));
+            j.put("attempts", e.attempts());
+            j.put("createdAt", java.time.Instant.ofEpochMilli(e.createdAt()).toString());
+            j.put("updatedAt", java.time.Instant.ofEpochMilli(e.updatedAt()).toString());
+            j.put("expiresAt", java.time.Instant.ofEpochMilli(e.expiresAt()).toString());
+            list.add(j);
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("ok", true);
+        out.put("messages", list);
         return out;
     }
 
@@ -213,14 +297,21 @@ public final class Gateway implements AutoCloseable {
         });
         out.put("peers", peers);
         out.put("inbox", node.inbox().count());
+        out.put("routes", node.routes().size());
+        out.put("custodyPending", node.custody().pendingCount());
+        out.put("flood", node.flood().counters());
         return out;
     }
 
     @Override
     public void close() {
         if (control != null) control.close();
+        for (AutoCloseable r : resources) {
+            if (r instanceof MqttBridge bridge) bridge.close(); // says "offline" while the node still runs
+        }
         node.close();
         for (AutoCloseable r : resources) {
+            if (r instanceof MqttBridge) continue;
             try {
                 r.close();
             } catch (Exception e) {

@@ -1,12 +1,16 @@
 package net.sovereignbridge.app;
 
+import net.sovereignbridge.app.cli.BundleCommand;
 import net.sovereignbridge.app.cli.IdentityCommand;
 import net.sovereignbridge.app.cli.InboxCommand;
 import net.sovereignbridge.app.cli.Logging;
+import net.sovereignbridge.app.cli.MessagesCommand;
 import net.sovereignbridge.app.cli.RunCommand;
 import net.sovereignbridge.app.cli.SendCommand;
 import net.sovereignbridge.app.cli.StatusCommand;
 import net.sovereignbridge.app.dht.DhtCommand;
+import net.sovereignbridge.app.power.PowerBudgetCommand;
+import net.sovereignbridge.app.sim.SimCommand;
 import net.sovereignbridge.app.transport.lora.BoardCommand;
 import net.sovereignbridge.app.transport.lora.LoraCommand;
 import picocli.CommandLine;
@@ -16,7 +20,8 @@ import picocli.CommandLine.Command;
 @Command(name = "sbridge", mixinStandardHelpOptions = true, version = "sbridge 0.1.0",
         description = "Sovereign Bridge mesh gateway",
         subcommands = {RunCommand.class, IdentityCommand.class, SendCommand.class, InboxCommand.class,
-                StatusCommand.class, LoraCommand.class, BoardCommand.class, DhtCommand.class})
+                StatusCommand.class, MessagesCommand.class, BundleCommand.class, SimCommand.class, LoraCommand.class, BoardCommand.class, PowerBudgetCommand.class,
+                DhtCommand.class})
 public final class Main implements Runnable {
     public static void main(String[] args) {
         System.exit(execute(args));

@@ -54,6 +54,9 @@ public final class Sx127x implements AutoCloseable {
     private final AtomicLong missedEdgeRecoveries = new AtomicLong();
     private final AtomicLong packetsSent = new AtomicLong();
     private final AtomicLong receiverRestarts = new AtomicLong();
+    private final AtomicLong rxOverruns = new AtomicLong();
+    /** RegRxPacketCnt at the last packet read in this reception session; -1 right after entering RX. */
+    private int lastValidPacketCount = -1;
 
     /**
      * @param pollInterval how often the IRQ flags are read when no DIO0 edge arrives (100 ms is a good value on
@@ -385,6 +388,7 @@ public final class Sx127x implements AutoCloseable {
     }
 
     private void enterReceiveLocked() throws Sx127xException {
+        lastValidPacketCount = -1;
         setModeLocked(MODE_STDBY);
         write(DIO_MAPPING_1, (read(DIO_MAPPING_1) & ~DIO0_MASK) | DIO0_RX_DONE);
         write(IRQ_FLAGS, 0xFF);
@@ -452,6 +456,14 @@ public final class Sx127x implements AutoCloseable {
                 log.debug("{}: packet without payload CRC dropped", name);
                 return;
             }
+            // Status registers describe only the latest packet (datasheet 4.1.6, RX continuous): a host that reads
+            // later than the next RxDone loses the earlier one. The valid-packet counter tells how many.
+            int count = (read(RX_PACKET_CNT_MSB) << 8) | read(RX_PACKET_CNT_LSB);
+            if (lastValidPacketCount >= 0 && count - lastValidPacketCount > 1) {
+                rxOverruns.addAndGet(count - lastValidPacketCount - 1);
+                log.debug("{}: {} packet(s) overwritten before they were read", name, count - lastValidPacketCount - 1);
+            }
+            lastValidPacketCount = count;
             int length = read(RX_NB_BYTES);
             int start = read(FIFO_RX_CURRENT_ADDR);
             write(FIFO_ADDR_PTR, start);
@@ -487,12 +499,15 @@ public final class Sx127x implements AutoCloseable {
 
     public Statistics statistics() {
         return new Statistics(packetsSent.get(), packetsReceived.get(), crcErrors.get(), packetsWithoutCrc.get(),
-                missedEdgeRecoveries.get(), receiverRestarts.get());
+                missedEdgeRecoveries.get(), receiverRestarts.get(), rxOverruns.get());
     }
 
-    /** Counters since start. {@code missedEdgeRecoveries}: events found by polling the IRQ flags, not by DIO0. */
+    /**
+     * Counters since start. {@code missedEdgeRecoveries}: events found by polling the IRQ flags, not by DIO0;
+     * {@code rxOverruns}: good packets overwritten by the next one before the host read them.
+     */
     public record Statistics(long packetsSent, long packetsReceived, long crcErrors, long packetsWithoutCrc,
-                             long missedEdgeRecoveries, long receiverRestarts) {}
+                             long missedEdgeRecoveries, long receiverRestarts, long rxOverruns) {}
 
     @Override
     public void close() {

@@ -3,7 +3,6 @@ package net.sovereignbridge.app.cli;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import net.sovereignbridge.app.control.ControlClient;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -22,25 +21,17 @@ public final class InboxCommand implements Callable<Integer> {
     @Override
     @SuppressWarnings("unchecked")
     public Integer call() {
-        try {
-            Map<String, Object> answer = ControlClient.call(state.resolve(), Map.of("op", "inbox", "after", after));
-            if (!Boolean.TRUE.equals(answer.get("ok"))) {
-                System.err.println("sbridge: " + answer.get("error"));
-                return ExitCodes.FAILED;
-            }
-            if (json) {
-                System.out.println(Json.write(Map.of("messages", answer.get("messages"))));
-                return ExitCodes.OK;
-            }
-            for (Object o : (List<Object>) answer.get("messages")) {
-                Map<String, Object> m = (Map<String, Object>) o;
-                System.out.println(m.get("id") + "  " + m.get("receivedAt") + "  from " + m.get("from") + " via "
-                        + m.get("transport") + ": " + m.get("text"));
-            }
+        Map<String, Object> answer = DaemonCall.ok(state, Map.of("op", "inbox", "after", after));
+        if (answer == null) return ExitCodes.FAILED;
+        if (json) {
+            System.out.println(Json.write(Map.of("messages", answer.get("messages"))));
             return ExitCodes.OK;
-        } catch (java.io.IOException e) {
-            System.err.println("sbridge: " + e.getMessage());
-            return ExitCodes.FAILED;
         }
+        for (Object o : (List<Object>) answer.get("messages")) {
+            Map<String, Object> m = (Map<String, Object>) o;
+            System.out.println(m.get("id") + "  " + m.get("receivedAt") + "  from " + m.get("from") + " via "
+                    + m.get("transport") + ": " + m.get("text"));
+        }
+        return ExitCodes.OK;
     }
 }

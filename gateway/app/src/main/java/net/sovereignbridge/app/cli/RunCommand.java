@@ -6,6 +6,7 @@ import java.util.concurrent.CountDownLatch;
 import net.sovereignbridge.app.Gateway;
 import net.sovereignbridge.app.config.ConfigException;
 import net.sovereignbridge.app.config.GatewayConfig;
+import net.sovereignbridge.app.systemd.SystemdNotifier;
 import net.sovereignbridge.mesh.identity.IdentityFileException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -42,8 +43,11 @@ public final class RunCommand implements Callable<Integer> {
             System.err.println("sbridge: cannot start: " + e.getMessage());
             return ExitCodes.FAILED;
         }
+        SystemdNotifier systemd = SystemdNotifier.fromEnvironment();
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            systemd.stopping();
+            systemd.close();
             gateway.close();
             stopped.countDown();
         }, "shutdown"));
@@ -56,7 +60,11 @@ public final class RunCommand implements Callable<Integer> {
         System.out.println("  control  " + gateway.control().socket().toAbsolutePath());
         for (String e : gateway.endpoints()) System.out.println("  endpoint " + e);
         System.out.flush();
-        stopped.await();
+        systemd.ready(gateway.statusLine());
+        systemd.startWatchdog(gateway::healthy);
+        while (!stopped.await(60, java.util.concurrent.TimeUnit.SECONDS)) {
+            systemd.status(gateway.statusLine());
+        }
         return ExitCodes.OK;
     }
 }

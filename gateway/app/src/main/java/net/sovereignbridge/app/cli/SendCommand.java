@@ -43,7 +43,8 @@ public final class SendCommand implements Callable<Integer> {
                 System.out.println(Json.write(answer));
             } else if (Boolean.TRUE.equals(answer.get("ok"))) {
                 System.out.println("message " + answer.get("messageId") + " " + answer.get("state") + " to "
-                        + answer.get("to") + " via " + answer.get("via"));
+                        + answer.get("to") + ("".equals(answer.get("via")) ? " (held until a route appears)"
+                        : " via " + answer.get("via")));
             }
             if (!Boolean.TRUE.equals(answer.get("ok"))) {
                 if (!json) System.err.println("sbridge: not sent: " + answer.get("error"));

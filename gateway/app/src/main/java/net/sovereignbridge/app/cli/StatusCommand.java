@@ -3,7 +3,6 @@ package net.sovereignbridge.app.cli;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import net.sovereignbridge.app.control.ControlClient;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -19,38 +18,34 @@ public final class StatusCommand implements Callable<Integer> {
     @Override
     @SuppressWarnings("unchecked")
     public Integer call() {
-        try {
-            Map<String, Object> s = ControlClient.call(state.resolve(), Map.of("op", "status"));
-            if (json) {
-                System.out.println(Json.write(s));
-                return Boolean.TRUE.equals(s.get("ok")) ? ExitCodes.OK : ExitCodes.FAILED;
-            }
-            System.out.println("address " + s.get("address"));
-            System.out.println("did     " + s.get("did"));
-            System.out.println("inbox   " + s.get("inbox") + " messages");
-            for (Object o : (List<Object>) s.get("transports")) {
-                Map<String, Object> t = (Map<String, Object>) o;
-                System.out.println("transport " + t.get("id") + " " + t.get("state") + " in=" + t.get("framesIn")
-                        + " out=" + t.get("framesOut") + " drops=" + t.get("drops")
-                        + (t.get("reason") == null || "".equals(t.get("reason")) ? "" : " (" + t.get("reason") + ")"));
-                if (t.get("lora") instanceof Map<?, ?> l) {
-                    Object budget = l.get("budgetMs");
-                    System.out.println("  airtime " + l.get("airtimeLastHourMs") + " ms in the last hour of "
-                            + ("-1".equals(String.valueOf(budget)) ? "no limit" : budget + " ms") + " (" + l.get("subBand")
-                            + "), from the internet " + l.get("internetAirtimeLastHourMs") + " of "
-                            + l.get("internetBudgetMs") + " ms, queued " + l.get("queuedLocal") + " local + "
-                            + l.get("queuedInternet") + " internet");
-                }
-            }
-            for (Object o : (List<Object>) s.get("peers")) {
-                Map<String, Object> p = (Map<String, Object>) o;
-                System.out.println("peer " + p.get("address") + " " + p.get("name")
-                        + (Boolean.TRUE.equals(p.get("neighbour")) ? " (neighbour)" : ""));
-            }
+        Map<String, Object> s = DaemonCall.ok(state, Map.of("op", "status"));
+        if (s == null) return ExitCodes.FAILED;
+        if (json) {
+            System.out.println(Json.write(s));
             return ExitCodes.OK;
-        } catch (java.io.IOException e) {
-            System.err.println("sbridge: " + e.getMessage());
-            return ExitCodes.FAILED;
         }
+        System.out.println("address " + s.get("address"));
+        System.out.println("did     " + s.get("did"));
+        System.out.println("inbox   " + s.get("inbox") + " messages");
+        for (Object o : (List<Object>) s.get("transports")) {
+            Map<String, Object> t = (Map<String, Object>) o;
+            System.out.println("transport " + t.get("id") + " " + t.get("state") + " in=" + t.get("framesIn")
+                    + " out=" + t.get("framesOut") + " drops=" + t.get("drops")
+                    + (t.get("reason") == null || "".equals(t.get("reason")) ? "" : " (" + t.get("reason") + ")"));
+            if (t.get("lora") instanceof Map<?, ?> l) {
+                Object budget = l.get("budgetMs");
+                System.out.println("  airtime " + l.get("airtimeLastHourMs") + " ms in the last hour of "
+                        + ("-1".equals(String.valueOf(budget)) ? "no limit" : budget + " ms") + " (" + l.get("subBand")
+                        + "), from the internet " + l.get("internetAirtimeLastHourMs") + " of "
+                        + l.get("internetBudgetMs") + " ms, queued " + l.get("queuedLocal") + " local + "
+                        + l.get("queuedInternet") + " internet");
+            }
+        }
+        for (Object o : (List<Object>) s.get("peers")) {
+            Map<String, Object> p = (Map<String, Object>) o;
+            System.out.println("peer " + p.get("address") + " " + p.get("name")
+                    + (Boolean.TRUE.equals(p.get("neighbour")) ? " (neighbour)" : ""));
+        }
+        return ExitCodes.OK;
     }
 }

@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import net.sovereignbridge.app.mqtt.MqttBridge;
 import net.sovereignbridge.app.transport.lan.LanTransport;
 import net.sovereignbridge.app.transport.lora.LoraRadioConfig;
 
@@ -23,6 +24,7 @@ public record GatewayConfig(
         boolean lanEnabled,
         LanTransport.Options lan,
         Optional<LoraRadioConfig> lora,
+        Optional<MqttBridge.Options> mqtt,
         String logLevel) {
 
     /** Reads {@code file} (null = embedded defaults), then applies command-line overrides. */
@@ -40,7 +42,7 @@ public record GatewayConfig(
                     lan.discoveryPort(), lan.interfaces(), lan.staticPeers(), lan.discovery());
         }
         return new GatewayConfig(c.nodeName(), stateDir, c.hopLimit(), c.announceIntervalSeconds(), c.lanEnabled(),
-                lan, c.lora(), c.logLevel());
+                lan, c.lora(), c.mqtt(), c.logLevel());
     }
 
     public static GatewayConfig read(ConfigNode root) throws ConfigException {
@@ -92,9 +94,21 @@ public record GatewayConfig(
                     : e.getMessage());
         }
 
+        ConfigNode mqttNode = root.section("mqtt");
+        boolean mqttEnabled = mqttNode.bool("enabled", false);
+        String broker = mqttNode.string("broker", "tcp://127.0.0.1:1883");
+        if (!broker.matches("(tcp|ssl)://[^\\s/]+:\\d{1,5}")) {
+            throw mqttNode.invalid("broker", "'" + broker + "' is not tcp://host:port or ssl://host:port");
+        }
+        String clientId = mqttNode.string("client-id", "");
+        String username = mqttNode.string("username", "");
+        String password = mqttNode.string("password", "");
+        Optional<MqttBridge.Options> mqtt = mqttEnabled
+                ? Optional.of(new MqttBridge.Options(broker, clientId, username, password)) : Optional.empty();
+
         ConfigNode log = root.section("log");
         String level = log.choice("level", "info", "error", "warn", "info", "debug", "trace");
-        return new GatewayConfig(name, stateDir, hopLimit, announce, lanEnabled, lan, lora, level);
+        return new GatewayConfig(name, stateDir, hopLimit, announce, lanEnabled, lan, lora, mqtt, level);
     }
 
     /** ./var/sbridge, or $XDG_STATE_HOME/sbridge when that is set. */

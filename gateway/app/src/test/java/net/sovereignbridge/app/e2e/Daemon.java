@@ -43,7 +43,7 @@ final class Daemon implements AutoCloseable {
         if (config != null) cmd.addAll(List.of("--config", config.toString()));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         Daemon d = new Daemon(stateDir, lanPort, p);
-        d.awaitOutput("sbridge gateway running", 30);
+        d.awaitOutput("sbridge gateway running", 90);
         return d;
     }
 
@@ -131,6 +131,12 @@ final class Daemon implements AutoCloseable {
             throw new AssertionError("daemon did not stop on SIGTERM");
         }
         return process.exitValue();
+    }
+
+    /** kill -9: no shutdown hook, no flush; what was committed must survive. */
+    void kill() throws Exception {
+        process.destroyForcibly();
+        process.waitFor(20, TimeUnit.SECONDS);
     }
 
     @Override

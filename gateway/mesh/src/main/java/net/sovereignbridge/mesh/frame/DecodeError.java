@@ -17,5 +17,9 @@ public enum DecodeError {
     STALE,
     UNKNOWN_SENDER,
     NOT_FOR_US,
-    MALFORMED_PAYLOAD
+    MALFORMED_PAYLOAD,
+    /** A relayed frame whose hop limit is used up. */
+    HOP_LIMIT,
+    /** A copy of a frame already handled (flooding delivers several). */
+    DUPLICATE
 }

@@ -20,7 +20,21 @@ public final class FrameCodec {
     public static byte[] authenticatedHeader(MeshFrame f) {
         byte[] out = new byte[f.headerLength()];
         writeHeader(f, out, 0, 0);
+        out[1] &= (byte) ~MeshFrame.FLAG_HOP_ACK;
         return out;
+    }
+
+    /** Sets or clears the per-hop HOP_ACK flag on an encoded frame, in a copy. */
+    public static byte[] withHopAck(byte[] encoded, boolean wanted) {
+        byte[] out = encoded.clone();
+        if (wanted) out[1] |= MeshFrame.FLAG_HOP_ACK;
+        else out[1] &= (byte) ~MeshFrame.FLAG_HOP_ACK;
+        return out;
+    }
+
+    /** True when an encoded frame asks its last hop for a link acknowledgement. */
+    public static boolean wantsHopAck(byte[] encoded) {
+        return encoded.length > 1 && (encoded[1] & MeshFrame.FLAG_HOP_ACK) != 0;
     }
 
     private static int writeHeader(MeshFrame f, byte[] out, int hopLimit, int hopCount) {
@@ -76,7 +90,7 @@ public final class FrameCodec {
         int messageId = ((in[p] & 0xFF) << 24) | ((in[p + 1] & 0xFF) << 16) | ((in[p + 2] & 0xFF) << 8) | (in[p + 3] & 0xFF);
         p += 4;
         byte[] payload = java.util.Arrays.copyOfRange(in, p, in.length);
-        return Decoded.ok(new MeshFrame(type, flags & MeshFrame.FLAG_WANT_ACK, hopLimit, hopCount, destination, source,
-                messageId, payload));
+        return Decoded.ok(new MeshFrame(type, flags & (MeshFrame.FLAG_WANT_ACK | MeshFrame.FLAG_HOP_ACK), hopLimit,
+                hopCount, destination, source, messageId, payload));
     }
 }

@@ -8,7 +8,8 @@ import net.sovereignbridge.mesh.identity.MeshAddress;
  *
  * <pre>
  * 0      version (high nibble, 1) | type (low nibble)
- * 1      flags: 0x01 WANT_ACK, 0x02 NO_DESTINATION (broadcast form, destination omitted), rest reserved (0)
+ * 1      flags: 0x01 WANT_ACK, 0x02 NO_DESTINATION (broadcast form, destination omitted), 0x04 HOP_ACK
+ *        (per hop: the node that sent this copy wants a link acknowledgement), rest reserved (0)
  * 2      hop limit (high nibble) | hop count (low nibble)
  * 3..18  destination address (absent when NO_DESTINATION)
  * ..+16  source address
@@ -16,8 +17,8 @@ import net.sovereignbridge.mesh.identity.MeshAddress;
  * ..     payload (to the end of the frame)
  * </pre>
  *
- * Hop limit and count are the only fields a relay may change; everything else is covered by the
- * envelope's associated data or the signature.
+ * Hop limit and count and the HOP_ACK flag are the only fields a relay may change; everything else is
+ * covered by the envelope's associated data or the signature.
  *
  * @param destination null for frames without a destination (announces, broadcasts)
  */
@@ -33,7 +34,8 @@ public record MeshFrame(
     public static final int VERSION = 1;
     public static final int FLAG_WANT_ACK = 0x01;
     public static final int FLAG_NO_DESTINATION = 0x02;
-    static final int KNOWN_FLAGS = FLAG_WANT_ACK | FLAG_NO_DESTINATION;
+    public static final int FLAG_HOP_ACK = 0x04;
+    static final int KNOWN_FLAGS = FLAG_WANT_ACK | FLAG_NO_DESTINATION | FLAG_HOP_ACK;
     public static final int MAX_HOPS = 15;
     /** Fixed part of an addressed frame: 3 bytes + two addresses + message id. */
     public static final int ADDRESSED_HEADER_LENGTH = 3 + 16 + 16 + 4;

@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Random;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -16,6 +17,9 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import net.sovereignbridge.mesh.custody.Bundle;
+import net.sovereignbridge.mesh.custody.CustodyQueue;
+import net.sovereignbridge.mesh.custody.MessageState;
 import net.sovereignbridge.mesh.envelope.Envelope;
 import net.sovereignbridge.mesh.envelope.ReplayGuard;
 import net.sovereignbridge.mesh.envelope.SignedFrames;
@@ -24,18 +28,23 @@ import net.sovereignbridge.mesh.frame.Decoded;
 import net.sovereignbridge.mesh.frame.FrameCodec;
 import net.sovereignbridge.mesh.frame.FrameType;
 import net.sovereignbridge.mesh.frame.Fragmenter;
+import net.sovereignbridge.mesh.frame.HopAck;
 import net.sovereignbridge.mesh.frame.MeshFrame;
 import net.sovereignbridge.mesh.frame.Reassembler;
 import net.sovereignbridge.mesh.identity.MeshAddress;
 import net.sovereignbridge.mesh.identity.NodeIdentity;
 import net.sovereignbridge.mesh.identity.PublicIdentity;
 import net.sovereignbridge.mesh.store.Database;
+import net.sovereignbridge.mesh.routing.FloodControl;
+import net.sovereignbridge.mesh.routing.RouteTable;
 import net.sovereignbridge.mesh.store.Inbox;
+import net.sovereignbridge.mesh.transport.CarriedTransport;
 import net.sovereignbridge.mesh.transport.Endpoint;
 import net.sovereignbridge.mesh.transport.LinkQuality;
 import net.sovereignbridge.mesh.transport.Transport;
 import net.sovereignbridge.mesh.transport.TransportKind;
 import net.sovereignbridge.mesh.transport.TransportManager;
+import net.sovereignbridge.mesh.transport.TransportProfile;
 import net.sovereignbridge.mesh.transport.TransportState;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -54,20 +63,50 @@ public final class Node implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Node.class);
 
     /** Tunables; {@link #defaults()} suits a gateway. */
+    /**
+     * @param retryBaseMillis first retry of an unacknowledged message; doubles per attempt, with jitter
+     * @param retryMaxMillis ceiling of the retry interval
+     * @param messageTtlMillis how long an accepted message is kept for delivery
+     * @param floodDelayMillis upper bound of the rebroadcast delay of controlled flooding
+     */
     public record Options(String name, int hopLimit, long announceIntervalMillis, long regulatedAnnounceIntervalMillis,
-            long neighbourExpiryMillis, int maxPeers, int receiveQueue) {
+            long neighbourExpiryMillis, int maxPeers, int receiveQueue, long retryBaseMillis, long retryMaxMillis,
+            long messageTtlMillis, long floodDelayMillis, long routeExpiryMillis, int custodyPerDestination,
+            int custodyTotal) {
         public static Options defaults() {
-            return new Options("", 8, 30_000, 900_000, 180_000, 10_000, 1024);
+            return new Options("", 8, 30_000, 900_000, 180_000, 10_000, 1024, 3_000, 300_000, 7 * 86_400_000L, 400,
+                    1_800_000, 1_000, 20_000);
         }
 
         public Options withName(String n) {
             return new Options(n, hopLimit, announceIntervalMillis, regulatedAnnounceIntervalMillis,
-                    neighbourExpiryMillis, maxPeers, receiveQueue);
+                    neighbourExpiryMillis, maxPeers, receiveQueue, retryBaseMillis, retryMaxMillis, messageTtlMillis,
+                    floodDelayMillis, routeExpiryMillis, custodyPerDestination, custodyTotal);
         }
 
         public Options withAnnounceInterval(long millis) {
             return new Options(name, hopLimit, millis, regulatedAnnounceIntervalMillis, neighbourExpiryMillis,
-                    maxPeers, receiveQueue);
+                    maxPeers, receiveQueue, retryBaseMillis, retryMaxMillis, messageTtlMillis, floodDelayMillis,
+                    routeExpiryMillis, custodyPerDestination, custodyTotal);
+        }
+
+        /** Short timers for simulations and tests: retries after {@code retryBase}, floods within {@code flood}. */
+        public Options withTimers(long retryBase, long retryMax, long flood) {
+            return new Options(name, hopLimit, announceIntervalMillis, regulatedAnnounceIntervalMillis,
+                    neighbourExpiryMillis, maxPeers, receiveQueue, retryBase, retryMax, messageTtlMillis, flood,
+                    routeExpiryMillis, custodyPerDestination, custodyTotal);
+        }
+
+        public Options withHopLimit(int hops) {
+            return new Options(name, hops, announceIntervalMillis, regulatedAnnounceIntervalMillis,
+                    neighbourExpiryMillis, maxPeers, receiveQueue, retryBaseMillis, retryMaxMillis, messageTtlMillis,
+                    floodDelayMillis, routeExpiryMillis, custodyPerDestination, custodyTotal);
+        }
+
+        public Options withTtl(long ttlMillis) {
+            return new Options(name, hopLimit, announceIntervalMillis, regulatedAnnounceIntervalMillis,
+                    neighbourExpiryMillis, maxPeers, receiveQueue, retryBaseMillis, retryMaxMillis, ttlMillis,
+                    floodDelayMillis, routeExpiryMillis, custodyPerDestination, custodyTotal);
         }
     }
 
@@ -88,7 +127,17 @@ public final class Node implements AutoCloseable {
     private final ThreadPoolExecutor receiver;
     private final ScheduledExecutorService timers;
     private final Map<String, Long> lastAnnounce = new ConcurrentHashMap<>();
+    private final Map<MeshAddress, Long> lastRelayedAnnounce = new ConcurrentHashMap<>();
+    private final RouteTable routes;
+    private final FloodControl flood;
+    private final CustodyQueue custody;
+    private final Random random;
+    private final List<Consumer<StateChange>> stateListeners = new CopyOnWriteArrayList<>();
+    private final CarriedTransport carried = new CarriedTransport();
     private volatile boolean running;
+
+    /** A change in the state of one of this node's own messages. */
+    public record StateChange(int messageId, MeshAddress destination, MessageState state) {}
 
     public Node(NodeIdentity identity, Database db, TransportManager transports, Options options, Clock clock)
             throws SQLException {
@@ -108,15 +157,25 @@ public final class Node implements AutoCloseable {
                 new ArrayBlockingQueue<>(options.receiveQueue()), r -> daemon(r, "node-receive"),
                 new ThreadPoolExecutor.AbortPolicy());
         this.timers = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "node-timers"));
+        this.random = new Random(random.nextLong());
+        this.routes = new RouteTable(options.routeExpiryMillis(), options.maxPeers());
+        // Duplicate memory: long enough for a flood to cross the mesh, shorter than the first retry.
+        long floodMemory = Math.max(options.floodDelayMillis(), Math.min(options.hopLimit() * options.floodDelayMillis(),
+                options.retryBaseMillis() / 2));
+        this.flood = new FloodControl(timers, this.random, options.floodDelayMillis() / 8, options.floodDelayMillis(),
+                floodMemory, 50_000);
+        this.custody = new CustodyQueue(db, options.custodyPerDestination(), options.custodyTotal());
+        transports.add(carried);
         transports.addListener(new TransportManager.Events() {
             @Override
             public void onFrame(Transport transport, Endpoint from, byte[] frame, LinkQuality quality) {
-                enqueue(transport, from, frame);
+                enqueue(transport, from, frame, quality);
             }
 
             @Override
             public void onStateChanged(Transport transport, TransportState state, String reason) {
                 if (state == TransportState.ACTIVE && running) timers.execute(() -> announceOn(transport));
+                if (!state.canSend()) routes.forgetTransport(transport.id());
             }
         });
     }
@@ -132,6 +191,8 @@ public final class Node implements AutoCloseable {
         running = true;
         transports.startAll();
         timers.scheduleWithFixedDelay(this::announceDue, 1000, 1000, TimeUnit.MILLISECONDS);
+        long tick = Math.max(20, Math.min(500, options.retryBaseMillis() / 4));
+        timers.scheduleWithFixedDelay(this::retryDue, tick, tick, TimeUnit.MILLISECONDS);
     }
 
     public NodeIdentity identity() {
@@ -167,51 +228,281 @@ public final class Node implements AutoCloseable {
         deliveryListeners.add(listener);
     }
 
-    /** What a successful send reports. */
-    public record Sent(int messageId, MeshAddress destination, Endpoint via, int fragments) {}
+    /** What {@link #send} reports: the message's id, and SENT (handed to a link) or QUEUED (held for a route). */
+    public record Sent(int messageId, MeshAddress destination, MessageState state, String via) {}
+
+    public void addStateListener(Consumer<StateChange> listener) {
+        stateListeners.add(listener);
+    }
+
+    public RouteTable routes() {
+        return routes;
+    }
+
+    public CustodyQueue custody() {
+        return custody;
+    }
+
+    public FloodControl flood() {
+        return flood;
+    }
 
     /**
-     * Seals {@code payload} for {@code destination} and hands it to the best next hop.
+     * Seals {@code payload} for {@code destination}, takes it into custody (committed to SQLite before this
+     * returns: a crash afterwards loses nothing) and tries the routing tiers: direct neighbour, route table,
+     * controlled flood; with none available it stays QUEUED until a route appears (store-and-forward).
+     * Delivery is confirmed by the recipient's authenticated ACK; until then it is retried with
+     * exponential backoff and jitter until its time to live runs out.
      *
-     * @throws SendException when the destination's key is unknown (no announce heard yet), no hop reaches it,
-     *     the payload is too large for the hop's MTU, or every candidate transport refused the frame
+     * @throws SendException when the destination's key is unknown (no announce heard yet), the payload is too
+     *     large for every transport, or the custody queue is full
      */
     public Sent send(MeshAddress destination, byte[] payload) throws SendException {
         if (!running) throw new SendException(SendException.Reason.NOT_RUNNING, "node is not running");
         PublicIdentity recipient = peers.key(destination).orElseThrow(() -> new SendException(
                 SendException.Reason.UNKNOWN_DESTINATION,
                 "unknown destination " + destination + ": no announce heard from it yet, so its key is unknown"));
-        List<NextHop.Hop> hops = nextHop.candidates(destination);
-        if (hops.isEmpty()) {
-            throw new SendException(SendException.Reason.NO_ROUTE, "no route to " + destination);
-        }
         int id = messageIds.getAndIncrement();
-        MeshFrame frame = envelope.seal(FrameType.DATA, recipient, id, clock.instant().getEpochSecond(), 0,
-                options.hopLimit(), payload);
+        MeshFrame frame = envelope.seal(FrameType.DATA, recipient, id, clock.instant().getEpochSecond(),
+                MeshFrame.FLAG_WANT_ACK, options.hopLimit(), payload);
         byte[] encoded = FrameCodec.encode(frame);
-        String lastError = "";
-        for (NextHop.Hop hop : hops) {
-            Transport t = transports.get(hop.endpoint().transportId());
-            if (t == null || !t.state().canSend()) continue;
-            int mtu = t.profile().mtu();
-            if (encoded.length > Fragmenter.maxFrameLength(mtu)) {
-                lastError = "message of " + payload.length + " bytes is too large for " + t.id() + " (mtu " + mtu + ")";
-                continue;
-            }
-            List<byte[]> pieces = Fragmenter.split(encoded, mtu, fragmentSets.getAndIncrement() & 0xFFFF);
-            boolean ok = true;
-            for (byte[] piece : pieces) ok &= transports.send(t.id(), hop.endpoint(), piece);
-            if (ok) return new Sent(id, destination, hop.endpoint(), pieces.size());
-            lastError = "transport " + t.id() + " refused the frame";
+        int largest = transports.all().stream().mapToInt(t -> Fragmenter.maxFrameLength(t.profile().mtu())).max()
+                .orElse(0);
+        if (encoded.length > largest) {
+            throw new SendException(SendException.Reason.TOO_LARGE, "message of " + payload.length
+                    + " bytes is too large for every transport (largest frame " + largest + " bytes)");
         }
-        throw new SendException(lastError.contains("too large") ? SendException.Reason.TOO_LARGE
-                : SendException.Reason.SEND_FAILED, lastError.isEmpty() ? "no active transport reaches " + destination
-                : lastError);
+        long now = clock.millis();
+        CustodyQueue.Entry entry;
+        try {
+            entry = custody.accept(destination, identity.address(), id, FrameType.DATA.code, encoded, true, 0, now,
+                    options.messageTtlMillis(), MessageState.QUEUED).orElseThrow();
+        } catch (CustodyQueue.RefusedException e) {
+            throw new SendException(SendException.Reason.QUEUE_FULL, e.getMessage());
+        } catch (SQLException e) {
+            throw new SendException(SendException.Reason.SEND_FAILED, "cannot store the message: " + e.getMessage());
+        }
+        flood.remember(identity.address(), id, FrameType.DATA.code);
+        String via = attempt(entry, true);
+        return new Sent(id, destination, via == null ? MessageState.QUEUED : MessageState.SENT, via);
     }
 
-    /** Broadcasts a signed announce on every active transport now. */
-    public void announce() {
-        transports.all().forEach(this::announceOn);
+    /**
+     * One delivery attempt of a frame in custody. Returns where it went, or null when no tier could take it
+     * (it stays QUEUED). Own messages are rescheduled with backoff either way; frames held for others are
+     * released once handed to a route.
+     */
+    private String attempt(CustodyQueue.Entry e, boolean allowFlood) {
+        long now = clock.millis();
+        String via = forward(e.destination(), e.frame(), allowFlood);
+        try {
+            if (e.own()) {
+                MessageState state = via != null || e.state() == MessageState.SENT ? MessageState.SENT : MessageState.QUEUED;
+                custody.recordAttempt(e.id(), state, now + backoff(e.attempts()), now);
+                if (state != e.state()) fireState(e.messageId(), e.destination(), state);
+            } else if (via != null && !via.startsWith("flood")) {
+                custody.release(e.id());
+            } else {
+                custody.reschedule(e.id(), now + backoff(e.attempts() + 2));
+            }
+        } catch (SQLException ex) {
+            log.error("custody update failed: {}", ex.getMessage());
+        }
+        return via;
+    }
+
+    /** Exponential backoff with +-25 % jitter, so many senders do not retry in step. */
+    private long backoff(int attempts) {
+        double base = Math.min(options.retryMaxMillis(), options.retryBaseMillis() * Math.pow(2, Math.min(attempts, 20)));
+        return (long) (base * (0.75 + 0.5 * random.nextDouble()));
+    }
+
+    /**
+     * Routing tiers for an encoded frame: direct neighbour, then the route table, then (if allowed) a
+     * controlled flood on every active transport. Returns a description of the hop taken, or null.
+     */
+    private String forward(MeshAddress destination, byte[] encoded, boolean allowFlood) {
+        long now = clock.millis();
+        List<Endpoint> candidates = new java.util.ArrayList<>();
+        nextHop.candidates(destination).forEach(h -> candidates.add(h.endpoint()));
+        routes.lookup(destination, now).forEach(r -> {
+            if (!candidates.contains(r.via())) candidates.add(r.via());
+        });
+        candidates.sort(java.util.Comparator.comparingDouble(this::endpointCost));
+        List<Endpoint> usable = new java.util.ArrayList<>();
+        for (Endpoint to : candidates) {
+            Transport t = transports.get(to.transportId());
+            if (t != null && t.state().canSend() && encoded.length <= Fragmenter.maxFrameLength(t.profile().mtu())) {
+                usable.add(to);
+            }
+        }
+        if (!usable.isEmpty()) {
+            // Unicast hops ask for a link acknowledgement and are retransmitted, then tried on the next
+            // candidate, when none comes: on a lossy radio every hop would otherwise be a coin toss.
+            byte[] withAck = FrameCodec.withHopAck(encoded, true);
+            sendWithHopAck(withAck, usable, 0);
+            return usable.get(0).toString();
+        }
+        if (!allowFlood) return null;
+        boolean any = false;
+        for (Transport t : transports.all()) {
+            if (!t.state().canSend() || encoded.length > Fragmenter.maxFrameLength(t.profile().mtu())) continue;
+            any |= sendFragments(t, Endpoint.broadcast(t.id()), FrameCodec.withHopAck(encoded, false));
+        }
+        return any ? "flood" : null;
+    }
+
+    private static final int HOP_RETRANSMISSIONS = 3;
+
+    private record HopKey(MeshAddress source, int messageId, int type, Endpoint to) {}
+
+    private final Map<HopKey, Boolean> awaitingHopAck = new ConcurrentHashMap<>();
+
+    private static HopKey hopKey(byte[] encoded, Endpoint to) {
+        boolean addressed = (encoded[1] & MeshFrame.FLAG_NO_DESTINATION) == 0;
+        int p = addressed ? 19 : 3;
+        MeshAddress source = MeshAddress.of(encoded, p);
+        int id = ((encoded[p + 16] & 0xFF) << 24) | ((encoded[p + 17] & 0xFF) << 16) | ((encoded[p + 18] & 0xFF) << 8)
+                | (encoded[p + 19] & 0xFF);
+        return new HopKey(source, id, encoded[0] & 0x0F, to);
+    }
+
+    /**
+     * Sends to {@code candidates.get(0)} and waits for its hop ACK; after {@link #HOP_RETRANSMISSIONS}
+     * silent retransmissions moves on to the next candidate. Everything after the first send runs on the
+     * timer thread.
+     */
+    private void sendWithHopAck(byte[] encoded, List<Endpoint> candidates, int attempt) {
+        if (!running || candidates.isEmpty()) return;
+        Endpoint to = candidates.get(0);
+        Transport t = transports.get(to.transportId());
+        if (t == null || !t.state().canSend()) {
+            sendWithHopAck(encoded, candidates.subList(1, candidates.size()), 0);
+            return;
+        }
+        HopKey key = hopKey(encoded, to);
+        awaitingHopAck.put(key, Boolean.TRUE);
+        sendFragments(t, to, encoded);
+        TransportProfile p = t.profile();
+        long txMillis = encoded.length * 8L * 1000 / Math.max(1, p.nominalBitrate());
+        long timeout = Math.max(options.floodDelayMillis(), 100) + 4L * p.nominalLatencyMillis() + 2 * txMillis;
+        try {
+            timers.schedule(() -> {
+                if (awaitingHopAck.remove(key) == null) return; // acknowledged
+                if (attempt + 1 < HOP_RETRANSMISSIONS) {
+                    sendWithHopAck(encoded, candidates, attempt + 1);
+                } else if (candidates.size() > 1) {
+                    sendWithHopAck(encoded, candidates.subList(1, candidates.size()), 0);
+                }
+            }, timeout, TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            awaitingHopAck.remove(key); // shutting down
+        }
+    }
+
+    private void onHopAck(Endpoint from, byte[] bytes) {
+        Decoded<HopAck> ack = HopAck.decode(bytes);
+        if (ack.isOk()) {
+            awaitingHopAck.remove(new HopKey(ack.value().source(), ack.value().messageId(), ack.value().type(), from));
+        }
+    }
+
+    /** Cost of the first link: direct neighbours by transport speed, so LAN beats LoRa for the same peer. */
+    private double endpointCost(Endpoint e) {
+        Transport t = transports.get(e.transportId());
+        return t == null ? Double.MAX_VALUE : RouteTable.linkCost(t.profile(), 0);
+    }
+
+    private boolean sendFragments(Transport t, Endpoint to, byte[] encoded) {
+        boolean ok = true;
+        for (byte[] piece : Fragmenter.split(encoded, t.profile().mtu(), fragmentSets.getAndIncrement() & 0xFFFF)) {
+            ok &= transports.send(t.id(), to, piece);
+        }
+        return ok;
+    }
+
+    private void retryDue() {
+        if (!running) return;
+        try {
+            long now = clock.millis();
+            custody.expire(now);
+            for (CustodyQueue.Entry e : custody.due(now, 256)) {
+                // Flood again only on every fourth attempt: an offline destination must not cost a flood per retry.
+                attempt(e, e.attempts() % 4 == 0);
+            }
+        } catch (SQLException | RuntimeException e) {
+            log.warn("retry pass failed: {}", e.getMessage());
+        }
+    }
+
+    /** A route or neighbour for {@code destination} appeared: send what waits for it now. */
+    private void releaseHeldFor(MeshAddress destination) {
+        try {
+            for (CustodyQueue.Entry e : custody.pendingFor(destination, clock.millis())) {
+                if (e.own() && e.state() == MessageState.SENT && e.nextAttemptAt() > clock.millis() + 1000) {
+                    attempt(e, false);
+                } else if (!e.own() || e.state() == MessageState.QUEUED) {
+                    attempt(e, false);
+                }
+            }
+        } catch (SQLException e) {
+            log.warn("releasing held messages for {} failed: {}", destination, e.getMessage());
+        }
+    }
+
+    private void fireState(int messageId, MeshAddress destination, MessageState state) {
+        StateChange c = new StateChange(messageId, destination, state);
+        stateListeners.forEach(l -> l.accept(c));
+    }
+
+    /**
+     * Writes every frame in custody (our undelivered messages and those held for others), preceded by our
+     * own signed announce so the receiving side can open our messages, into a signed bundle file.
+     */
+    public byte[] exportBundle() throws SQLException {
+        List<byte[]> frames = new java.util.ArrayList<>();
+        AnnounceBody body = new AnnounceBody(identity.publicIdentity(), clock.instant().getEpochSecond(), options.name(),
+                null);
+        frames.add(FrameCodec.encode(SignedFrames.sign(identity, FrameType.ANNOUNCE, null, messageIds.getAndIncrement(),
+                1, body.encode())));
+        for (CustodyQueue.Entry e : custody.pending(clock.millis(), Bundle.MAX_FRAMES - 1)) {
+            frames.add(FrameCodec.withHopAck(e.frame(), false));
+        }
+        return new Bundle(identity.publicIdentity(), clock.millis(), frames).sign(identity);
+    }
+
+    /**
+     * Verifies a bundle file (rejected whole if any byte changed) and feeds its frames through the normal
+     * receive path: ours are delivered (once, however often the bundle is imported), others' are held in
+     * custody and forwarded when a route appears.
+     *
+     * @return the number of frames handed on, or the reason the bundle was rejected
+     */
+    public Decoded<Integer> importBundle(byte[] file) {
+        Decoded<Bundle> bundle = Bundle.read(file);
+        if (bundle instanceof Decoded.Error<Bundle> e) return Decoded.error(e.reason(), e.detail());
+        String origin = bundle.value().exporter().address().toHex();
+        for (byte[] f : bundle.value().frames()) carried.deliver(f, origin);
+        return Decoded.ok(bundle.value().frames().size());
+    }
+
+    /**
+     * True while the node runs and its receive thread keeps up (queue not full): what the systemd
+     * watchdog asks before each ping.
+     */
+    public boolean healthy() {
+        return running && !receiver.isShutdown() && receiver.getQueue().remainingCapacity() > 0;
+    }
+
+    /** Broadcasts a signed announce on every active transport now; returns the announces' message ids. */
+    public List<Integer> announce() {
+        List<Integer> ids = new java.util.ArrayList<>();
+        for (Transport t : transports.all()) {
+            Integer id = announceTo(t, Endpoint.broadcast(t.id()));
+            if (id != null) ids.add(id);
+            lastAnnounce.put(t.id(), clock.millis());
+        }
+        return ids;
     }
 
     private void announceDue() {
@@ -229,28 +520,27 @@ public final class Node implements AutoCloseable {
         lastAnnounce.put(t.id(), clock.millis());
     }
 
-    private void announceTo(Transport t, Endpoint to) {
-        if (!t.state().canSend()) return;
+    private Integer announceTo(Transport t, Endpoint to) {
+        if (!t.state().canSend()) return null;
         AnnounceBody body = new AnnounceBody(identity.publicIdentity(), clock.instant().getEpochSecond(),
                 options.name(), null);
-        MeshFrame frame = SignedFrames.sign(identity, FrameType.ANNOUNCE, null, messageIds.getAndIncrement(), 1,
-                body.encode());
-        byte[] encoded = FrameCodec.encode(frame);
-        for (byte[] piece : Fragmenter.split(encoded, t.profile().mtu(), fragmentSets.getAndIncrement() & 0xFFFF)) {
-            transports.send(t.id(), to, piece);
-        }
+        int id = messageIds.getAndIncrement();
+        MeshFrame frame = SignedFrames.sign(identity, FrameType.ANNOUNCE, null, id, options.hopLimit(), body.encode());
+        flood.remember(identity.address(), id, FrameType.ANNOUNCE.code);
+        sendFragments(t, to, FrameCodec.encode(frame));
+        return id;
     }
 
-    private void enqueue(Transport transport, Endpoint from, byte[] bytes) {
+    private void enqueue(Transport transport, Endpoint from, byte[] bytes, LinkQuality quality) {
         try {
-            receiver.execute(() -> receive(transport, from, bytes));
+            receiver.execute(() -> receive(transport, from, bytes, quality));
         } catch (java.util.concurrent.RejectedExecutionException e) {
             transports.counters(transport.id()).drop(DecodeError.REASSEMBLY_LIMIT);
             log.debug("receive queue full: dropped a frame from {}", from);
         }
     }
 
-    private void receive(Transport transport, Endpoint from, byte[] bytes) {
+    private void receive(Transport transport, Endpoint from, byte[] bytes, LinkQuality quality) {
         if (bytes.length > transport.profile().mtu()) {
             drop(transport, from, DecodeError.OVERSIZE, bytes.length + " bytes over mtu " + transport.profile().mtu());
             return;
@@ -267,6 +557,10 @@ public final class Node implements AutoCloseable {
             if (complete.isEmpty()) return;
             whole = complete.get();
         }
+        if (HopAck.is(whole)) {
+            onHopAck(from, whole);
+            return;
+        }
         Decoded<MeshFrame> decoded = FrameCodec.decode(whole);
         if (decoded instanceof Decoded.Error<MeshFrame> e) {
             drop(transport, from, e.reason(), e.detail());
@@ -274,10 +568,15 @@ public final class Node implements AutoCloseable {
         }
         MeshFrame frame = decoded.value();
         if (frame.source().equals(identity.address())) return; // our own broadcast echoed back
+        // Acknowledge the hop before any duplicate check: a retransmission means our last hop ACK was lost.
+        if (FrameCodec.wantsHopAck(whole) && frame.hasDestination() && !from.isBroadcast()) {
+            transports.send(transport.id(), from, new HopAck(frame.source(), frame.messageId(), frame.type().code).encode());
+        }
         try {
             switch (frame.type()) {
-                case ANNOUNCE -> onAnnounce(transport, from, frame);
-                case DATA -> onData(transport, from, frame);
+                case ANNOUNCE -> onAnnounce(transport, from, frame, quality);
+                case DATA -> onData(transport, from, frame, quality);
+                case ACK -> onAck(transport, from, frame, quality);
                 default -> drop(transport, from, DecodeError.UNKNOWN_TYPE, "no handler for " + frame.type());
             }
         } catch (SQLException e) {
@@ -286,7 +585,12 @@ public final class Node implements AutoCloseable {
         }
     }
 
-    private void onAnnounce(Transport transport, Endpoint from, MeshFrame frame) throws SQLException {
+    private void onAnnounce(Transport transport, Endpoint from, MeshFrame frame, LinkQuality quality)
+            throws SQLException {
+        if (!flood.firstSighting(frame.source(), frame.messageId(), FrameType.ANNOUNCE.code, frame.hopCount())) {
+            transports.counters(transport.id()).drop(DecodeError.DUPLICATE);
+            return;
+        }
         Decoded<PublicIdentity> key = SignedFrames.verifyAnnounce(frame);
         if (key instanceof Decoded.Error<PublicIdentity> e) {
             drop(transport, from, e.reason(), e.detail());
@@ -307,17 +611,77 @@ public final class Node implements AutoCloseable {
         if (peers.learn(key.value(), body.value().name(), announced, now)) {
             log.debug("learned {} ({}) via {}", frame.source(), body.value().name(), from);
         }
+        routes.learn(frame.source(), from, frame.hopCount() + 1, RouteTable.linkCost(transport.profile(),
+                quality.lossRatio()), announced, now);
         if (frame.hopCount() == 0) {
             nextHop.heard(frame.source(), from, now);
             // Answer a newcomer on a duplex link at once, so both sides know each other without waiting
             // for the next periodic announce. Radio links wait: their airtime is budgeted.
             if (isNew && transport.kind() == TransportKind.DUPLEX) announceTo(transport, from);
+            if (isNew) announceSoon();
+        }
+        relayAnnounce(frame, quality, now);
+        releaseHeldFor(frame.source());
+    }
+
+    /** Rebroadcasts an announce once, rate-limited per origin, so routes form beyond one hop. */
+    private void relayAnnounce(MeshFrame frame, LinkQuality quality, long now) {
+        if (frame.hopsLeft() <= 1) return;
+        Long last = lastRelayedAnnounce.get(frame.source());
+        if (last != null && now - last < announceRelayInterval()) return;
+        lastRelayedAnnounce.put(frame.source(), now);
+        if (lastRelayedAnnounce.size() > options.maxPeers()) lastRelayedAnnounce.clear();
+        byte[] relayed = FrameCodec.encode(frame.forwarded());
+        flood.scheduleRebroadcast(frame.source(), frame.messageId(), FrameType.ANNOUNCE.code, signalQuality(quality),
+                () -> floodOnAll(relayed));
+    }
+
+    /** At most one relayed announce per origin per this interval, so a chatty node cannot flood the mesh. */
+    private long announceRelayInterval() {
+        return Math.min(Math.min(10_000, options.announceIntervalMillis() / 2), 25 * options.floodDelayMillis());
+    }
+
+    /**
+     * A new neighbour appeared: announce again on every transport soon (once per relay interval), so nodes
+     * beyond it learn about us now rather than at the next periodic announce.
+     */
+    private void announceSoon() {
+        long now = clock.millis();
+        long last = lastTriggeredAnnounce;
+        if (now - last < announceRelayInterval()) return;
+        lastTriggeredAnnounce = now;
+        long delay = options.floodDelayMillis() + (long) (random.nextDouble() * 4 * options.floodDelayMillis());
+        try {
+            timers.schedule(() -> {
+                for (Transport t : transports.all()) {
+                    if (!t.profile().regulatedAirtime()) announceOn(t);
+                }
+            }, delay, TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException ignored) {
+            // shutting down
         }
     }
 
-    private void onData(Transport transport, Endpoint from, MeshFrame frame) throws SQLException {
+    private volatile long lastTriggeredAnnounce;
+
+    private void floodOnAll(byte[] flagged) {
+        byte[] encoded = FrameCodec.withHopAck(flagged, false);
+        for (Transport t : transports.all()) {
+            if (t.state().canSend() && encoded.length <= Fragmenter.maxFrameLength(t.profile().mtu())) {
+                sendFragments(t, Endpoint.broadcast(t.id()), encoded);
+            }
+        }
+    }
+
+    /** 0..1 from SNR where the medium reports it (radios), else 0.5: drives the flood delay. */
+    private static double signalQuality(LinkQuality q) {
+        if (Double.isNaN(q.snrDb())) return 0.5;
+        return Math.min(1, Math.max(0, (q.snrDb() + 20) / 30));
+    }
+
+    private void onData(Transport transport, Endpoint from, MeshFrame frame, LinkQuality quality) throws SQLException {
         if (!identity.address().equals(frame.destination())) {
-            drop(transport, from, DecodeError.NOT_FOR_US, "frame for " + frame.destination());
+            relay(transport, from, frame, quality);
             return;
         }
         Optional<PublicIdentity> sender = peers.key(frame.source());
@@ -331,16 +695,93 @@ public final class Node implements AutoCloseable {
             return;
         }
         Envelope.Opened message = opened.value();
+        if (frame.hopCount() == 0) nextHop.heard(frame.source(), from, clock.millis());
         DecodeError replayed = replay.check(frame.source(), frame.messageId(), message.unixSeconds(),
                 clock.instant().getEpochSecond());
-        if (replayed != null) {
+        if (replayed == DecodeError.STALE) {
             drop(transport, from, replayed, "message " + Integer.toUnsignedString(frame.messageId()));
             return;
         }
-        if (frame.hopCount() == 0) nextHop.heard(frame.source(), from, clock.millis());
+        // A repeat is acknowledged again (our first ACK may have been lost) but delivered only once.
+        if (frame.wantsAck()) sendAck(sender.get(), frame.messageId(), message.unixSeconds());
+        if (replayed == DecodeError.REPLAY) {
+            transports.counters(transport.id()).drop(DecodeError.DUPLICATE);
+            return;
+        }
         Inbox.Message stored = inbox.add(frame.source(), frame.messageId(), Instant.ofEpochSecond(message.unixSeconds()),
                 clock.instant(), transport.id(), message.plaintext());
         if (stored != null) deliveryListeners.forEach(l -> l.accept(stored));
+    }
+
+    /** ACK plaintext: the acknowledged message id (4) and its timestamp (4), sealed back to its sender. */
+    private void sendAck(PublicIdentity to, int messageId, long unixSeconds) {
+        byte[] body = new byte[8];
+        java.nio.ByteBuffer.wrap(body).putInt(messageId).putInt((int) unixSeconds);
+        int id = messageIds.getAndIncrement();
+        MeshFrame ack = envelope.seal(FrameType.ACK, to, id, clock.instant().getEpochSecond(), 0, options.hopLimit(), body);
+        flood.remember(identity.address(), id, FrameType.ACK.code);
+        forward(to.address(), FrameCodec.encode(ack), true);
+    }
+
+    private void onAck(Transport transport, Endpoint from, MeshFrame frame, LinkQuality quality) throws SQLException {
+        if (!identity.address().equals(frame.destination())) {
+            relay(transport, from, frame, quality);
+            return;
+        }
+        Optional<PublicIdentity> sender = peers.key(frame.source());
+        if (sender.isEmpty()) {
+            drop(transport, from, DecodeError.UNKNOWN_SENDER, "ACK from unknown " + frame.source());
+            return;
+        }
+        Decoded<Envelope.Opened> opened = envelope.open(frame, sender.get());
+        if (opened instanceof Decoded.Error<Envelope.Opened> e) {
+            drop(transport, from, e.reason(), e.detail());
+            return;
+        }
+        byte[] body = opened.value().plaintext();
+        if (body.length != 8) {
+            drop(transport, from, DecodeError.MALFORMED_PAYLOAD, "ACK body of " + body.length + " bytes");
+            return;
+        }
+        int acked = java.nio.ByteBuffer.wrap(body).getInt();
+        Optional<CustodyQueue.Entry> mine = custody.ownMessage(identity.address(), acked);
+        // Only the destination of the acknowledged message can acknowledge it: the ACK is sealed by its key.
+        if (mine.isEmpty() || !mine.get().destination().equals(frame.source())) {
+            drop(transport, from, DecodeError.MALFORMED_PAYLOAD, "ACK for a message we did not send to " + frame.source());
+            return;
+        }
+        if (custody.markDelivered(identity.address(), acked, clock.millis())) {
+            fireState(acked, frame.source(), MessageState.DELIVERED);
+        }
+    }
+
+    /**
+     * A DATA or ACK frame for someone else: forward it along a route, or flood it in a controlled way, or
+     * hold it in custody until a route appears. Each frame is handled once however many copies arrive.
+     */
+    private void relay(Transport transport, Endpoint from, MeshFrame frame, LinkQuality quality) throws SQLException {
+        if (frame.destination() == null) {
+            drop(transport, from, DecodeError.NOT_FOR_US, frame.type() + " without destination");
+            return;
+        }
+        if (!flood.firstSighting(frame.source(), frame.messageId(), frame.type().code, frame.hopCount())) {
+            transports.counters(transport.id()).drop(DecodeError.DUPLICATE);
+            return;
+        }
+        if (frame.hopsLeft() <= 0) {
+            drop(transport, from, DecodeError.HOP_LIMIT, "from " + frame.source() + " for " + frame.destination());
+            return;
+        }
+        byte[] onward = FrameCodec.encode(frame.forwarded());
+        if (forward(frame.destination(), onward, false) != null) return;
+        flood.scheduleRebroadcast(frame.source(), frame.messageId(), frame.type().code, signalQuality(quality),
+                () -> floodOnAll(onward));
+        try {
+            custody.accept(frame.destination(), frame.source(), frame.messageId(), frame.type().code, onward, false, 0,
+                    clock.millis(), options.messageTtlMillis(), MessageState.QUEUED);
+        } catch (CustodyQueue.RefusedException e) {
+            log.debug("not holding a frame for {}: {}", frame.destination(), e.getMessage());
+        }
     }
 
     private void drop(Transport transport, Endpoint from, DecodeError reason, String detail) {

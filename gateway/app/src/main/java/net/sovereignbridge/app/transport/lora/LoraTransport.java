@@ -401,6 +401,7 @@ public final class LoraTransport implements Transport {
             m.put("crcErrors", radio.crcErrors());
             m.put("missedEdgeRecoveries", radio.missedEdgeRecoveries());
             m.put("receiverRestarts", radio.receiverRestarts());
+            m.put("rxOverruns", radio.rxOverruns());
             return m;
         }
 

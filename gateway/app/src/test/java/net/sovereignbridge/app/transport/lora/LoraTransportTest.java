@@ -30,9 +30,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** The LoRa transport over the driver over emulated SX1276 chips; air time runs 10x faster than the wall clock. */
+/** The LoRa transport over the driver over emulated SX1276 chips; air time runs 5x faster than the wall clock. */
 class LoraTransportTest {
-    private static final double SPEEDUP = 10;
+    private static final double SPEEDUP = 5;
     private ScaledAirClock clock;
     private SimulatedAir air;
     private final List<LoraTransport> transports = new ArrayList<>();
@@ -87,17 +87,7 @@ class LoraTransportTest {
 
     private LoraTransport transport(String name, int linkId, LoRaSettings settings, Region.SubBand band,
                                     LoraTransport.Options options, Recorder recorder) throws Exception {
-        LoraTransport.TimeSource airTime = new LoraTransport.TimeSource() {
-            @Override
-            public long nanoTime() {
-                return clock.nanoTime();
-            }
-
-            @Override
-            public long wallNanos(long nanos) {
-                return (long) (nanos / SPEEDUP);
-            }
-        };
+        LoraTransport.TimeSource airTime = ScaledAirTime.of(clock, SPEEDUP);
         LoraTransport t = new LoraTransport(name, radio(name), settings, band, linkId,
                 options.withRandomSeed(linkId), airTime);
         transports.add(t);

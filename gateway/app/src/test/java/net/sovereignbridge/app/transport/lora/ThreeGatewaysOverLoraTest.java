@@ -34,7 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
  * They learn each other from signed announces sent over LoRa and exchange sealed messages.
  */
 class ThreeGatewaysOverLoraTest {
-    private static final double SPEEDUP = 10;
+    private static final double SPEEDUP = 5;
     private static final LoRaSettings SETTINGS = LoRaSettings.builder().frequencyHz(869_525_000L).spreadingFactor(7)
             .build();
 
@@ -60,17 +60,7 @@ class ThreeGatewaysOverLoraTest {
         Sx127x radio = new Sx127x(RadioBus.of(chip, chip.dio0(), chip.resetPin(), null), Duration.ofMillis(20), name);
         radio.begin();
         closeLast.add(0, radio);
-        LoraTransport.TimeSource airTime = new LoraTransport.TimeSource() {
-            @Override
-            public long nanoTime() {
-                return clock.nanoTime();
-            }
-
-            @Override
-            public long wallNanos(long nanos) {
-                return (long) (nanos / SPEEDUP);
-            }
-        };
+        LoraTransport.TimeSource airTime = ScaledAirTime.of(clock, SPEEDUP);
         LoraTransport transport = new LoraTransport("lora0", radio, SETTINGS, Region.EU868.subBands().get(2),
                 LoraRadioConfig.linkIdOf(identity.address()), LoraTransport.Options.defaults().withRandomSeed(seed),
                 airTime);
@@ -83,12 +73,15 @@ class ThreeGatewaysOverLoraTest {
         return new Gateway(node, transport, delivered);
     }
 
-    /** Waits until everything queued on the air has been sent and heard. */
+    /**
+     * Waits until everything queued on the air has been sent and heard, including announces that other nodes
+     * relay after the node's flood delay (up to 400 ms of wall time by default).
+     */
     private void quietAir() throws InterruptedException {
         long last = -1;
         while (air.framesSent() != last) {
             last = air.framesSent();
-            Thread.sleep(150); // 1.5 s of air time: longer than any frame here
+            Thread.sleep(600); // 6 s of air time: longer than any frame here and than the flood delay
         }
     }
 

@@ -127,17 +127,7 @@ public final class LoraGoodputBench {
             throws Exception {
         try (ScaledAirClock clock = new ScaledAirClock(speedup)) {
             SimulatedAir air = new SimulatedAir(clock, 1);
-            LoraTransport.TimeSource airTime = new LoraTransport.TimeSource() {
-                @Override
-                public long nanoTime() {
-                    return clock.nanoTime();
-                }
-
-                @Override
-                public long wallNanos(long nanos) {
-                    return (long) (nanos / speedup);
-                }
-            };
+            LoraTransport.TimeSource airTime = net.sovereignbridge.app.transport.lora.ScaledAirTime.of(clock, speedup);
             Region.SubBand band = Region.US915.subBands().get(0);
             LoraTransport.Options options = new LoraTransport.Options(frames, 0.25, lbt, 8,
                     TimeUnit.HOURS.toNanos(1), 1);

@@ -1,0 +1,127 @@
+package net.sovereignbridge.mesh.routing;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import net.sovereignbridge.mesh.identity.MeshAddress;
+
+/**
+ * Controlled ("managed") flooding: every flooded frame is rebroadcast at most once per node, after a delay
+ * that is shorter for nodes that heard it badly (they are likely far from the sender and extend coverage
+ * most), and not at all when a neighbour's rebroadcast of the same frame is heard first (it already
+ * covered our area). Remembers frames seen for {@code memoryMillis}, at most {@code maxEntries}: long
+ * enough for a flood to die out, shorter than the sender's first retry, so a retransmission of the same
+ * message (same id) is relayed again rather than taken for an echo.
+ */
+public final class FloodControl {
+    private final ScheduledExecutorService scheduler;
+    private final Random random;
+    private final long minDelayMillis;
+    private final long maxDelayMillis;
+    private final int maxEntries;
+    private final long memoryMillis;
+    private final LinkedHashMap<Key, Entry> seen = new LinkedHashMap<>();
+
+    private record Key(MeshAddress source, int messageId, int type) {}
+
+    private static final class Entry {
+        ScheduledFuture<?> pending;
+        int heard;
+        int firstHopCount;
+        long firstSeenMillis;
+    }
+
+    public FloodControl(ScheduledExecutorService scheduler, Random random, long minDelayMillis, long maxDelayMillis,
+            long memoryMillis, int maxEntries) {
+        this.memoryMillis = memoryMillis;
+        this.scheduler = scheduler;
+        this.random = random;
+        this.minDelayMillis = minDelayMillis;
+        this.maxDelayMillis = maxDelayMillis;
+        this.maxEntries = maxEntries;
+    }
+
+    /**
+     * True the first time this frame is seen. A later copy relayed by a node at least as far from the
+     * source as we are (its hop count is higher than our first copy's) means our surroundings are covered:
+     * our pending rebroadcast is cancelled. Copies from nearer nodes cancel nothing: in a grid every node
+     * hears two of those, and cancelling on them starved the flood after a few hops.
+     */
+    public synchronized boolean firstSighting(MeshAddress source, int messageId, int type, int hopCount) {
+        long now = System.currentTimeMillis();
+        var it = seen.values().iterator();
+        while (it.hasNext()) {
+            Entry old = it.next();
+            if (now - old.firstSeenMillis < memoryMillis) break; // insertion order = time order
+            if (old.pending == null) it.remove();
+            else break;
+        }
+        Key k = new Key(source, messageId, type);
+        Entry e = seen.get(k);
+        if (e != null) {
+            e.heard++;
+            if (e.pending != null && hopCount > e.firstHopCount) {
+                e.pending.cancel(false);
+                e.pending = null;
+                cancelled++;
+            }
+            return false;
+        }
+        e = new Entry();
+        e.heard = 1;
+        e.firstHopCount = hopCount;
+        e.firstSeenMillis = now;
+        seen.put(k, e);
+        while (seen.size() > maxEntries) seen.remove(seen.keySet().iterator().next());
+        return true;
+    }
+
+    /** Marks a frame as seen without scheduling (our own frames). */
+    public synchronized void remember(MeshAddress source, int messageId, int type) {
+        firstSighting(source, messageId, type, 0);
+    }
+
+    /**
+     * Schedules the rebroadcast of a first-seen frame. {@code quality} 0..1 is how well we heard it
+     * (1 = strong): strong receivers wait longer, so the edge of coverage speaks first.
+     */
+    public synchronized void scheduleRebroadcast(MeshAddress source, int messageId, int type, double quality,
+            Runnable rebroadcast) {
+        Entry e = seen.get(new Key(source, messageId, type));
+        if (e == null) return;
+        double q = Math.min(Math.max(quality, 0), 1);
+        long span = maxDelayMillis - minDelayMillis;
+        long delay = minDelayMillis + (long) (span * (0.5 * q + 0.5 * random.nextDouble()));
+        e.pending = scheduler.schedule(() -> {
+            synchronized (FloodControl.this) {
+                if (e.pending == null) return;
+                e.pending = null;
+            }
+            rebroadcasts++;
+            rebroadcast.run();
+        }, delay, TimeUnit.MILLISECONDS);
+    }
+
+    private long cancelled;
+    private long rebroadcasts;
+
+    public synchronized long cancelled() {
+        return cancelled;
+    }
+
+    public synchronized long rebroadcasts() {
+        return rebroadcasts;
+    }
+
+    public synchronized int size() {
+        return seen.size();
+    }
+
+    /** For tests and status. */
+    public synchronized Map<String, Long> counters() {
+        return Map.of("rebroadcasts", rebroadcasts, "suppressed", cancelled);
+    }
+}

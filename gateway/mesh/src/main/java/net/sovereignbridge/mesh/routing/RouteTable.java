@@ -1,0 +1,111 @@
+package net.sovereignbridge.mesh.routing;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import net.sovereignbridge.mesh.identity.MeshAddress;
+import net.sovereignbridge.mesh.transport.Endpoint;
+import net.sovereignbridge.mesh.transport.TransportProfile;
+
+/**
+ * Routes learned from relayed announces (docs/routing.md). An announce from S that reached us through the
+ * link endpoint E after h hops says "S is h hops away through E". Several routes per destination are kept
+ * (one per endpoint, at most {@link #MAX_ROUTES_PER_DESTINATION}) so a link that fails leaves alternatives.
+ *
+ * <p>Cost of a route = hops + the cost of our first link, so that a fast local path wins over a slow one:
+ * link cost = 1 + 100 000 / nominal bitrate (LAN at 100 Mbit/s adds 0.001, LoRa at 5 kbit/s adds 20),
+ * doubled on airtime-regulated media, divided by (1 - loss)^2 so a lossy hop is avoided while a clean
+ * one exists. Routes expire when their destination stays silent for {@code expiryMillis}.
+ */
+public final class RouteTable {
+    public static final int MAX_ROUTES_PER_DESTINATION = 4;
+
+    public record Route(MeshAddress destination, Endpoint via, int hops, double cost, long announcedAt,
+            long learnedAtMillis) {}
+
+    private final long expiryMillis;
+    private final int maxDestinations;
+    private final Map<MeshAddress, List<Route>> routes = new ConcurrentHashMap<>();
+
+    public RouteTable(long expiryMillis, int maxDestinations) {
+        this.expiryMillis = expiryMillis;
+        this.maxDestinations = maxDestinations;
+    }
+
+    public static double linkCost(TransportProfile profile, double lossRatio) {
+        double c = 1.0 + 100_000.0 / profile.nominalBitrate();
+        if (profile.regulatedAirtime()) c *= 2;
+        double loss = Math.min(Math.max(lossRatio, 0), 0.9);
+        return c / ((1 - loss) * (1 - loss));
+    }
+
+    /**
+     * Records what one received announce says. Returns true when the table changed in a way worth
+     * telling others about (a new destination or a better route).
+     */
+    public synchronized boolean learn(MeshAddress destination, Endpoint via, int hops, double linkCost,
+            long announcedAt, long nowMillis) {
+        List<Route> list = routes.get(destination);
+        if (list == null) {
+            if (routes.size() >= maxDestinations) evictStalest();
+            list = new ArrayList<>(2);
+            routes.put(destination, list);
+        }
+        double cost = hops + linkCost;
+        Route fresh = new Route(destination, via, hops, cost, announcedAt, nowMillis);
+        boolean improved = list.isEmpty() || cost < list.get(0).cost();
+        list.removeIf(r -> r.via().equals(via) || nowMillis - r.learnedAtMillis() > expiryMillis);
+        list.add(fresh);
+        list.sort(Comparator.comparingDouble(Route::cost).thenComparing(r -> -r.learnedAtMillis()));
+        while (list.size() > MAX_ROUTES_PER_DESTINATION) list.remove(list.size() - 1);
+        return improved;
+    }
+
+    /** Live routes to {@code destination}, best first. */
+    public synchronized List<Route> lookup(MeshAddress destination, long nowMillis) {
+        List<Route> list = routes.get(destination);
+        if (list == null) return List.of();
+        list.removeIf(r -> nowMillis - r.learnedAtMillis() > expiryMillis);
+        if (list.isEmpty()) {
+            routes.remove(destination);
+            return List.of();
+        }
+        return List.copyOf(list);
+    }
+
+    public Optional<Route> best(MeshAddress destination, long nowMillis) {
+        List<Route> l = lookup(destination, nowMillis);
+        return l.isEmpty() ? Optional.empty() : Optional.of(l.get(0));
+    }
+
+    /** Drops every route through an endpoint whose link failed. */
+    public synchronized void forget(Endpoint via) {
+        routes.values().forEach(l -> l.removeIf(r -> r.via().equals(via)));
+        routes.values().removeIf(List::isEmpty);
+    }
+
+    /** Drops every route over a transport that went down. */
+    public synchronized void forgetTransport(String transportId) {
+        routes.values().forEach(l -> l.removeIf(r -> r.via().transportId().equals(transportId)));
+        routes.values().removeIf(List::isEmpty);
+    }
+
+    public synchronized int size() {
+        return routes.size();
+    }
+
+    public synchronized Map<MeshAddress, List<Route>> snapshot() {
+        Map<MeshAddress, List<Route>> out = new java.util.TreeMap<>();
+        routes.forEach((k, v) -> out.put(k, List.copyOf(v)));
+        return out;
+    }
+
+    private void evictStalest() {
+        routes.entrySet().stream()
+                .min(Comparator.comparingLong(e -> e.getValue().isEmpty() ? 0 : e.getValue().get(0).learnedAtMillis()))
+                .ifPresent(e -> routes.remove(e.getKey()));
+    }
+}

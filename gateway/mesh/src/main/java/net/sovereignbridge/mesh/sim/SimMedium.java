@@ -1,0 +1,133 @@
+package net.sovereignbridge.mesh.sim;
+
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import net.sovereignbridge.mesh.frame.Decoded;
+import net.sovereignbridge.mesh.frame.FrameCodec;
+import net.sovereignbridge.mesh.frame.Fragmenter;
+import net.sovereignbridge.mesh.frame.FrameType;
+import net.sovereignbridge.mesh.frame.MeshFrame;
+import net.sovereignbridge.mesh.identity.MeshAddress;
+import net.sovereignbridge.mesh.transport.Endpoint;
+import net.sovereignbridge.mesh.transport.LinkQuality;
+
+/**
+ * The simulated "air" or cable between {@link SimTransport}s: which node hears which (links), with loss
+ * and latency per frame, and partitions. Frames are delivered on a shared scheduler after
+ * latency + size / bandwidth. Counts every transmission.
+ */
+public final class SimMedium {
+    private final ScheduledExecutorService scheduler;
+    private final Random random;
+    private final Map<String, SimTransport> members = new ConcurrentHashMap<>();
+    private final Map<String, Set<String>> links = new ConcurrentHashMap<>();
+    private volatile double loss;
+    private final long latencyMillis;
+    private final long bitsPerSecond;
+    private final AtomicLong transmissions = new AtomicLong();
+    private final Map<String, Long> perMessage = new ConcurrentHashMap<>();
+    private final AtomicLong announceTransmissions = new AtomicLong();
+    private final Set<String> announces = ConcurrentHashMap.newKeySet();
+    private final AtomicLong delivered = new AtomicLong();
+    private final AtomicLong lost = new AtomicLong();
+
+    public SimMedium(ScheduledExecutorService scheduler, long seed, double loss, long latencyMillis, long bitsPerSecond) {
+        this.scheduler = scheduler;
+        this.random = new Random(seed);
+        this.loss = loss;
+        this.latencyMillis = latencyMillis;
+        this.bitsPerSecond = bitsPerSecond;
+    }
+
+    void join(SimTransport t) {
+        members.put(t.name(), t);
+        links.computeIfAbsent(t.name(), k -> ConcurrentHashMap.newKeySet());
+    }
+
+    public void link(String a, String b) {
+        links.computeIfAbsent(a, k -> ConcurrentHashMap.newKeySet()).add(b);
+        links.computeIfAbsent(b, k -> ConcurrentHashMap.newKeySet()).add(a);
+    }
+
+    public void unlink(String a, String b) {
+        links.getOrDefault(a, Set.of()).remove(b);
+        links.getOrDefault(b, Set.of()).remove(a);
+    }
+
+    public Set<String> neighbours(String name) {
+        return Set.copyOf(links.getOrDefault(name, Set.of()));
+    }
+
+    public void setLoss(double loss) {
+        this.loss = loss;
+    }
+
+    /** One transmission from {@code from}: to one neighbour, or (broadcast) to every neighbour. */
+    void transmit(SimTransport from, Endpoint to, byte[] frame) {
+        transmissions.incrementAndGet();
+        if (!Fragmenter.isFragment(frame)) {
+            Decoded<MeshFrame> d = FrameCodec.decode(frame);
+            if (d.isOk()) {
+                String key = d.value().source().toHex() + "/" + d.value().messageId();
+                perMessage.merge(key, 1L, Long::sum);
+                if (d.value().type() == FrameType.ANNOUNCE) {
+                    announceTransmissions.incrementAndGet();
+                    announces.add(key);
+                }
+            }
+        }
+        long delay = latencyMillis + frame.length * 8L * 1000 / bitsPerSecond;
+        for (String n : links.getOrDefault(from.name(), Set.of())) {
+            if (!to.isBroadcast() && !to.value().equals(n)) continue;
+            SimTransport receiver = members.get(n);
+            if (receiver == null) continue;
+            boolean drop;
+            synchronized (random) {
+                drop = random.nextDouble() < loss;
+            }
+            if (drop) {
+                lost.incrementAndGet();
+                continue;
+            }
+            byte[] copy = frame.clone();
+            scheduler.schedule(() -> {
+                if (receiver.receive(new Endpoint(receiver.id(), from.name()), copy,
+                        new LinkQuality(Double.NaN, Double.NaN, latencyMillis * 2, loss))) {
+                    delivered.incrementAndGet();
+                }
+            }, delay, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /** Transmissions of one message (every copy: original, relays, retries). */
+    public long transmissionsOf(MeshAddress source, int messageId) {
+        return perMessage.getOrDefault(source.toHex() + "/" + messageId, 0L);
+    }
+
+    /** Transmissions of announce frames (originals and relays) so far. */
+    public long announceTransmissions() {
+        return announceTransmissions.get();
+    }
+
+    /** Distinct announces (one per origin and message id) transmitted so far. */
+    public int distinctAnnounces() {
+        return announces.size();
+    }
+
+    public long transmissions() {
+        return transmissions.get();
+    }
+
+    public long deliveries() {
+        return delivered.get();
+    }
+
+    public long losses() {
+        return lost.get();
+    }
+}
