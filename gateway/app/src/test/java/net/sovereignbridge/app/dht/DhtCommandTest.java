@@ -27,7 +27,7 @@ class DhtCommandTest {
     @Test
     void simJson() {
         Map<String, Object> m = Json.parseObject(run("dht", "sim", "--nodes", "200", "--lookups", "100", "--records", "5",
-                "--regions", "3", "--wire", "--json").trim());
+                "--regions", "3", "--days", "1", "--wire", "--json").trim());
         assertEquals(200L, m.get("nodes"));
         assertTrue(((Number) m.get("lookupSuccess")).doubleValue() >= 0.99);
         assertEquals(1.0, ((Number) m.get("recordsAfterRepublish")).doubleValue());

@@ -51,9 +51,20 @@ public final class KademliaDht {
     private final Random random;
     private volatile long lastRepublishMs;
     private volatile boolean serverMode;
+    private volatile long lastRefreshMs;
+    /** Tables are refreshed (own-id lookup, random lookups in sparse buckets) at least this often. */
+    static final long REFRESH_INTERVAL_MS = 3_600_000L;
     private ScheduledFuture<?> maintenanceTask;
 
     private final AtomicLong recordsRefused = new AtomicLong();
+    /** New values accepted per sender in the current hour (bounded: the least recent senders are forgotten). */
+    private final Map<ByteBuffer, long[]> putsPerPeer = new LinkedHashMap<>(256, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<ByteBuffer, long[]> eldest) {
+            return size() > 10_000;
+        }
+    };
+    static final int MAX_NEW_RECORDS_PER_PEER_PER_HOUR = 100;
     private final AtomicLong providersRefused = new AtomicLong();
     private final AtomicLong requestsServed = new AtomicLong();
     private final AtomicLong requestsFailed = new AtomicLong();
@@ -72,6 +83,7 @@ public final class KademliaDht {
         for (DhtPeer p : storage.loadRoutingTable()) table.add(p, 0);
         this.lastRepublishMs = clockMs.getAsLong();
         this.serverMode = config.serverMode();
+        this.lastRefreshMs = clockMs.getAsLong();
     }
 
     /**
@@ -199,9 +211,27 @@ public final class KademliaDht {
         } else if (storage.recordCount() >= config.maxRecords()) {
             refuseRecord(from, "record storage quota (" + config.maxRecords() + ") reached");
             return false;
+        } else if (!withinPutQuota(from)) {
+            refuseRecord(from, "more than " + MAX_NEW_RECORDS_PER_PEER_PER_HOUR + " new records this hour");
+            return false;
         }
         storage.putRecord(rec.key(), rec.value(), clock.getAsLong());
         return true;
+    }
+
+    /** A sender may add at most MAX_NEW_RECORDS_PER_PEER_PER_HOUR new keys an hour (updates are not counted). */
+    private boolean withinPutQuota(DhtPeer from) {
+        long now = clock.getAsLong();
+        synchronized (putsPerPeer) {
+            long[] w = putsPerPeer.computeIfAbsent(ByteBuffer.wrap(from.id()), k -> new long[] {now, 0});
+            if (now - w[0] >= 3_600_000L) {
+                w[0] = now;
+                w[1] = 0;
+            }
+            if (w[1] >= MAX_NEW_RECORDS_PER_PEER_PER_HOUR) return false;
+            w[1]++;
+            return true;
+        }
     }
 
     private void refuseRecord(DhtPeer from, String why) {
@@ -289,6 +319,7 @@ public final class KademliaDht {
                 if (live++ >= config.k()) break;
                 if (c.state == NEW && batch.size() < config.alpha()) batch.add(c);
             }
+            if (batch.isEmpty() && live < config.k() && topUp(target, candidates, seen) > 0) continue;
             if (batch.isEmpty()) break;
             rounds++;
             List<CompletableFuture<DhtMessage>> futures = new ArrayList<>(batch.size());
@@ -335,6 +366,24 @@ public final class KademliaDht {
             if (closest.size() == config.k()) break;
         }
         return new Lookup(closest, rounds, hops, queried, failed);
+    }
+
+    /**
+     * When failures leave fewer than K live candidates and none to ask, more peers come from the routing
+     * table (the failed ones were removed from it meanwhile), so a table with many departed entries still
+     * leads somewhere.
+     */
+    private int topUp(KadId target, List<Candidate> candidates, Map<ByteBuffer, Candidate> seen) {
+        int added = 0;
+        for (DhtPeer p : table.closest(target, config.k())) {
+            ByteBuffer id = ByteBuffer.wrap(p.idUnsafe());
+            if (seen.containsKey(id)) continue;
+            Candidate c = new Candidate(p, 0);
+            seen.put(id, c);
+            candidates.add(c);
+            added++;
+        }
+        return added;
     }
 
     /** The K closest live peers to a key (a FIND_NODE lookup). */
@@ -505,8 +554,7 @@ public final class KademliaDht {
     public int bootstrap(List<DhtPeer> seeds) {
         long now = clock.getAsLong();
         for (DhtPeer s : seeds) table.add(s, now);
-        closestPeers(self.id());
-        refreshBuckets();
+        refresh();
         return table.size();
     }
 
@@ -519,6 +567,13 @@ public final class KademliaDht {
         if (table.size() == 0) return false;
         Lookup l = closestPeers(self.id());
         return !l.closest().isEmpty();
+    }
+
+    /** Own-id lookup plus random lookups in the sparse far buckets: finds newcomers, drops the departed. */
+    private void refresh() {
+        lastRefreshMs = clock.getAsLong();
+        closestPeers(self.id());
+        refreshBuckets();
     }
 
     private void refreshBuckets() {
@@ -541,8 +596,9 @@ public final class KademliaDht {
     }
 
     /**
-     * One round of upkeep: expiry of provider records (48 h) and stored values, republishing of our own
-     * values and provider announcements when due (22 h), and saving the routing table.
+     * One round of upkeep: expiry of provider records (48 h) and stored values, a table refresh when the
+     * last is an hour old, republishing of our own values and provider announcements when due (22 h), and
+     * saving the routing table.
      */
     public void maintain() {
         long now = clock.getAsLong();
@@ -551,6 +607,7 @@ public final class KademliaDht {
         if (expiredProviders + expiredRecords > 0) {
             log.debug("expired {} provider records and {} values", expiredProviders, expiredRecords);
         }
+        if (now - lastRefreshMs >= REFRESH_INTERVAL_MS && table.size() > 0) refresh();
         if (now - lastRepublishMs >= Math.min(config.providerRepublish().toMillis(), config.recordRepublish().toMillis())) {
             lastRepublishMs = now;
             republish();

@@ -252,6 +252,49 @@ class KademliaDhtTest {
         assertEquals(20, t.bucketSize(0));
     }
 
+    @Test
+    void aPeerMayAddOnlySoManyNewRecordsAnHour() {
+        KademliaDht victim = nodes.get(33);
+        DhtPeer flooder = nodes.get(34).self();
+        int accepted = 0;
+        for (int i = 0; i < 130; i++) {
+            NodeIdentity owner = NodeIdentity.fromSeed(java.nio.ByteBuffer.allocate(32).putInt(i + 1).array());
+            byte[] key = SignedRecords.nodeKey(owner.publicIdentity().peerId());
+            byte[] value = SignedRecords.signNodeContact(owner, 1, "u0", 0, List.of(), List.of());
+            if (victim.handle(flooder, true, DhtMessage.putValue(key, value)) != null) accepted++;
+        }
+        assertEquals(KademliaDht.MAX_NEW_RECORDS_PER_PEER_PER_HOUR, accepted);
+        assertEquals(30, victim.counters().recordsRefused());
+        clock.addAndGet(3_600_000L);
+        NodeIdentity later = NodeIdentity.fromSeed(java.nio.ByteBuffer.allocate(32).putInt(999).array());
+        assertNotNull(victim.handle(flooder, true, DhtMessage.putValue(SignedRecords.nodeKey(later.publicIdentity().peerId()),
+                SignedRecords.signNodeContact(later, 1, "u0", 0, List.of(), List.of()))));
+    }
+
+    @Test
+    void theMaintenanceTimerSavesTheTableAndExpiresProviders() throws Exception {
+        MemoryDhtStorage storage = new MemoryDhtStorage();
+        DhtPeer self = new DhtPeer(randomPeerId(), List.of());
+        KademliaDht n = new KademliaDht(self, DhtConfig.defaults(), net.viewOf(self, true), storage, new SignedRecords(),
+                clock::get, new Random(3));
+        net.attach(n);
+        n.bootstrap(List.of(nodes.get(0).self()));
+        storage.putProvider(RegionKeys.providerKey("u0v"), nodes.get(1).self(), clock.get() - 49 * 3_600_000L);
+        var timer = java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
+        try {
+            n.startMaintenance(timer, 20);
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            while ((storage.loadRoutingTable().isEmpty() || storage.providerCount() > 0) && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+        } finally {
+            n.close();
+            timer.shutdownNow();
+        }
+        assertEquals(n.routingTable().size(), storage.loadRoutingTable().size());
+        assertEquals(0, storage.providerCount(), "the 49-hour-old provider record expired");
+    }
+
     private KademliaDht byName(DhtPeer p) {
         return nodes.stream().filter(n -> n.self().equals(p)).findFirst().orElseThrow();
     }

@@ -186,6 +186,7 @@ public final class DhtSimulation {
         // 22 virtual hours later: every live node runs its upkeep (expiry, republish of its own)
         clock.addAndGet(22 * 3_600_000L);
         for (KademliaDht n : servers) n.maintain();
+        for (KademliaDht n : clients) n.maintain();
         double recordsAfterRepublish = fractionFound(recordKeys, everyone);
         double providersAfterRepublish = fractionProvided(regionKeys, everyone);
 
@@ -207,6 +208,7 @@ public final class DhtSimulation {
             }
             clock.addAndGet(24 * 3_600_000L);
             for (KademliaDht n : servers) n.maintain();
+            for (KademliaDht n : clients) n.maintain();
         }
         everyone = new ArrayList<>(servers);
         everyone.addAll(clients);
