@@ -8,6 +8,7 @@ import net.sovereignbridge.app.cli.MessagesCommand;
 import net.sovereignbridge.app.cli.RunCommand;
 import net.sovereignbridge.app.cli.SendCommand;
 import net.sovereignbridge.app.cli.StatusCommand;
+import net.sovereignbridge.app.dht.DhtCommand;
 import net.sovereignbridge.app.power.PowerBudgetCommand;
 import net.sovereignbridge.app.sim.SimCommand;
 import net.sovereignbridge.app.transport.lora.BoardCommand;
@@ -19,7 +20,8 @@ import picocli.CommandLine.Command;
 @Command(name = "sbridge", mixinStandardHelpOptions = true, version = "sbridge 0.1.0",
         description = "Sovereign Bridge mesh gateway",
         subcommands = {RunCommand.class, IdentityCommand.class, SendCommand.class, InboxCommand.class,
-                StatusCommand.class, MessagesCommand.class, BundleCommand.class, SimCommand.class, LoraCommand.class, BoardCommand.class, PowerBudgetCommand.class})
+                StatusCommand.class, MessagesCommand.class, BundleCommand.class, SimCommand.class, LoraCommand.class,
+                BoardCommand.class, PowerBudgetCommand.class, DhtCommand.class})
 public final class Main implements Runnable {
     public static void main(String[] args) {
         System.exit(execute(args));

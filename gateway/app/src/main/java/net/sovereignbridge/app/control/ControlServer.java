@@ -12,6 +12,7 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -23,7 +24,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The daemon's local control channel: a unix-domain stream socket {@code control.sock} in the state
- * directory, mode 0600 inside a 0700 directory, so only the daemon's owner (and root) can use it.
+ * directory, mode 0600 from the moment it is reachable (bound in a private staging directory, then moved
+ * in place), inside a 0700 state directory, so only the daemon's owner (and root) can use it.
  *
  * <p>Protocol: the client writes one JSON object on one line ({"op": "send" | "inbox" | "status", ...}),
  * the server answers one JSON object on one line ({"ok": true, ...} or {"ok": false, "error": "..."}) and
@@ -66,9 +68,24 @@ public final class ControlServer implements AutoCloseable {
             }
             Files.delete(socket); // left behind by a daemon that died
         }
+        // bind() creates the socket file with the umask's mode; bound in a fresh 0700 directory, chmod-ed to
+        // 0600 and only then moved into place, it is never reachable by others, whatever the state
+        // directory's own mode is.
+        Path staging = Files.createTempDirectory(stateDir, ".control-",
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
-        server.bind(UnixDomainSocketAddress.of(socket));
-        Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-------"));
+        try {
+            Path staged = staging.resolve(SOCKET_NAME);
+            server.bind(UnixDomainSocketAddress.of(staged));
+            Files.setPosixFilePermissions(staged, PosixFilePermissions.fromString("rw-------"));
+            Files.move(staged, socket, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException | RuntimeException e) {
+            server.close();
+            throw e;
+        } finally {
+            Files.deleteIfExists(staging.resolve(SOCKET_NAME));
+            Files.deleteIfExists(staging);
+        }
         ControlServer s = new ControlServer(socket, server, handler);
         s.acceptor.start();
         return s;

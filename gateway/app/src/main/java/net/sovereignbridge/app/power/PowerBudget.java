@@ -4,26 +4,40 @@ package net.sovereignbridge.app.power;
  * Solar sizing for a field gateway (hardware/solar-power-budget.md states every assumption):
  *
  * <pre>
- * load (W)         = board average + radio average (duty-weighted TX + RX)
+ * load (W)         = board draw + radio average (duty-weighted TX + RX) + extra loads
  * daily (Wh)       = load * 24 / converter efficiency
  * battery (Wh)     = daily * days of autonomy / usable depth of discharge
  * panel (W)        = (daily + battery / recharge days) / (winter peak sun hours * panel derating)
  * </pre>
  */
 public final class PowerBudget {
-    /** Average draw of the bare board at the gateway's light load, in watts at 5 V. */
+    /**
+     * Draw of the bare board on its 5 V input. {@code datasheetMilliamps}: Raspberry Pi's documentation
+     * ("Power supply", typical bare-board active current consumption; a desktop load, so conservative for a
+     * headless gateway). {@code measuredIdleMilliamps}: a published idle measurement where one is cited in
+     * hardware/solar-power-budget.md, else NaN.
+     */
     public enum Board {
-        PI_ZERO_2W("pi-zero-2w", 0.75),
-        PI_3B("pi-3b", 1.9),
-        PI_3B_PLUS("pi-3b-plus", 2.4),
-        PI_4B("pi-4b", 3.0);
+        PI_ZERO_2W("pi-zero-2w", 350, 120),
+        PI_3B("pi-3b", 400, Double.NaN),
+        PI_3B_PLUS("pi-3b-plus", 500, Double.NaN),
+        PI_4B("pi-4b", 600, Double.NaN);
+
+        /** The board's supply rail. */
+        public static final double VOLTS = 5.0;
 
         public final String id;
-        public final double watts;
+        public final double datasheetMilliamps;
+        public final double measuredIdleMilliamps;
 
-        Board(String id, double watts) {
+        Board(String id, double datasheetMilliamps, double measuredIdleMilliamps) {
             this.id = id;
-            this.watts = watts;
+            this.datasheetMilliamps = datasheetMilliamps;
+            this.measuredIdleMilliamps = measuredIdleMilliamps;
+        }
+
+        public double watts(double milliamps) {
+            return VOLTS * milliamps / 1000.0;
         }
 
         public static Board parse(String s) {
@@ -80,7 +94,8 @@ public final class PowerBudget {
         return 0.3;
     }
 
-    public record Inputs(Board board, double txDutyPercent, int txDbm, double extraWatts, int daysOfAutonomy,
+    /** {@code boardWatts}: the board's draw chosen by the caller (datasheet, measured, or the user's figure). */
+    public record Inputs(Board board, double boardWatts, double txDutyPercent, int txDbm, double extraWatts, int daysOfAutonomy,
             double sunHours, Battery battery, double systemVolts, double converterEfficiency, double panelDerating,
             int rechargeDays) {}
 
@@ -90,7 +105,8 @@ public final class PowerBudget {
     public static Result compute(Inputs in) {
         if (in.daysOfAutonomy() < 1) throw new IllegalArgumentException("days of autonomy must be at least 1");
         if (in.sunHours() <= 0) throw new IllegalArgumentException("sun hours must be positive");
-        double load = in.board().watts + radioWatts(in.txDutyPercent(), in.txDbm()) + in.extraWatts();
+        if (in.boardWatts() < 0) throw new IllegalArgumentException("board draw must be >= 0");
+        double load = in.boardWatts() + radioWatts(in.txDutyPercent(), in.txDbm()) + in.extraWatts();
         double daily = load * 24 / in.converterEfficiency();
         double battery = daily * in.daysOfAutonomy() / in.battery().depthOfDischarge;
         double panel = (daily + battery * in.battery().depthOfDischarge / in.rechargeDays())

@@ -38,10 +38,20 @@ final class Daemon implements AutoCloseable {
     }
 
     static Daemon start(Path stateDir, int lanPort, Path config) throws Exception {
+        return start(stateDir, lanPort, config, Map.of());
+    }
+
+    /** As above, with extra environment variables (e.g. systemd's NOTIFY_SOCKET). */
+    static Daemon start(Path stateDir, int lanPort, Path config, Map<String, String> env) throws Exception {
         List<String> cmd = new ArrayList<>(javaCommand());
         cmd.addAll(List.of("run", "--state-dir", stateDir.toString(), "--lan-port", Integer.toString(lanPort)));
         if (config != null) cmd.addAll(List.of("--config", config.toString()));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        pb.environment().remove("NOTIFY_SOCKET"); // a test run under systemd must not notify the real one
+        pb.environment().remove("WATCHDOG_USEC");
+        pb.environment().remove("WATCHDOG_PID");
+        pb.environment().putAll(env);
+        Process p = pb.start();
         Daemon d = new Daemon(stateDir, lanPort, p);
         d.awaitOutput("sbridge gateway running", 90);
         return d;
@@ -117,6 +127,10 @@ final class Daemon implements AutoCloseable {
 
     String output() {
         return output.toString();
+    }
+
+    long pid() {
+        return process.pid();
     }
 
     boolean alive() {

@@ -107,6 +107,16 @@ class TwoGatewaysTest {
     }
 
     @Test
+    void corruptKeyFileStopsTheDaemonWithExitCode3() throws Exception {
+        Path state = dir.resolve("c");
+        assertEquals(0, Daemon.cli("identity", "--state-dir", state.toString()).exit());
+        Files.write(state.resolve("identity.key"), new byte[] {1, 2, 3}); // keeps its 0600 mode
+        Daemon.Result r = Daemon.cli("run", "--state-dir", state.toString(), "--lan-port", "0");
+        assertEquals(ExitCodes.IDENTITY, r.exit(), r.toString());
+        assertTrue(r.err().contains("identity.key") && r.err().contains("corrupt"), r.err());
+    }
+
+    @Test
     void sendWithoutDaemonSaysSo() throws Exception {
         Daemon.Result r = Daemon.cli("send", "--state-dir", dir.resolve("none").toString(),
                 "00112233445566778899aabbccddeeff", "hi");

@@ -40,7 +40,7 @@ class SystemdUnitSecurityTest {
     @Test
     void unitIsTypeNotifyWithWatchdogAndTheGatewayUser() throws Exception {
         String unit = Files.readString(UNIT);
-        for (String line : new String[] {"Type=notify", "WatchdogSec=", "Restart=on-failure", "User=sbridge",
+        for (String line : new String[] {"Type=notify", "WatchdogSec=", "Restart=on-failure", "SuccessExitStatus=143", "RestartPreventExitStatus=2 3", "User=sbridge",
             "StateDirectory=sbridge", "ConfigurationDirectory=sbridge", "ProtectSystem=strict", "DevicePolicy=closed",
             "CapabilityBoundingSet=\n", "MemoryDenyWriteExecute=no"}) {
             assertTrue(unit.contains(line), "unit lacks " + line.trim());

@@ -487,11 +487,29 @@ public final class Node implements AutoCloseable {
     }
 
     /**
-     * True while the node runs and its receive thread keeps up (queue not full): what the systemd
-     * watchdog asks before each ping.
+     * What the systemd watchdog asks before each ping: the node runs and both its receive thread and its
+     * timer thread take work. Each gets a no-op task that must run within {@code timeoutMillis}; a thread
+     * that is stuck (deadlock, a write blocked on the database, an endless loop) or a receive queue that stays
+     * full fails the probe, even though the process is alive.
      */
-    public boolean healthy() {
-        return running && !receiver.isShutdown() && receiver.getQueue().remainingCapacity() > 0;
+    public boolean healthy(long timeoutMillis) {
+        if (!running || receiver.isShutdown() || timers.isShutdown()) return false;
+        java.util.concurrent.CompletableFuture<Void> received = new java.util.concurrent.CompletableFuture<>();
+        java.util.concurrent.CompletableFuture<Void> timed = new java.util.concurrent.CompletableFuture<>();
+        try {
+            receiver.execute(() -> received.complete(null));
+            timers.execute(() -> timed.complete(null));
+            java.util.concurrent.CompletableFuture.allOf(received, timed).get(timeoutMillis, TimeUnit.MILLISECONDS);
+            return true;
+        } catch (java.util.concurrent.RejectedExecutionException | java.util.concurrent.ExecutionException
+                | java.util.concurrent.TimeoutException e) {
+            log.warn("health probe failed: receive thread {}, timer thread {}",
+                    received.isDone() ? "answered" : "did not answer", timed.isDone() ? "answered" : "did not answer");
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
     }
 
     /** Broadcasts a signed announce on every active transport now; returns the announces' message ids. */

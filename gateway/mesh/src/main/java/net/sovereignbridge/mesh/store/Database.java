@@ -1,7 +1,11 @@
 package net.sovereignbridge.mesh.store;
 
+import static java.nio.file.attribute.PosixFilePermissions.asFileAttribute;
+import static java.nio.file.attribute.PosixFilePermissions.fromString;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -10,6 +14,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,6 +28,7 @@ import org.slf4j.LoggerFactory;
 public final class Database implements AutoCloseable {
     public static final String FILE_NAME = "sbridge.db";
     private static final Logger log = LoggerFactory.getLogger(Database.class);
+    private static final Set<PosixFilePermission> OWNER_READ_WRITE = fromString("rw-------");
 
     private final Connection connection;
     private final Path file;
@@ -33,12 +39,25 @@ public final class Database implements AutoCloseable {
     }
 
     public static Database open(Path stateDir) throws SQLException {
-        try {
-            Files.createDirectories(stateDir);
-        } catch (java.io.IOException e) {
-            throw new SQLException("cannot create state directory " + stateDir + ": " + e.getMessage(), e);
-        }
         Path file = stateDir.resolve(FILE_NAME);
+        try {
+            if (!Files.isDirectory(stateDir)) Files.createDirectories(stateDir, asFileAttribute(fromString("rwx------")));
+            // The inbox holds opened messages: owner only. SQLite gives the -wal and -shm files the database
+            // file's mode, so creating it 0600 (an empty file is an empty database) covers all three.
+            if (Files.notExists(file)) {
+                Files.createFile(file, asFileAttribute(fromString("rw-------")));
+            } else {
+                // Files an older build created with the umask's mode.
+                for (String suffix : List.of("", "-wal", "-shm")) {
+                    Path f = stateDir.resolve(FILE_NAME + suffix);
+                    if (Files.exists(f) && !Files.getPosixFilePermissions(f).equals(OWNER_READ_WRITE)) {
+                        Files.setPosixFilePermissions(f, OWNER_READ_WRITE);
+                    }
+                }
+            }
+        } catch (java.io.IOException e) {
+            throw new SQLException("cannot create " + file + ": " + e.getMessage(), e);
+        }
         Connection c = DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath());
         try (Statement st = c.createStatement()) {
             st.execute("PRAGMA journal_mode=WAL");

@@ -7,8 +7,11 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -16,10 +19,14 @@ import org.slf4j.LoggerFactory;
  * Owns the node's transports: starts and stops them, restarts FAILED ones with exponential backoff
  * (1 s doubling to 5 min), leaves UNAVAILABLE ones alone (hardware missing: only reconfiguration helps),
  * counts traffic, and fans transport callbacks out to the node and to observers.
+ *
+ * <p>A transport that fails both reports FAILED and throws from {@code start}; the manager keeps at most one
+ * retry pending per transport, so the two signals never turn into two retry chains.
  */
 public final class TransportManager implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(TransportManager.class);
-    private static final long MAX_BACKOFF_MILLIS = 300_000;
+    private final long initialBackoffMillis;
+    private final long maxBackoffMillis;
 
     /** What the manager tells the node and observers. */
     public interface Events {
@@ -39,12 +46,25 @@ public final class TransportManager implements AutoCloseable {
     });
     private volatile boolean closed;
 
+    /** Retries start after 1 s and double up to 5 min. */
+    public TransportManager() {
+        this(1_000, 300_000);
+    }
+
+    public TransportManager(long initialBackoffMillis, long maxBackoffMillis) {
+        if (initialBackoffMillis <= 0 || maxBackoffMillis < initialBackoffMillis) {
+            throw new IllegalArgumentException("backoff must be 0 < initial <= max");
+        }
+        this.initialBackoffMillis = initialBackoffMillis;
+        this.maxBackoffMillis = maxBackoffMillis;
+    }
+
     public void addListener(Events events) {
         listeners.add(events);
     }
 
     public void add(Transport transport) {
-        if (transports.putIfAbsent(transport.id(), new Managed(transport)) != null) {
+        if (transports.putIfAbsent(transport.id(), new Managed(transport, initialBackoffMillis)) != null) {
             throw new IllegalArgumentException("duplicate transport id '" + transport.id() + "'");
         }
     }
@@ -53,8 +73,35 @@ public final class TransportManager implements AutoCloseable {
         transports.values().forEach(this::start);
     }
 
+    /** Starts (again) one transport, e.g. after an operator fixed what made it UNAVAILABLE. */
+    public void start(String id) {
+        Managed m = transports.get(id);
+        if (m == null) throw new IllegalArgumentException("no transport '" + id + "'");
+        m.stopped = false;
+        start(m);
+    }
+
+    /** Stops one transport and cancels its pending retry; {@link #start(String)} brings it back. */
+    public void stop(String id) {
+        Managed m = transports.get(id);
+        if (m == null) throw new IllegalArgumentException("no transport '" + id + "'");
+        m.stopped = true;
+        try {
+            m.transport.stop();
+        } catch (RuntimeException e) {
+            log.warn("stopping transport {}: {}", id, e.getMessage());
+        }
+    }
+
+    /** How many start attempts the manager made for a transport (first start included). */
+    public long startAttempts(String id) {
+        Managed m = transports.get(id);
+        return m == null ? 0 : m.startAttempts.get();
+    }
+
     private void start(Managed m) {
-        if (closed) return;
+        if (closed || m.stopped) return;
+        m.startAttempts.incrementAndGet();
         try {
             m.transport.start(m);
             m.lastReason = "";
@@ -64,19 +111,24 @@ public final class TransportManager implements AutoCloseable {
                 log.warn("transport {} unavailable: {}", m.transport.id(), e.getMessage());
                 return;
             }
-            log.warn("transport {} failed to start: {}; retrying in {} ms", m.transport.id(), e.getMessage(),
-                    m.backoffMillis);
+            log.warn("transport {} failed to start: {}", m.transport.id(), e.getMessage());
             scheduleRetry(m);
         }
     }
 
     private void scheduleRetry(Managed m) {
-        if (closed) return;
+        if (closed || m.stopped || !m.retryPending.compareAndSet(false, true)) return;
         long delay = m.backoffMillis;
-        m.backoffMillis = Math.min(MAX_BACKOFF_MILLIS, m.backoffMillis * 2);
-        retry.schedule(() -> {
-            if (!closed && m.transport.state() != TransportState.ACTIVE) start(m);
-        }, delay, TimeUnit.MILLISECONDS);
+        m.backoffMillis = Math.min(maxBackoffMillis, m.backoffMillis * 2);
+        log.info("transport {}: next start attempt in {} ms", m.transport.id(), delay);
+        try {
+            retry.schedule(() -> {
+                m.retryPending.set(false);
+                if (!closed && !m.stopped && m.transport.state() != TransportState.ACTIVE) start(m);
+            }, delay, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            m.retryPending.set(false); // closing
+        }
     }
 
     public Transport get(String id) {
@@ -133,11 +185,17 @@ public final class TransportManager implements AutoCloseable {
     private final class Managed implements TransportListener {
         final Transport transport;
         final TransportCounters counters = new TransportCounters();
-        volatile long backoffMillis = 1000;
+        final long initialBackoff;
+        final AtomicBoolean retryPending = new AtomicBoolean();
+        final AtomicLong startAttempts = new AtomicLong();
+        volatile long backoffMillis;
+        volatile boolean stopped;
         volatile String lastReason = "";
 
-        Managed(Transport transport) {
+        Managed(Transport transport, long initialBackoff) {
             this.transport = transport;
+            this.initialBackoff = initialBackoff;
+            this.backoffMillis = initialBackoff;
         }
 
         @Override
@@ -158,14 +216,26 @@ public final class TransportManager implements AutoCloseable {
         public void onStateChanged(Transport t, TransportState state, String reason) {
             log.info("transport {} is {}{}", t.id(), state, reason == null || reason.isEmpty() ? "" : ": " + reason);
             if (reason != null && !reason.isEmpty()) lastReason = reason;
-            if (state == TransportState.ACTIVE) backoffMillis = 1000;
-            listeners.forEach(e -> e.onStateChanged(t, state, reason));
+            if (state == TransportState.ACTIVE) backoffMillis = initialBackoff;
+            for (Events e : listeners) {
+                try {
+                    e.onStateChanged(t, state, reason);
+                } catch (RuntimeException ex) {
+                    log.error("state handler failed for transport {}", t.id(), ex);
+                }
+            }
             if (state == TransportState.FAILED) scheduleRetry(this);
         }
 
         @Override
         public void onNeighbour(Transport t, Neighbour neighbour, boolean up) {
-            listeners.forEach(e -> e.onNeighbour(t, neighbour, up));
+            for (Events e : listeners) {
+                try {
+                    e.onNeighbour(t, neighbour, up);
+                } catch (RuntimeException ex) {
+                    log.error("neighbour handler failed for {}", neighbour.endpoint(), ex);
+                }
+            }
         }
     }
 }

@@ -5,7 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
@@ -14,6 +16,27 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class DatabaseTest {
+    @Test
+    void databaseAndItsWalAreOwnerOnly(@TempDir Path dir) throws Exception {
+        Path state = dir.resolve("fresh");
+        try (Database db = Database.open(state)) {
+            db.migrate("demo", List.of(Migration.sql(1, "t", "CREATE TABLE t (x INTEGER)")));
+            db.inTransaction(c -> c.createStatement().executeUpdate("INSERT INTO t VALUES (1)"));
+            assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(state)));
+            for (String name : List.of(Database.FILE_NAME, Database.FILE_NAME + "-wal", Database.FILE_NAME + "-shm")) {
+                Path f = state.resolve(name);
+                assertTrue(Files.exists(f), name + " exists while open");
+                assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(f)), name);
+            }
+        }
+        // A database an older build left world-readable is tightened when opened.
+        Files.setPosixFilePermissions(state.resolve(Database.FILE_NAME), PosixFilePermissions.fromString("rw-r--r--"));
+        try (Database db = Database.open(state)) {
+            assertEquals("rw-------", PosixFilePermissions.toString(
+                    Files.getPosixFilePermissions(state.resolve(Database.FILE_NAME))));
+        }
+    }
+
     @Test
     void migrationsRunOncePerComponentAndSurviveReopen(@TempDir Path dir) throws Exception {
         List<Migration> m = List.of(Migration.sql(1, "t", "CREATE TABLE t (x INTEGER)"),

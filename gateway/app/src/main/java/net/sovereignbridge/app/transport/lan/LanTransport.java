@@ -42,6 +42,8 @@ import org.slf4j.LoggerFactory;
  *       datagram's source address.
  *   <li>Every node listens on the discovery port with SO_REUSEADDR, so several gateways on one host (and
  *       their tests on loopback) all hear each other's announces.
+ *   <li>A source endpoint is a neighbour from its first datagram (neighbour up) until it has been silent
+ *       for the neighbour timeout (default 180 s, six announce intervals: neighbour down).
  * </ul>
  * The transport moves opaque bytes; authenticity comes from the signed announce inside.
  */
@@ -49,6 +51,8 @@ public final class LanTransport implements Transport {
     private static final Logger log = LoggerFactory.getLogger(LanTransport.class);
     public static final int MTU = 1200;
     private static final int RECEIVE_BUFFER = 2048;
+    private static final int MAX_NEIGHBOURS = 4096;
+    public static final long DEFAULT_NEIGHBOUR_TIMEOUT_MILLIS = 180_000;
 
     /** Where to listen and whom to tell. {@code interfaces} empty = every up interface that can multicast, and lo. */
     public record Options(String bindAddress, int port, String discoveryGroup, int discoveryPort,
@@ -69,10 +73,18 @@ public final class LanTransport implements Transport {
     private List<NetworkInterface> multicastInterfaces = List.of();
     private InetAddress group;
     private final List<Thread> threads = new ArrayList<>();
+    private final long neighbourTimeoutMillis;
+    private volatile boolean sweeping;
 
     public LanTransport(String id, Options options) {
+        this(id, options, DEFAULT_NEIGHBOUR_TIMEOUT_MILLIS);
+    }
+
+    public LanTransport(String id, Options options, long neighbourTimeoutMillis) {
+        if (neighbourTimeoutMillis <= 0) throw new IllegalArgumentException("neighbour timeout must be positive");
         this.id = id;
         this.options = options;
+        this.neighbourTimeoutMillis = neighbourTimeoutMillis;
     }
 
     @Override
@@ -143,6 +155,7 @@ public final class LanTransport implements Transport {
         }
         startReader(unicast, "lan-" + id + "-unicast");
         if (discoveryChannel != null) startReader(discoveryChannel, "lan-" + id + "-discovery");
+        startSweeper();
         setState(TransportState.ACTIVE, "udp " + localAddress() + (discoveryChannel == null ? "" : ", discovery "
                 + options.discoveryGroup() + ":" + options.discoveryPort() + " on " + interfaceNames()));
     }
@@ -176,6 +189,36 @@ public final class LanTransport implements Transport {
         t.start();
     }
 
+    private void startSweeper() {
+        sweeping = true;
+        long period = Math.max(10, Math.min(5_000, neighbourTimeoutMillis / 4));
+        Thread t = new Thread(() -> {
+            while (sweeping) {
+                try {
+                    Thread.sleep(period);
+                } catch (InterruptedException e) {
+                    return;
+                }
+                expireNeighbours();
+            }
+        }, "lan-" + id + "-neighbours");
+        t.setDaemon(true);
+        threads.add(t);
+        t.start();
+    }
+
+    private void expireNeighbours() {
+        long now = System.currentTimeMillis();
+        List<Neighbour> gone = new ArrayList<>();
+        heard.entrySet().removeIf(e -> {
+            if (now - e.getValue() < neighbourTimeoutMillis) return false;
+            gone.add(new Neighbour(e.getKey(), LinkQuality.UNKNOWN, Instant.ofEpochMilli(e.getValue())));
+            return true;
+        });
+        TransportListener l = listener;
+        if (l != null) for (Neighbour n : gone) l.onNeighbour(this, n, false);
+    }
+
     private void readLoop(DatagramChannel channel) {
         ByteBuffer buffer = ByteBuffer.allocate(RECEIVE_BUFFER);
         while (state == TransportState.ACTIVE || state == TransportState.STARTING) {
@@ -187,9 +230,15 @@ public final class LanTransport implements Transport {
                 byte[] frame = new byte[buffer.remaining()];
                 buffer.get(frame);
                 Endpoint endpoint = new Endpoint(id, format(from));
-                if (heard.size() < 4096 || heard.containsKey(endpoint)) heard.put(endpoint, System.currentTimeMillis());
+                long now = System.currentTimeMillis();
+                boolean isNew = false;
+                if (heard.size() < MAX_NEIGHBOURS || heard.containsKey(endpoint)) {
+                    isNew = heard.put(endpoint, now) == null;
+                }
                 TransportListener l = listener;
-                if (l != null) l.onFrame(this, endpoint, frame, LinkQuality.UNKNOWN);
+                if (l == null) continue;
+                if (isNew) l.onNeighbour(this, new Neighbour(endpoint, LinkQuality.UNKNOWN, Instant.ofEpochMilli(now)), true);
+                l.onFrame(this, endpoint, frame, LinkQuality.UNKNOWN);
             } catch (ClosedChannelException e) {
                 return;
             } catch (IOException | RuntimeException e) {
@@ -255,8 +304,10 @@ public final class LanTransport implements Transport {
     public synchronized void stop() {
         if (state == TransportState.STOPPED) return;
         setState(TransportState.STOPPING, "");
+        sweeping = false;
         closeQuietly();
         for (Thread t : threads) {
+            t.interrupt();
             try {
                 t.join(1000);
             } catch (InterruptedException e) {
@@ -264,6 +315,7 @@ public final class LanTransport implements Transport {
             }
         }
         threads.clear();
+        heard.clear();
         setState(TransportState.STOPPED, "");
     }
 

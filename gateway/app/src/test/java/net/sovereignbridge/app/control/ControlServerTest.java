@@ -1,0 +1,58 @@
+package net.sovereignbridge.app.control;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The control socket on a real unix-domain socket in a temporary state directory. */
+class ControlServerTest {
+
+    @Test
+    void socketIsOwnerOnlyEvenInAWorldReadableDirectory(@TempDir Path dir) throws Exception {
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+        try (ControlServer server = ControlServer.start(dir, request -> Map.of("ok", true, "echo", request.get("op")))) {
+            assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(server.socket())));
+            try (Stream<Path> files = Files.list(dir)) {
+                assertEquals(List.of(ControlServer.SOCKET_NAME), files.map(p -> p.getFileName().toString()).toList(),
+                        "no staging directory left behind");
+            }
+            Map<String, Object> answer = ControlClient.call(dir, Map.of("op", "status"));
+            assertEquals(true, answer.get("ok"));
+            assertEquals("status", answer.get("echo"));
+        }
+        assertTrue(Files.notExists(dir.resolve(ControlServer.SOCKET_NAME)), "socket removed on close");
+    }
+
+    @Test
+    void secondDaemonOnTheSameStateDirectoryIsRefused(@TempDir Path dir) throws Exception {
+        try (ControlServer first = ControlServer.start(dir, request -> Map.of("ok", true))) {
+            IOException e = assertThrows(IOException.class, () -> ControlServer.start(dir, request -> Map.of("ok", true)));
+            assertTrue(e.getMessage().contains("another sbridge daemon"), e.getMessage());
+            assertEquals(true, ControlClient.call(dir, Map.of("op", "status")).get("ok"), "the first one still answers");
+        }
+    }
+
+    @Test
+    void staleSocketOfADeadDaemonIsReplaced(@TempDir Path dir) throws Exception {
+        ControlServer dead = ControlServer.start(dir, request -> Map.of("ok", true));
+        Path socket = dead.socket();
+        // What a killed daemon leaves: the socket file with nobody listening behind it.
+        Path keep = dir.resolve("keep");
+        Files.move(socket, keep);
+        dead.close();
+        Files.move(keep, socket);
+        try (ControlServer fresh = ControlServer.start(dir, request -> Map.of("ok", true, "fresh", true))) {
+            assertEquals(true, ControlClient.call(dir, Map.of("op", "status")).get("fresh"));
+        }
+    }
+}
