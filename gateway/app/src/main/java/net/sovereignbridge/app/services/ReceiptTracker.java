@@ -16,7 +16,9 @@ public final class ReceiptTracker {
     private static final String NO_REF = "";
     private final Consumer<LocalSender.Receipt> out;
     private final Map<String, String> tracked = bounded(MAX_TRACKED);
-    private final Map<String, Node.StateChange> early = bounded(256);
+    private final Map<String, Node.StateChange> early = bounded(1024);
+    /** Recently finished messages: a late pending report for one of them is ignored, not held in early. */
+    private final Map<String, Boolean> finished = bounded(4096);
 
     public ReceiptTracker(Node node, Consumer<LocalSender.Receipt> out) {
         this.out = out;
@@ -53,11 +55,18 @@ public final class ReceiptTracker {
         String ref;
         synchronized (tracked) {
             ref = tracked.get(k);
+            if (ref == null && finished.containsKey(k)) return;
             if (ref == null) {
-                early.put(k, c);
+                // The node may report SENT after DELIVERED when the ACK overtakes the send's own bookkeeping:
+                // never let a pending state hide a final one.
+                Node.StateChange held = early.get(k);
+                if (held == null || held.state().pending() || !c.state().pending()) early.put(k, c);
                 return;
             }
-            if (!c.state().pending()) tracked.remove(k);
+            if (!c.state().pending()) {
+                tracked.remove(k);
+                finished.put(k, Boolean.TRUE);
+            }
         }
         out.accept(LocalSender.stateReceipt(NO_REF.equals(ref) ? null : ref, c));
     }

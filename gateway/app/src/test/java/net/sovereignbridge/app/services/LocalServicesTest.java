@@ -30,6 +30,9 @@ class LocalServicesTest {
 
     Path dir;
     LocalTools.Mosquitto broker;
+    /** A device's raw public key for DTLS (EC P-256), trusted by alpha; and one that is not. */
+    java.security.KeyPair deviceKey;
+    java.security.KeyPair strangerKey;
     Gateway alpha;
     Gateway bravo;
     String a;
@@ -40,6 +43,10 @@ class LocalServicesTest {
         dir = Files.createTempDirectory("sbridge-services");
         LocalTools.coapClient();
         broker = new LocalTools.Mosquitto(dir.resolve("broker"));
+        var gen = java.security.KeyPairGenerator.getInstance("EC");
+        gen.initialize(new java.security.spec.ECGenParameterSpec("secp256r1"));
+        deviceKey = gen.generateKeyPair();
+        strangerKey = gen.generateKeyPair();
         int lanA = LocalTools.freeUdpPort();
         int lanB = LocalTools.freeUdpPort();
         alpha = Gateway.start(config("alpha", lanA, lanB));
@@ -60,6 +67,8 @@ class LocalServicesTest {
                 + "  peers: [\"127.0.0.1:" + peerPort + "\"]\n"
                 + "coap:\n  port: 0\n  bind: [127.0.0.1]\n  ingress-burst: 50\n"
                 + "  dtls:\n    port: 0\n    psk: [\"" + PSK_ID + ":" + PSK_HEX + "\"]\n"
+                + "    raw-public-key: true\n    trusted-keys: [\""
+                + java.util.Base64.getEncoder().encodeToString(deviceKey.getPublic().getEncoded()) + "\"]\n"
                 + "mqtt:\n  broker: " + broker.uri() + "\n");
         return GatewayConfig.load(file, dir.resolve(name), null);
     }
@@ -227,6 +236,34 @@ class LocalServicesTest {
 
         LocalTools.Result wrong = coapClient("-u", PSK_ID, "-k", "not-the-key-0123", "-m", "get", uri);
         assertTrue(!wrong.out().contains(a), "a wrong key must not get an answer: " + wrong);
+    }
+
+    /** The key as an "EC PRIVATE KEY" (SEC 1) PEM, the form libcoap's -M reads with GnuTLS. */
+    private Path pem(String name, java.security.KeyPair kp) throws Exception {
+        // SEC 1 ECPrivateKey with the curve and the public key, as "openssl ecparam -genkey" writes it
+        var d = ((java.security.interfaces.ECPrivateKey) kp.getPrivate()).getS();
+        var spki = org.bouncycastle.asn1.x509.SubjectPublicKeyInfo.getInstance(kp.getPublic().getEncoded());
+        byte[] sec1 = new org.bouncycastle.asn1.sec.ECPrivateKey(256, d, spki.getPublicKeyData(),
+                org.bouncycastle.asn1.sec.SECObjectIdentifiers.secp256r1).getEncoded();
+        var b64 = java.util.Base64.getMimeEncoder(64, "\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        Path f = dir.resolve(name);
+        Files.writeString(f, "-----BEGIN EC PRIVATE KEY-----\n" + b64.encodeToString(sec1) + "\n-----END EC PRIVATE KEY-----\n");
+        return f;
+    }
+
+    @Test
+    void dtlsWithRawPublicKeys() throws Exception {
+        String gnutls = LocalTools.require("coap-client-gnutls", "libcoap3-bin");
+        String uri = "coaps://127.0.0.1:" + alpha.services().coap().port("coaps") + "/node";
+        LocalTools.Result ok = LocalTools.run(20, null, gnutls, "-B", "10", "-M", pem("device.pem", deviceKey).toString(),
+                "-m", "get", uri);
+        assertEquals(0, ok.exit(), ok.toString());
+        assertTrue(ok.out().contains("\"address\":\"" + a + "\""), ok.toString());
+        assertTrue(ok.out().contains("\"dtlsRawPublicKey\""), "the gateway publishes its RPK in /node: " + ok);
+
+        LocalTools.Result stranger = LocalTools.run(20, null, gnutls, "-B", "5", "-M",
+                pem("stranger.pem", strangerKey).toString(), "-m", "get", uri);
+        assertTrue(!stranger.out().contains(a), "an untrusted raw public key must not get an answer: " + stranger);
     }
 
     @Test
