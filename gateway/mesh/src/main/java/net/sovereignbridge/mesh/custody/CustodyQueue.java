@@ -138,11 +138,15 @@ public final class CustodyQueue {
         });
     }
 
-    public void recordAttempt(long id, MessageState state, long nextAttemptAt, long nowMillis) throws SQLException {
-        // Only while still pending: an ACK handled between the hand-over and this update has already made
-        // the message DELIVERED, and overwriting that with SENT would retransmit it and count it twice.
-        update("UPDATE custody SET attempts = attempts + 1, state = ?, next_attempt_at = ?, updated_at = ? WHERE id = ? "
-                + "AND state IN ('QUEUED','SENT')", state.name(), nextAttemptAt, nowMillis, id);
+    /**
+     * Records a delivery attempt. Only while still pending: an ACK handled between the hand-over and this
+     * update has already made the message DELIVERED, and overwriting that with SENT would retransmit it.
+     *
+     * @return false when the entry was no longer pending (nothing changed)
+     */
+    public boolean recordAttempt(long id, MessageState state, long nextAttemptAt, long nowMillis) throws SQLException {
+        return update("UPDATE custody SET attempts = attempts + 1, state = ?, next_attempt_at = ?, updated_at = ? "
+                + "WHERE id = ? AND state IN ('QUEUED','SENT')", state.name(), nextAttemptAt, nowMillis, id) > 0;
     }
 
     public void reschedule(long id, long nextAttemptAt) throws SQLException {

@@ -298,8 +298,9 @@ public final class Node implements AutoCloseable {
         try {
             if (e.own()) {
                 MessageState state = via != null || e.state() == MessageState.SENT ? MessageState.SENT : MessageState.QUEUED;
-                custody.recordAttempt(e.id(), state, now + backoff(e.attempts()), now);
-                if (state != e.state()) fireState(e.messageId(), e.destination(), state);
+                boolean stillPending = custody.recordAttempt(e.id(), state, now + backoff(e.attempts()), now);
+                // An ACK may have arrived meanwhile: then the message is DELIVERED and no SENT may follow.
+                if (stillPending && state != e.state()) fireState(e.messageId(), e.destination(), state);
             } else if (via != null && !via.startsWith("flood")) {
                 custody.release(e.id());
             } else {

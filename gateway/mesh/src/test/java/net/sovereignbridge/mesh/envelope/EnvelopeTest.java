@@ -128,7 +128,8 @@ class EnvelopeTest {
         MeshFrame sealed = new Envelope(ALICE).seal(FrameType.DATA, BOB.publicIdentity(), 5, 1_790_000_000L, 0, 8, text);
         byte[] wire = FrameCodec.encode(sealed);
         int i = Math.floorMod(position, wire.length);
-        if (i == 2) return; // the hop byte is the one field relays rewrite
+        if (i == 2) return; // the hop byte is rewritten by relays
+        if (i == 1 && (flip & ~MeshFrame.FLAG_HOP_ACK) == 0) return; // and so is the per-hop HOP_ACK flag
         wire[i] ^= flip;
         Decoded<MeshFrame> decoded = FrameCodec.decode(wire);
         if (!decoded.isOk()) return;
