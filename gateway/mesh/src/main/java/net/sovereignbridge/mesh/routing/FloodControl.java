@@ -3,6 +3,7 @@ package net.sovereignbridge.mesh.routing;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -95,14 +96,18 @@ public final class FloodControl {
         double q = Math.min(Math.max(quality, 0), 1);
         long span = maxDelayMillis - minDelayMillis;
         long delay = minDelayMillis + (long) (span * (0.5 * q + 0.5 * random.nextDouble()));
-        e.pending = scheduler.schedule(() -> {
-            synchronized (FloodControl.this) {
-                if (e.pending == null) return;
-                e.pending = null;
-            }
-            rebroadcasts++;
-            rebroadcast.run();
-        }, delay, TimeUnit.MILLISECONDS);
+        try {
+            e.pending = scheduler.schedule(() -> {
+                synchronized (FloodControl.this) {
+                    if (e.pending == null) return;
+                    e.pending = null;
+                    rebroadcasts++;
+                }
+                rebroadcast.run();
+            }, delay, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException shuttingDown) {
+            // the node is closing: nothing more to relay
+        }
     }
 
     private long cancelled;
