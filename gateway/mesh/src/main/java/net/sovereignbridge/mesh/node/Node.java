@@ -656,7 +656,7 @@ public final class Node implements AutoCloseable {
     }
 
     /** At most one relayed announce per origin per this interval, so a chatty node cannot flood the mesh. */
-    private long announceRelayInterval() {
+    public long announceRelayInterval() {
         return Math.min(Math.min(10_000, options.announceIntervalMillis() / 2), 25 * options.floodDelayMillis());
     }
 

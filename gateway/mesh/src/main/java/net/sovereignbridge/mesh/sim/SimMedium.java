@@ -35,6 +35,9 @@ public final class SimMedium {
     private final Set<String> announces = ConcurrentHashMap.newKeySet();
     private final AtomicLong delivered = new AtomicLong();
     private final AtomicLong lost = new AtomicLong();
+    private final Map<String, Double> snr = new ConcurrentHashMap<>();
+    private final Set<MeshAddress> watched = ConcurrentHashMap.newKeySet();
+    private final Map<String, Set<String>> announceReceivers = new ConcurrentHashMap<>();
 
     public SimMedium(ScheduledExecutorService scheduler, long seed, double loss, long latencyMillis, long bitsPerSecond) {
         this.scheduler = scheduler;
@@ -52,6 +55,18 @@ public final class SimMedium {
     public void link(String a, String b) {
         links.computeIfAbsent(a, k -> ConcurrentHashMap.newKeySet()).add(b);
         links.computeIfAbsent(b, k -> ConcurrentHashMap.newKeySet()).add(a);
+    }
+
+    /**
+     * Signal-to-noise ratio of the link a-b in dB, reported to receivers in {@link LinkQuality#snrDb()} as a
+     * radio would; links without one report NaN (wired-like media).
+     */
+    public void snr(String a, String b, double snrDb) {
+        snr.put(pair(a, b), snrDb);
+    }
+
+    private static String pair(String a, String b) {
+        return a.compareTo(b) < 0 ? a + "|" + b : b + "|" + a;
     }
 
     public void unlink(String a, String b) {
@@ -81,6 +96,14 @@ public final class SimMedium {
                 }
             }
         }
+        String watchKey = null;
+        if (!watched.isEmpty() && !Fragmenter.isFragment(frame)) {
+            Decoded<MeshFrame> d = FrameCodec.decode(frame);
+            if (d.isOk() && d.value().type() == FrameType.ANNOUNCE && watched.contains(d.value().source())) {
+                watchKey = d.value().source().toHex() + "/" + d.value().messageId();
+            }
+        }
+        final String receiversKey = watchKey;
         long delay = latencyMillis + frame.length * 8L * 1000 / bitsPerSecond;
         for (String n : links.getOrDefault(from.name(), Set.of())) {
             if (!to.isBroadcast() && !to.value().equals(n)) continue;
@@ -95,10 +118,14 @@ public final class SimMedium {
                 continue;
             }
             byte[] copy = frame.clone();
+            double snrDb = snr.getOrDefault(pair(from.name(), n), Double.NaN);
             scheduler.schedule(() -> {
                 if (receiver.receive(new Endpoint(receiver.id(), from.name()), copy,
-                        new LinkQuality(Double.NaN, Double.NaN, latencyMillis * 2, loss))) {
+                        new LinkQuality(Double.NaN, snrDb, latencyMillis * 2, loss))) {
                     delivered.incrementAndGet();
+                    if (receiversKey != null) {
+                        announceReceivers.computeIfAbsent(receiversKey, k -> ConcurrentHashMap.newKeySet()).add(n);
+                    }
                 }
             }, delay, TimeUnit.MILLISECONDS);
         }
@@ -107,6 +134,16 @@ public final class SimMedium {
     /** Transmissions of one message (every copy: original, relays, retries). */
     public long transmissionsOf(MeshAddress source, int messageId) {
         return perMessage.getOrDefault(source.toHex() + "/" + messageId, 0L);
+    }
+
+    /** From now on, record which nodes receive announces of {@code source} (for flood coverage). */
+    public void watchAnnounces(MeshAddress source) {
+        watched.add(source);
+    }
+
+    /** Names of the nodes that received at least one copy of a watched announce. */
+    public Set<String> announceReceivers(MeshAddress source, int messageId) {
+        return Set.copyOf(announceReceivers.getOrDefault(source.toHex() + "/" + messageId, Set.of()));
     }
 
     /** Transmissions of announce frames (originals and relays) so far. */

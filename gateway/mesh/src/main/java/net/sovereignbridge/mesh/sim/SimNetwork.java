@@ -88,17 +88,33 @@ public final class SimNetwork implements AutoCloseable {
                     xy[0] = random.nextDouble();
                     xy[1] = random.nextDouble();
                 }
-                double r = Math.sqrt(10.0 / (Math.PI * Math.max(n, 2)));
+                double r = r(n);
                 for (int i = 0; i < n; i++) {
                     for (int j = i + 1; j < n; j++) {
-                        if (Math.hypot(p[i][0] - p[j][0], p[i][1] - p[j][1]) <= r) {
+                        double d = Math.hypot(p[i][0] - p[j][0], p[i][1] - p[j][1]);
+                        if (d <= r) {
                             medium.link(nodes.get(i).name(), nodes.get(j).name());
+                            medium.snr(nodes.get(i).name(), nodes.get(j).name(), snrAt(d / r));
                         }
                     }
                 }
                 connect(p);
             }
         }
+    }
+
+    /** Radio range in the unit square for an average degree of about 10. */
+    private static double r(int n) {
+        return Math.sqrt(10.0 / (Math.PI * Math.max(n, 2)));
+    }
+
+    /**
+     * SNR of a link by distance as a share of the radio range: +10 dB next to the sender falling linearly to
+     * -20 dB at the edge of range (LoRa SF7-SF12 demodulate down to about -7.5..-20 dB). A deliberately simple
+     * model: it only has to rank near and far receivers the way a real radio's SNR does.
+     */
+    static double snrAt(double shareOfRange) {
+        return Math.max(-25, 10 - 30 * shareOfRange);
     }
 
     private void connect(double[][] p) {
@@ -138,6 +154,7 @@ public final class SimNetwork implements AutoCloseable {
                 }
             }
             medium.link(nodes.get(bi).name(), nodes.get(bj).name());
+            medium.snr(nodes.get(bi).name(), nodes.get(bj).name(), snrAt(best / r(n)));
             int from = comp[bi];
             int to = comp[bj];
             for (int i = 0; i < n; i++) if (comp[i] == from) comp[i] = to;

@@ -15,11 +15,15 @@ import net.sovereignbridge.mesh.node.SendException;
  * delivery, then measure one flooded announce against naive flooding (every node rebroadcasting once).
  */
 public final class SimRun {
+    /** Announces measured for the flooding figure, from nodes spread over the index range. */
+    static final int FLOOD_ORIGINS = 5;
+
     private SimRun() {}
 
     public record Result(int nodes, String topology, double loss, int diameter, long convergenceMillis, int sent,
             int delivered, double deliveryRatio, long medianLatencyMillis, long p95LatencyMillis, long transmissions,
-            double floodTransmissions, int naiveFloodTransmissions, long runtimeMillis, long heapUsedBytes) {
+            double floodTransmissions, int naiveFloodTransmissions, double floodCoverage, int floodOrigins,
+            long runtimeMillis, long heapUsedBytes) {
         public Map<String, Object> toMap() {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("nodes", nodes);
@@ -36,6 +40,8 @@ public final class SimRun {
             m.put("transmissionsPerFloodedAnnounce", Math.round(floodTransmissions * 10) / 10.0);
             m.put("naiveFloodTransmissions", naiveFloodTransmissions);
             m.put("floodRatioToNaive", naiveFloodTransmissions == 0 ? 0 : Math.round(floodTransmissions / naiveFloodTransmissions * 1000) / 1000.0);
+            m.put("floodCoverage", Math.round(floodCoverage * 10000) / 10000.0);
+            m.put("floodOrigins", floodOrigins);
             m.put("runtimeMs", runtimeMillis);
             m.put("heapUsedBytes", heapUsedBytes);
             return m;
@@ -97,12 +103,33 @@ public final class SimRun {
             while (latencies.size() < sent && System.currentTimeMillis() < msgDeadline) Thread.sleep(50);
             long transmissions = net.medium().transmissions() - before;
 
-            // One announce flooded through a quiet network, against every node rebroadcasting it once.
-            // Past every node's per-origin relay interval, so the measured announce is relayed like any fresh one.
-            Thread.sleep(Math.min(10_000, 25 * config.options().floodDelayMillis()) + 200);
-            List<Integer> ids = nodes.get(0).node().announce();
+            // Announces of a few origins flooded through a quiet network, against every node rebroadcasting
+            // each once (N transmissions per announce), with the share of nodes each reached. Past every
+            // node's per-origin relay interval, so each is relayed like any fresh announce.
+            int origins = Math.min(FLOOD_ORIGINS, nodes.size());
+            List<SimNetwork.SimNode> floodFrom = new ArrayList<>();
+            for (int i = 0; i < origins; i++) floodFrom.add(nodes.get(i * nodes.size() / origins));
+            floodFrom.forEach(n -> net.medium().watchAnnounces(n.node().address()));
+            // A priming announce restarts each origin's periodic announce timer; the measured one follows past
+            // every relay's per-origin interval (with a margin for the priming copy's travel across the mesh)
+            // and before the next periodic announce, which would otherwise be relayed in its place.
+            floodFrom.forEach(n -> n.node().announce());
+            Thread.sleep(nodes.get(0).node().announceRelayInterval() + 1_000);
+            Map<SimNetwork.SimNode, List<Integer>> announced = new LinkedHashMap<>();
+            for (SimNetwork.SimNode n : floodFrom) announced.put(n, n.node().announce());
             Thread.sleep(Math.max(1_000, config.options().floodDelayMillis() * 4L * Math.max(1, net.diameter())));
-            long flood = ids.stream().mapToLong(id -> net.medium().transmissionsOf(nodes.get(0).node().address(), id)).sum();
+            long floodTx = 0;
+            double coverage = 0;
+            for (var e : announced.entrySet()) {
+                var source = e.getKey().node().address();
+                floodTx += e.getValue().stream().mapToLong(id -> net.medium().transmissionsOf(source, id)).sum();
+                java.util.Set<String> reached = new java.util.HashSet<>();
+                e.getValue().forEach(id -> reached.addAll(net.medium().announceReceivers(source, id)));
+                reached.remove(e.getKey().name());
+                coverage += (double) reached.size() / (nodes.size() - 1);
+            }
+            double flood = (double) floodTx / origins;
+            coverage /= origins;
 
             List<Long> sorted;
             synchronized (latencies) {
@@ -116,7 +143,7 @@ public final class SimRun {
             int delivered = sorted.size();
             return new Result(nodes.size(), config.topology().name().toLowerCase(), config.loss(), net.diameter(),
                     convergence, sent, delivered, sent == 0 ? 0 : (double) delivered / sent, median, p95, transmissions,
-                    flood, nodes.size(), System.currentTimeMillis() - started, heap);
+                    flood, nodes.size(), coverage, origins, System.currentTimeMillis() - started, heap);
         }
     }
 
