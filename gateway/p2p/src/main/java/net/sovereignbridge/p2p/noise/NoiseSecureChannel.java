@@ -1,0 +1,100 @@
+package net.sovereignbridge.p2p.noise;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.security.SecureRandom;
+import net.sovereignbridge.mesh.identity.NodeIdentity;
+
+/**
+ * The libp2p `/noise` secure channel over a blocking byte stream: every Noise message, handshake or
+ * transport, is sent as a 2-byte big-endian length followed by that many bytes (at most 65535), so a
+ * transport message carries at most 65519 plaintext bytes.
+ */
+public final class NoiseSecureChannel {
+    public static final int MAX_FRAME = 65535;
+    public static final int MAX_PLAINTEXT = MAX_FRAME - 16;
+
+    private final InputStream in;
+    private final OutputStream out;
+    private final NoiseCipherState sending;
+    private final NoiseCipherState receiving;
+    private final byte[] remoteIdentityKey;
+
+    private NoiseSecureChannel(InputStream in, OutputStream out, NoiseCipherState sending,
+            NoiseCipherState receiving, byte[] remoteIdentityKey) {
+        this.in = in;
+        this.out = out;
+        this.sending = sending;
+        this.receiving = receiving;
+        this.remoteIdentityKey = remoteIdentityKey;
+    }
+
+    /** Initiator side; {@code expectedPeerId} (PeerId bytes) is checked when not null. */
+    public static NoiseSecureChannel dial(InputStream in, OutputStream out, NodeIdentity identity,
+            byte[] expectedPeerId, SecureRandom random) throws IOException, NoiseException {
+        byte[] staticKey = new byte[32];
+        random.nextBytes(staticKey);
+        NoiseXX hs = new NoiseXX(true, staticKey, random);
+        writeFrame(out, hs.writeMessage(new byte[0]));
+        byte[] payload = hs.readMessage(readFrame(in));
+        byte[] remote = NoiseHandshakePayload.verify(payload, hs.remoteStaticPublic(), expectedPeerId);
+        writeFrame(out, hs.writeMessage(NoiseHandshakePayload.encode(identity, hs.localStaticPublic())));
+        NoiseCipherState[] c = hs.split();
+        return new NoiseSecureChannel(in, out, c[0], c[1], remote);
+    }
+
+    public static NoiseSecureChannel accept(InputStream in, OutputStream out, NodeIdentity identity,
+            SecureRandom random) throws IOException, NoiseException {
+        byte[] staticKey = new byte[32];
+        random.nextBytes(staticKey);
+        NoiseXX hs = new NoiseXX(false, staticKey, random);
+        hs.readMessage(readFrame(in));
+        writeFrame(out, hs.writeMessage(NoiseHandshakePayload.encode(identity, hs.localStaticPublic())));
+        byte[] payload = hs.readMessage(readFrame(in));
+        byte[] remote = NoiseHandshakePayload.verify(payload, hs.remoteStaticPublic(), null);
+        NoiseCipherState[] c = hs.split();
+        return new NoiseSecureChannel(in, out, c[1], c[0], remote);
+    }
+
+    /** The remote peer's verified Ed25519 identity key. */
+    public byte[] remoteIdentityKey() {
+        return remoteIdentityKey.clone();
+    }
+
+    public synchronized void write(byte[] data, int offset, int length) throws IOException, NoiseException {
+        while (length > 0) {
+            int n = Math.min(length, MAX_PLAINTEXT);
+            byte[] chunk = java.util.Arrays.copyOfRange(data, offset, offset + n);
+            writeFrame(out, sending.encrypt(null, chunk));
+            offset += n;
+            length -= n;
+        }
+    }
+
+    /** Reads and decrypts one transport message. */
+    public byte[] read() throws IOException, NoiseException {
+        return receiving.decrypt(null, readFrame(in));
+    }
+
+    static void writeFrame(OutputStream out, byte[] message) throws IOException {
+        if (message.length > MAX_FRAME) throw new IOException("Noise message over 65535 bytes");
+        byte[] frame = new byte[2 + message.length];
+        frame[0] = (byte) (message.length >> 8);
+        frame[1] = (byte) message.length;
+        System.arraycopy(message, 0, frame, 2, message.length);
+        out.write(frame);
+        out.flush();
+    }
+
+    static byte[] readFrame(InputStream in) throws IOException {
+        int hi = in.read();
+        int lo = in.read();
+        if (hi < 0 || lo < 0) throw new EOFException("stream closed");
+        int length = (hi << 8) | lo;
+        byte[] message = in.readNBytes(length);
+        if (message.length != length) throw new EOFException("stream closed inside a Noise message");
+        return message;
+    }
+}
