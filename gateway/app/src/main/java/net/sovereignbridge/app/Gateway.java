@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import net.sovereignbridge.app.config.GatewayConfig;
 import net.sovereignbridge.app.control.ControlServer;
+import net.sovereignbridge.app.services.MessageViews;
 import net.sovereignbridge.app.services.LocalServices;
 import net.sovereignbridge.app.transport.lan.LanTransport;
 import net.sovereignbridge.app.transport.lora.LoraBringUp;
@@ -197,18 +198,7 @@ public final class Gateway implements AutoCloseable {
     private Map<String, Object> inbox(Map<String, Object> request) throws SQLException {
         long after = request.get("after") instanceof Long l ? l : 0L;
         List<Object> messages = new ArrayList<>();
-        for (Inbox.Message m : node.inbox().list(after, 1000)) {
-            Map<String, Object> j = new LinkedHashMap<>();
-            j.put("id", m.id());
-            j.put("from", m.source().toHex());
-            j.put("messageId", Integer.toUnsignedLong(m.messageId()));
-            j.put("sentAt", m.sentAt().toString());
-            j.put("receivedAt", m.receivedAt().toString());
-            j.put("transport", m.transport());
-            j.put("text", new String(m.body(), StandardCharsets.UTF_8));
-            j.put("data", Base64.getEncoder().encodeToString(m.body()));
-            messages.add(j);
-        }
+        for (Inbox.Message m : node.inbox().list(after, 1000)) messages.add(MessageViews.message(m, false));
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("ok", true);
         out.put("messages", messages);
