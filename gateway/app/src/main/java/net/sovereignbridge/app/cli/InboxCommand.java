@@ -1,6 +1,5 @@
 package net.sovereignbridge.app.cli;
 
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -19,19 +18,9 @@ public final class InboxCommand implements Callable<Integer> {
     long after;
 
     @Override
-    @SuppressWarnings("unchecked")
     public Integer call() {
-        Map<String, Object> answer = DaemonCall.ok(state, Map.of("op", "inbox", "after", after));
-        if (answer == null) return ExitCodes.FAILED;
-        if (json) {
-            System.out.println(Json.write(Map.of("messages", answer.get("messages"))));
-            return ExitCodes.OK;
-        }
-        for (Object o : (List<Object>) answer.get("messages")) {
-            Map<String, Object> m = (Map<String, Object>) o;
-            System.out.println(m.get("id") + "  " + m.get("receivedAt") + "  from " + m.get("from") + " via "
-                    + m.get("transport") + ": " + m.get("text"));
-        }
-        return ExitCodes.OK;
+        return DaemonCall.printMessages(state, Map.of("op", "inbox", "after", after), json,
+                m -> m.get("id") + "  " + m.get("receivedAt") + "  from " + m.get("from") + " via "
+                        + m.get("transport") + ": " + m.get("text"));
     }
 }

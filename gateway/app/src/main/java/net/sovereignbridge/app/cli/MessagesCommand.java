@@ -1,6 +1,5 @@
 package net.sovereignbridge.app.cli;
 
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -19,19 +18,9 @@ public final class MessagesCommand implements Callable<Integer> {
     long limit;
 
     @Override
-    @SuppressWarnings("unchecked")
     public Integer call() {
-        Map<String, Object> answer = DaemonCall.ok(state, Map.of("op", "messages", "limit", limit));
-        if (answer == null) return ExitCodes.FAILED;
-        if (json) {
-            System.out.println(Json.write(Map.of("messages", answer.get("messages"))));
-            return ExitCodes.OK;
-        }
-        for (Object o : (List<Object>) answer.get("messages")) {
-            Map<String, Object> m = (Map<String, Object>) o;
-            System.out.println(m.get("messageId") + "  " + m.get("state") + "  to " + m.get("to") + "  attempts "
-                    + m.get("attempts") + "  updated " + m.get("updatedAt"));
-        }
-        return ExitCodes.OK;
+        return DaemonCall.printMessages(state, Map.of("op", "messages", "limit", limit), json,
+                m -> m.get("messageId") + "  " + m.get("state") + "  to " + m.get("to") + "  attempts "
+                        + m.get("attempts") + "  updated " + m.get("updatedAt"));
     }
 }
