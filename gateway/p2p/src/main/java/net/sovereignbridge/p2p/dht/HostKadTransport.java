@@ -1,0 +1,146 @@
+package net.sovereignbridge.p2p.dht;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import net.sovereignbridge.mesh.encoding.Base58;
+import net.sovereignbridge.p2p.host.Libp2pHost;
+import net.sovereignbridge.p2p.host.P2pStream;
+import net.sovereignbridge.p2p.identify.IdentifyInfo;
+import net.sovereignbridge.p2p.multiaddr.Multiaddr;
+import net.sovereignbridge.p2p.multiaddr.MultiaddrException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The kad protocols on the libp2p host's streams (TCP + Noise + yamux + multistream-select), the way
+ * js-libp2p and go-libp2p speak them: outbound requests open a stream to the peer (dialling its addresses
+ * with /p2p/PEERID when not connected), inbound streams of {@code protocol} are answered by the DHT.
+ *
+ * <p>Who may enter our routing table is decided by identify, as libp2p does: the requester is a server
+ * when its identify lists the kad protocol (a client-mode node does not), and its addresses are the
+ * listen addresses identify reported. An inbound request waits up to 5 s for the connection's identify.
+ *
+ * <p>Only nodes in server mode register the handler (and so list the protocol in identify). One host can
+ * carry both our DHT ({@link KadStreams#SBRIDGE}, served) and the public-DHT client profile
+ * ({@link KadStreams#IPFS}, open only): {@link #open} takes the protocol per call.
+ */
+public final class HostKadTransport implements KadTransport {
+    private static final Logger log = LoggerFactory.getLogger(HostKadTransport.class);
+    static final long IDENTIFY_WAIT_MS = 5_000;
+
+    private final Libp2pHost host;
+    private final String protocol;
+
+    /** @param protocol the protocol this node serves when its DHT is in server mode */
+    public HostKadTransport(Libp2pHost host, String protocol) {
+        this.host = host;
+        this.protocol = protocol;
+    }
+
+    @Override
+    public void serve(KademliaDht dht) {
+        if (!dht.serverMode()) return; // client mode: do not answer, do not list the protocol in identify
+        host.setHandler(protocol, stream -> {
+            DhtPeer remote = remotePeer(stream);
+            KadStreams.serve(dht, remote, isServer(stream), stream.input(), stream.output());
+        });
+    }
+
+    /** Stops serving (the DHT switched to client mode); identify stops listing the protocol. */
+    public void stopServing() {
+        host.removeHandler(protocol);
+    }
+
+    private IdentifyInfo identify(P2pStream stream) {
+        try {
+            return stream.connection().identified().get(IDENTIFY_WAIT_MS, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        } catch (ExecutionException | TimeoutException e) {
+            return null;
+        }
+    }
+
+    private DhtPeer remotePeer(P2pStream stream) {
+        byte[] id = Base58.decode(stream.remotePeerId());
+        IdentifyInfo info = identify(stream);
+        List<byte[]> addrs = new ArrayList<>();
+        if (info != null) {
+            for (Multiaddr a : info.listenAddrs()) {
+                if (addrs.size() == SignedRecords.MAX_ADDRS) break;
+                byte[] b = a.withoutPeerId().toBytes();
+                if (b.length <= SignedRecords.MAX_ADDR_BYTES) addrs.add(b);
+            }
+        }
+        return new DhtPeer(id, addrs);
+    }
+
+    private boolean isServer(P2pStream stream) {
+        IdentifyInfo info = identify(stream);
+        return info != null && info.supports(stream.protocol()) && !info.listenAddrs().isEmpty();
+    }
+
+    @Override
+    public StreamDhtNetwork.KadStream open(DhtPeer peer, String proto) throws IOException {
+        String id = peer.idText();
+        P2pStream s = null;
+        IOException last = null;
+        if (host.connection(id).isPresent()) {
+            try {
+                s = host.newStream(id, List.of(proto));
+            } catch (IOException e) {
+                last = e;
+            }
+        }
+        for (int i = 0; s == null && i < peer.addrs().size(); i++) {
+            try {
+                Multiaddr a = Multiaddr.decode(peer.addrs().get(i)).withoutPeerId().with(Multiaddr.Protocol.P2P, peer.id());
+                s = host.newStream(a, List.of(proto));
+            } catch (MultiaddrException e) {
+                last = new IOException("address of " + peer + ": " + e.getMessage(), e);
+            } catch (IOException e) {
+                last = e;
+            }
+        }
+        if (s == null) throw last != null ? last : new IOException("no address for " + peer);
+        P2pStream stream = s;
+        return new StreamDhtNetwork.KadStream() {
+            @Override
+            public InputStream in() {
+                return stream.input();
+            }
+
+            @Override
+            public OutputStream out() {
+                return stream.output();
+            }
+
+            @Override
+            public void close() throws IOException {
+                stream.close();
+            }
+        };
+    }
+
+    @Override
+    public List<byte[]> listenAddrs() {
+        return host.listenAddrs().stream().map(Multiaddr::toBytes).toList();
+    }
+
+    /** The host belongs to whoever made it: closing the DHT's transport only stops serving. */
+    @Override
+    public void close() {
+        try {
+            stopServing();
+        } catch (RuntimeException e) {
+            log.debug("stop serving {}: {}", protocol, e.toString());
+        }
+    }
+}
