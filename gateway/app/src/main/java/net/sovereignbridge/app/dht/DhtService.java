@@ -27,7 +27,7 @@ import net.sovereignbridge.mesh.transport.Transport;
 import net.sovereignbridge.mesh.transport.TransportKind;
 import net.sovereignbridge.p2p.dht.DhtConfig;
 import net.sovereignbridge.p2p.dht.DhtPeer;
-import net.sovereignbridge.p2p.dht.DirectKadTransport;
+import net.sovereignbridge.p2p.dht.HostKadTransport;
 import net.sovereignbridge.p2p.dht.KadStreams;
 import net.sovereignbridge.p2p.dht.KadTransport;
 import net.sovereignbridge.p2p.dht.KademliaDht;
@@ -37,6 +37,8 @@ import net.sovereignbridge.p2p.dht.RegionRendezvous;
 import net.sovereignbridge.p2p.dht.SignedRecords;
 import net.sovereignbridge.p2p.dht.SqliteDhtStorage;
 import net.sovereignbridge.p2p.dht.StreamDhtNetwork;
+import net.sovereignbridge.p2p.host.HostConfig;
+import net.sovereignbridge.p2p.host.Libp2pHost;
 import net.sovereignbridge.p2p.multiaddr.Multiaddr;
 import net.sovereignbridge.p2p.multiaddr.MultiaddrException;
 import org.slf4j.Logger;
@@ -61,6 +63,7 @@ public final class DhtService implements AutoCloseable {
     private final DhtSettings settings;
     private final NodeIdentity identity;
     private final Node node;
+    private final Libp2pHost host;
     private final KadTransport transport;
     private final KademliaDht dht;
     private final ScheduledExecutorService upkeep;
@@ -71,8 +74,9 @@ public final class DhtService implements AutoCloseable {
     private volatile String lastJoin = "not yet";
     private volatile long contactSequence;
 
-    private DhtService(DhtSettings settings, NodeIdentity identity, Node node, KadTransport transport, KademliaDht dht,
-            ScheduledExecutorService upkeep, ExecutorService requests) {
+    private DhtService(DhtSettings settings, NodeIdentity identity, Node node, Libp2pHost host, KadTransport transport,
+            KademliaDht dht, ScheduledExecutorService upkeep, ExecutorService requests) {
+        this.host = host;
         this.settings = settings;
         this.identity = identity;
         this.node = node;
@@ -87,7 +91,16 @@ public final class DhtService implements AutoCloseable {
     /** Binds the listener and starts joining in the background. */
     public static DhtService start(DhtSettings settings, NodeIdentity identity, Database db, Node node)
             throws IOException, SQLException {
-        KadTransport transport = new DirectKadTransport(identity, settings.listen(), settings.announce());
+        // the libp2p host (TCP + Noise + yamux, identify, ping); the DHT owns it until the overlay is wired
+        // into the daemon and hands one shared host to every protocol
+        Libp2pHost host = new Libp2pHost(identity, HostConfig.defaults());
+        try {
+            host.listen(Multiaddr.parse(settings.listenText()));
+        } catch (IOException | MultiaddrException e) {
+            host.close();
+            throw new IOException(e.getMessage(), e);
+        }
+        KadTransport transport = new HostKadTransport(host, KadStreams.SBRIDGE, settings.announce());
         ExecutorService requests = Executors.newFixedThreadPool(8, r -> daemon(r, "kad-out"));
         ScheduledExecutorService upkeep = Executors.newScheduledThreadPool(2, r -> daemon(r, "dht-upkeep"));
         try {
@@ -99,7 +112,7 @@ public final class DhtService implements AutoCloseable {
             KademliaDht dht = new KademliaDht(self, cfg, network, new SqliteDhtStorage(db), new SignedRecords(),
                     System::currentTimeMillis, new SecureRandom());
             transport.serve(dht);
-            DhtService s = new DhtService(settings, identity, node, transport, dht, upkeep, requests);
+            DhtService s = new DhtService(settings, identity, node, host, transport, dht, upkeep, requests);
             upkeep.execute(s::join);
             dht.startMaintenance(upkeep, settings.maintenanceSeconds() * 1000L);
             long check = Math.min(CONTACT_CHECK_MS, settings.maintenanceSeconds() * 1000L);
@@ -107,6 +120,7 @@ public final class DhtService implements AutoCloseable {
             return s;
         } catch (SQLException | RuntimeException e) {
             transport.close();
+            host.close();
             requests.shutdownNow();
             upkeep.shutdownNow();
             throw e;
@@ -282,6 +296,7 @@ public final class DhtService implements AutoCloseable {
         out.put("mode", dht.serverMode() ? "server" : "client");
         out.put("role", settings.bootstrapRole() ? "bootstrap" : "gateway");
         out.put("listen", transport.listenAddrs().stream().map(DhtService::text).toList());
+        out.put("connections", host.connections().size());
         out.put("routingTable", dht.routingTable().size());
         out.put("join", lastJoin);
         out.put("region", settings.region());
@@ -486,6 +501,7 @@ public final class DhtService implements AutoCloseable {
         upkeep.shutdownNow();
         dht.close();
         transport.close();
+        host.close();
         requests.shutdownNow();
     }
 

@@ -36,11 +36,21 @@ public final class HostKadTransport implements KadTransport {
 
     private final Libp2pHost host;
     private final String protocol;
+    private final List<byte[]> announce;
 
     /** @param protocol the protocol this node serves when its DHT is in server mode */
     public HostKadTransport(Libp2pHost host, String protocol) {
+        this(host, protocol, List.of());
+    }
+
+    /**
+     * @param announce addresses to give others in our DHT records (public address, port mapping); empty =
+     *     the host's listen addresses, a wildcard one expanded to the addresses of the up interfaces
+     */
+    public HostKadTransport(Libp2pHost host, String protocol, List<byte[]> announce) {
         this.host = host;
         this.protocol = protocol;
+        this.announce = announce.stream().map(byte[]::clone).toList();
     }
 
     @Override
@@ -131,7 +141,47 @@ public final class HostKadTransport implements KadTransport {
 
     @Override
     public List<byte[]> listenAddrs() {
-        return host.listenAddrs().stream().map(Multiaddr::toBytes).toList();
+        if (!announce.isEmpty()) return announce.stream().map(byte[]::clone).toList();
+        List<byte[]> out = new ArrayList<>();
+        for (Multiaddr a : host.listenAddrs()) {
+            for (byte[] b : expand(a)) if (out.size() < SignedRecords.MAX_ADDRS) out.add(b);
+        }
+        return out;
+    }
+
+    /**
+     * A listen address as others can dial it: a wildcard (0.0.0.0, ::) becomes the addresses of the host's
+     * up, non-loopback, non-link-local interfaces of that family (loopback when there are none).
+     */
+    static List<byte[]> expand(Multiaddr listen) {
+        List<Multiaddr.Component> c = listen.components();
+        if (c.size() != 2 || c.get(1).protocol() != Multiaddr.Protocol.TCP
+                || (c.get(0).protocol() != Multiaddr.Protocol.IP4 && c.get(0).protocol() != Multiaddr.Protocol.IP6)) {
+            return List.of(listen.toBytes());
+        }
+        try {
+            java.net.InetAddress bound = java.net.InetAddress.getByAddress(c.get(0).value());
+            if (!bound.isAnyLocalAddress()) return List.of(listen.toBytes());
+            boolean v6 = bound instanceof java.net.Inet6Address;
+            List<java.net.InetAddress> hosts = new ArrayList<>();
+            for (java.net.NetworkInterface ni : java.util.Collections.list(java.net.NetworkInterface.getNetworkInterfaces())) {
+                if (!ni.isUp() || ni.isLoopback()) continue;
+                for (java.net.InetAddress a : java.util.Collections.list(ni.getInetAddresses())) {
+                    if (!a.isLinkLocalAddress() && (a instanceof java.net.Inet6Address) == v6) hosts.add(a);
+                }
+            }
+            if (hosts.isEmpty()) hosts.add(v6 ? java.net.InetAddress.getByName("::1") : java.net.InetAddress.getByName("127.0.0.1"));
+            List<byte[]> out = new ArrayList<>();
+            for (java.net.InetAddress h : hosts) {
+                String text = h.getHostAddress();
+                int zone = text.indexOf('%');
+                if (zone >= 0) text = text.substring(0, zone);
+                out.add(Multiaddr.parse("/" + (v6 ? "ip6" : "ip4") + "/" + text + "/tcp/" + c.get(1).valueText()).toBytes());
+            }
+            return out;
+        } catch (java.io.IOException | MultiaddrException e) {
+            return List.of(listen.toBytes());
+        }
     }
 
     /** The host belongs to whoever made it: closing the DHT's transport only stops serving. */

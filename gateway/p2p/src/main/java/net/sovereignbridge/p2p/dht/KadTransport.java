@@ -6,8 +6,8 @@ import java.util.List;
 /**
  * Where the daemon's DHT gets its streams: outbound ones through {@link #open} (a {@link
  * StreamDhtNetwork.StreamOpener}) and inbound ones served by {@link KadStreams#serve} once {@link #serve}
- * was called. Two implementations: {@link DirectKadTransport} (TCP + Noise, one connection per stream)
- * until the libp2p host lands, then one over the host's yamux streams; the daemon's wiring does not change.
+ * was called. The daemon uses {@link HostKadTransport} (the libp2p host's yamux streams); tests may give
+ * the DHT any other stream source.
  */
 public interface KadTransport extends StreamDhtNetwork.StreamOpener, Closeable {
 
