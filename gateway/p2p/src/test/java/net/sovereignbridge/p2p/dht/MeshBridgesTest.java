@@ -47,6 +47,33 @@ class MeshBridgesTest {
     }
 
     @Test
+    void contactRecordWithMeshAddressesVector() throws Exception {
+        NodeIdentity id = NodeIdentity.fromSeed(HexFormat.of().parseHex("0102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f20"));
+        byte[] v = SignedRecords.signNodeContact(id, 7, "u0vx", SignedRecords.NodeContact.RELAY, List.of("overlay", "lora"),
+                List.of(HexFormat.of().parseHex("047f00000106a4b3")), List.of(HexFormat.of().parseHex("00112233445566778899aabbccddeeff")));
+        String expected = "53424e010000000000000007"
+                + "79b5562e8fe654f94078b112e8a98ba7901f853ae695bed7e0e3910bad049664"
+                + "0475307678" + "01" + "02076f7665726c6179046c6f7261" + "010008047f00000106a4b3"
+                + "0100112233445566778899aabbccddeeff"
+                + "c06ed8949ba3d631c6b886de01e1a7c4792c5386fad474148e012b9fa23d6560"
+                + "236ada0a073cacb01a65781e9b6e6f36382041da292fb02ae1fae708abe6110c";
+        assertEquals(expected, HexFormat.of().formatHex(v)); // docs/dht.md, "Mesh-address section"
+        assertEquals("1220093f69c37758dafa12e7120922212dcafc956e7e858e3dd9883a136349a2296a",
+                HexFormat.of().formatHex(MeshBridges.providerKey(MeshAddress.parse("00112233445566778899aabbccddeeff"))));
+        // the signature verifies with the JDK's own Ed25519 (X.509 SubjectPublicKeyInfo of the raw key)
+        byte[] key = SignedRecords.nodeKey(id.publicIdentity().peerId());
+        byte[] spki = java.util.Arrays.copyOf(HexFormat.of().parseHex("302a300506032b6570032100"), 44);
+        System.arraycopy(id.publicIdentity().publicKey(), 0, spki, 12, 32);
+        var pub = java.security.KeyFactory.getInstance("Ed25519").generatePublic(new java.security.spec.X509EncodedKeySpec(spki));
+        java.security.Signature s = java.security.Signature.getInstance("Ed25519");
+        s.initVerify(pub);
+        s.update(SignedRecords.SIGNING_CONTEXT);
+        s.update(key);
+        s.update(v, 0, v.length - 64);
+        assertTrue(s.verify(java.util.Arrays.copyOfRange(v, v.length - 64, v.length)));
+    }
+
+    @Test
     void aBridgeIsFoundOnlyWhileItsSignedRecordListsTheAddress() {
         for (int i = 0; i < 40; i++) join(identity(100 + i));
         NodeIdentity bridgeId = identity(1);
