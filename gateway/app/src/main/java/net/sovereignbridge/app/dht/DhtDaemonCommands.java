@@ -188,6 +188,8 @@ final class DhtDaemonCommands {
         @Mixin StateDirOption state;
         @Option(names = "--json") boolean json;
         @Option(names = "--max", defaultValue = "20", description = "stop after this many (1..100)") int max;
+        @Option(names = "--public", description = "ask the public libp2p DHT (/ipfs/kad/1.0.0; needs dht.public-bootstrap)")
+        boolean publicDht;
         @Parameters(index = "0", paramLabel = "KEY", description = KEY_HELP) String key;
 
         @Override
@@ -197,7 +199,7 @@ final class DhtDaemonCommands {
                 System.err.println("sbridge: --max: " + max + " is out of range 1..100");
                 return ExitCodes.CONFIG;
             }
-            return keyed("dht-providers", key, state, json, Map.of("max", max),
+            return keyed("dht-providers", key, state, json, Map.of("max", max, "public", publicDht),
                     a -> printPeers((List<Object>) a.get("providers")));
         }
     }

@@ -32,6 +32,7 @@ import net.sovereignbridge.p2p.dht.KadStreams;
 import net.sovereignbridge.p2p.dht.KadTransport;
 import net.sovereignbridge.p2p.dht.KademliaDht;
 import net.sovereignbridge.p2p.dht.MeshBridges;
+import net.sovereignbridge.p2p.dht.PublicRendezvous;
 import net.sovereignbridge.p2p.dht.RegionKeys;
 import net.sovereignbridge.p2p.dht.RegionRendezvous;
 import net.sovereignbridge.p2p.dht.SignedRecords;
@@ -66,6 +67,10 @@ public final class DhtService implements AutoCloseable {
     private final Libp2pHost host;
     private final KadTransport transport;
     private final KademliaDht dht;
+    /** Client of the public libp2p DHT for region rendezvous, or null when dht.public-bootstrap is empty. */
+    private final KademliaDht publicDht;
+    private volatile List<String> regionBridges = List.of();
+    private volatile String publicJoin = "off";
     private final ScheduledExecutorService upkeep;
     private final ExecutorService requests;
     private final DhtBridgeLocator bridges;
@@ -75,8 +80,9 @@ public final class DhtService implements AutoCloseable {
     private volatile long contactSequence;
 
     private DhtService(DhtSettings settings, NodeIdentity identity, Node node, Libp2pHost host, KadTransport transport,
-            KademliaDht dht, ScheduledExecutorService upkeep, ExecutorService requests) {
+            KademliaDht dht, KademliaDht publicDht, ScheduledExecutorService upkeep, ExecutorService requests) {
         this.host = host;
+        this.publicDht = publicDht;
         this.settings = settings;
         this.identity = identity;
         this.node = node;
@@ -112,7 +118,15 @@ public final class DhtService implements AutoCloseable {
             KademliaDht dht = new KademliaDht(self, cfg, network, new SqliteDhtStorage(db), new SignedRecords(),
                     System::currentTimeMillis, new SecureRandom());
             transport.serve(dht);
-            DhtService s = new DhtService(settings, identity, node, host, transport, dht, upkeep, requests);
+            KademliaDht publicDht = null;
+            if (!settings.publicBootstrap().isEmpty()) {
+                // the same host opens /ipfs/kad/1.0.0 streams; as a client it never serves or lists that protocol
+                StreamDhtNetwork ipfs = new StreamDhtNetwork(new HostKadTransport(host, KadStreams.IPFS, settings.announce()),
+                        KadStreams.IPFS, requests, 10_000);
+                publicDht = PublicRendezvous.client(self, ipfs, System::currentTimeMillis, new SecureRandom());
+                publicDht.startMaintenance(upkeep, settings.maintenanceSeconds() * 1000L);
+            }
+            DhtService s = new DhtService(settings, identity, node, host, transport, dht, publicDht, upkeep, requests);
             upkeep.execute(s::join);
             dht.startMaintenance(upkeep, settings.maintenanceSeconds() * 1000L);
             long check = Math.min(CONTACT_CHECK_MS, settings.maintenanceSeconds() * 1000L);
@@ -205,16 +219,46 @@ public final class DhtService implements AutoCloseable {
                 // remembered, so the maintenance republish announces the region once peers exist
                 for (byte[] k : RegionKeys.keysFor(settings.region())) dht.provide(k);
             }
+            if (publicDht != null) joinPublic();
+            if (!settings.region().isEmpty()) findRegionBridges();
         } catch (RuntimeException e) {
             log.warn("DHT join failed: {}", e.toString());
             lastJoin = "failed: " + e.getMessage();
         }
     }
 
+    /** The public DHT: join through its seeds and provide our region keys there too. */
+    private void joinPublic() {
+        int n = publicDht.bootstrap(settings.publicBootstrap());
+        publicJoin = n > 0 ? "bootstrapped, " + n + " peers" : "public bootstrap peers did not answer";
+        if (n > 0 && !settings.region().isEmpty()) {
+            new RegionRendezvous(publicDht).announce(settings.region());
+            log.info("public DHT: provided region {}", settings.region());
+        }
+    }
+
+    /**
+     * A gateway that (re)gains the internet looks up bridges of its region, finest cell first, on our DHT and
+     * the public one, and pings them: they enter the routing table and the host keeps a connection.
+     */
+    private void findRegionBridges() {
+        java.util.LinkedHashSet<DhtPeer> found = new java.util.LinkedHashSet<>(new RegionRendezvous(dht).findBridges(settings.region(), 5));
+        if (publicDht != null) found.addAll(new RegionRendezvous(publicDht).findBridges(settings.region(), 5));
+        List<String> ids = new ArrayList<>();
+        for (DhtPeer p : found) {
+            if (p.equals(dht.self())) continue;
+            if (!dht.ping(p) && publicDht != null) publicDht.ping(p);
+            ids.add(p.idText());
+        }
+        regionBridges = List.copyOf(ids);
+        if (!ids.isEmpty()) log.info("DHT: {} bridges in region {}: {}", ids.size(), settings.region(), ids);
+    }
+
     /** Every minute: rejoin while alone, and re-sign the contact record when the reached mesh addresses changed. */
     private void upkeepRound() {
         try {
             if (dht.routingTable().size() == 0 && !settings.bootstrap().isEmpty()) join();
+            if (publicDht != null && publicDht.routingTable().size() == 0) joinPublic();
             publishContact(false);
         } catch (RuntimeException e) {
             log.warn("DHT upkeep failed: {}", e.toString());
@@ -300,6 +344,8 @@ public final class DhtService implements AutoCloseable {
         out.put("routingTable", dht.routingTable().size());
         out.put("join", lastJoin);
         out.put("region", settings.region());
+        out.put("regionBridges", regionBridges);
+        out.put("publicDht", publicDht == null ? "off" : publicJoin + ", table " + publicDht.routingTable().size());
         out.put("contactSequence", contactSequence);
         out.put("meshAddressesAnnounced", announcedMesh.size());
         KademliaDht.Counters c = dht.counters();
@@ -374,7 +420,12 @@ public final class DhtService implements AutoCloseable {
     private Map<String, Object> providers(Map<String, Object> request) {
         byte[] key = key(request);
         int max = request.get("max") instanceof Long m ? (int) Math.max(1, Math.min(100, m)) : 20;
-        KademliaDht.ProvidersResult r = dht.findProviders(key, max);
+        KademliaDht target = dht;
+        if (Boolean.TRUE.equals(request.get("public"))) {
+            if (publicDht == null) throw new IllegalArgumentException("the public DHT is off (set dht.public-bootstrap)");
+            target = publicDht;
+        }
+        KademliaDht.ProvidersResult r = target.findProviders(key, max);
         Map<String, Object> out = ok();
         out.put("key", keyText(key));
         out.put("providers", r.providers().stream().map(DhtService::peer).toList());
@@ -499,6 +550,7 @@ public final class DhtService implements AutoCloseable {
     @Override
     public void close() {
         upkeep.shutdownNow();
+        if (publicDht != null) publicDht.close();
         dht.close();
         transport.close();
         host.close();

@@ -27,7 +27,7 @@ import net.sovereignbridge.p2p.multiaddr.MultiaddrException;
  */
 public record DhtSettings(boolean enabled, boolean bootstrapRole, InetSocketAddress listen, String listenText,
         List<byte[]> announce, List<DhtPeer> bootstrap, String mode, String region, int alpha,
-        int maintenanceSeconds, boolean meshBridge) {
+        int maintenanceSeconds, boolean meshBridge, List<DhtPeer> publicBootstrap) {
 
     public static final String DEFAULT_LISTEN = "/ip4/0.0.0.0/tcp/4001";
     /** Written by the image's first boot (image-builder firstboot.sh), one multiaddr per line. */
@@ -35,7 +35,7 @@ public record DhtSettings(boolean enabled, boolean bootstrapRole, InetSocketAddr
 
     public static DhtSettings disabled() {
         return new DhtSettings(false, false, new InetSocketAddress(4001), DEFAULT_LISTEN, List.of(), List.of(), "auto",
-                "", 3, 300, true);
+                "", 3, 300, true, List.of());
     }
 
     /**
@@ -81,10 +81,14 @@ public record DhtSettings(boolean enabled, boolean bootstrapRole, InetSocketAddr
         int alpha = (int) dht.integer("alpha", 3, 1, 10);
         int maintenance = (int) dht.integer("maintenance-interval-seconds", 300, 10, 86_400);
         boolean meshBridge = dht.bool("mesh-bridge", true);
-        boolean enabled = dht.bool("enabled", bootstrapRole || !bootstrap.isEmpty());
+        // the public libp2p DHT (/ipfs/kad/1.0.0) for region rendezvous only; off unless seeds are given
+        List<DhtPeer> publicBootstrap = new ArrayList<>();
+        for (String b : dht.strings("public-bootstrap", List.of())) publicBootstrap.add(peer(dht, "public-bootstrap", b));
+        if (publicBootstrap.size() > 64) throw dht.invalid("public-bootstrap", "at most 64 peers");
+        boolean enabled = dht.bool("enabled", bootstrapRole || !bootstrap.isEmpty() || !publicBootstrap.isEmpty());
         if (bootstrapRole && !enabled) throw dht.invalid("enabled", "the bootstrap role needs the DHT");
         return new DhtSettings(enabled, bootstrapRole, listen, listenText, List.copyOf(announce), List.copyOf(bootstrap),
-                mode, region, alpha, maintenance, meshBridge);
+                mode, region, alpha, maintenance, meshBridge, List.copyOf(publicBootstrap));
     }
 
     private static InetSocketAddress listenAddress(ConfigNode dht, String text) throws ConfigException {

@@ -66,6 +66,7 @@ class DhtSettingsTest {
         "dht:\\n  maintenance-interval-seconds: 1|:2: dht.maintenance-interval-seconds: 1 is out of range 10..86400",
         "dht:\\n  bootstrap-file: /nonexistent/peers|:2: dht.bootstrap-file: /nonexistent/peers does not exist",
         "dht:\\n  bootsrap: []|:2: dht.bootsrap: unknown key",
+        "dht:\\n  public-bootstrap: [/ip4/192.0.2.1/tcp/4001]|:2: dht.public-bootstrap: '/ip4/192.0.2.1/tcp/4001' must look like",
     })
     void badValuesNameFileLineAndKey(String yaml, String expected) throws Exception {
         Path f = write(yaml.replace("\\n", "\n"));

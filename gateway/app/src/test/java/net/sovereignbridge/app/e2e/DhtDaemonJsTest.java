@@ -106,4 +106,42 @@ class DhtDaemonJsTest {
             }
         }
     }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void regionRendezvousOnAPublicStyleDhtOfJsNodes() throws Exception {
+        Map<String, Object> ipfs = Map.of("kad", Map.of("protocol", "/ipfs/kad/1.0.0", "clientMode", false));
+        try (JsLibp2pPeer p0 = JsLibp2pPeer.start(ipfs); JsLibp2pPeer p1 = JsLibp2pPeer.start(ipfs)) {
+            p0.call("kadSetMode", "mode", "server");
+            p1.call("kadSetMode", "mode", "server");
+            p1.call("dial", "addr", p0.tcpAddr());
+            awaitTable(p1, 1);
+            byte[] theirs = RegionKeys.providerKey("u0vxk");
+            p1.call("kadProvide", "multihash", HexFormat.of().formatHex(theirs));
+            Path cfg = dir.resolve("b.yaml");
+            Files.writeString(cfg, "node:\n  name: bravo\nlan:\n  bind: 127.0.0.1\n  discovery: false\n"
+                    + "coap:\n  enabled: false\nmqtt:\n  enabled: false\n"
+                    + "dht:\n  listen: /ip4/127.0.0.1/tcp/" + DhtDaemonsTest.freeTcpPort() + "\n  public-bootstrap: ["
+                    + p0.tcpAddr() + "]\n  region: u0vxkq\n");
+            try (Daemon b = Daemon.start(dir.resolve("b"), Daemon.freeUdpPort(), cfg)) {
+                String bId = (String) b.cliHere("identity", "--json").json().get("peerId");
+                Daemon.await("the daemon to join the public-style DHT and find the js bridge of its region", 60, () -> {
+                    Map<String, Object> st = dht(b, "status", "--json").json();
+                    return String.valueOf(st.get("publicDht")).startsWith("bootstrapped")
+                            && ((List<String>) st.get("regionBridges")).contains(p1.peerId());
+                });
+                // js finds the daemon as a provider of its region keys (it never serves /ipfs/kad/1.0.0)
+                Daemon.await("p1 to find the daemon as a u0vxk provider", 60, () -> ((List<?>) p1.call("kadFindProviders",
+                        "multihash", HexFormat.of().formatHex(theirs)).get("providers")).stream()
+                        .anyMatch(p -> bId.equals(((Map<?, ?>) p).get("peerId"))));
+                Map<String, Object> listed = dht(b, "providers", "--public", "region:u0vxk", "--json").json();
+                List<String> ids = ((List<?>) listed.get("providers")).stream().map(p -> (String) ((Map<?, ?>) p).get("peerId")).toList();
+                assertTrue(ids.contains(p1.peerId()), listed.toString());
+                // what the daemon itself says in identify (js's peer store would also count protocols we opened)
+                Map<String, Object> id = p1.call("identify", "peer", bId);
+                assertTrue(!JsLibp2pPeer.strings(id.get("protocols")).contains("/ipfs/kad/1.0.0"),
+                        "a public-DHT client does not list the protocol: " + id);
+            }
+        }
+    }
 }
