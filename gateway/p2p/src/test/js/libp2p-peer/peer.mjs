@@ -14,7 +14,7 @@ import { tcp } from '@libp2p/tcp'
 import { webSockets } from '@libp2p/websockets'
 import { noise } from '@chainsafe/libp2p-noise'
 import { yamux } from '@chainsafe/libp2p-yamux'
-import { identify } from '@libp2p/identify'
+import { identify, identifyPush } from '@libp2p/identify'
 import { ping } from '@libp2p/ping'
 import { generateKeyPairFromSeed, generateKeyPair } from '@libp2p/crypto/keys'
 import { peerIdFromString } from '@libp2p/peer-id'
@@ -52,6 +52,7 @@ async function buildNode () {
     connectionManager: options.connectionManager ?? {},
     services: {
       identify: identify(),
+      identifyPush: identifyPush(),
       ping: ping()
     }
   })
@@ -158,6 +159,14 @@ export const commands = {
     }
     times.sort((a, b) => a - b)
     return { count: times.length, meanMs: times.reduce((a, b) => a + b, 0) / times.length, medianMs: times[Math.floor(times.length / 2)] }
+  },
+  // serves another echo protocol id (js then pushes its new protocol list to connected peers)
+  async handle (cmd) {
+    await node.handle(cmd.protocol, async (stream) => {
+      for await (const chunk of stream) { if (!stream.send(chunk)) await stream.onDrain() }
+      await stream.close()
+    })
+    return {}
   },
   async hangUp (cmd) {
     await node.hangUp(target(cmd))
