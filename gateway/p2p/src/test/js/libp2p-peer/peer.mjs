@@ -3,6 +3,7 @@
 // Start: node --import ./polyfill.mjs peer.mjs '<options JSON>'
 //   options: { "tcpPort": 0, "wsPort": null | 0, "seed": "<64 hex chars, Ed25519 seed>" | null,
 //              "agent": "sbridge-js-test-peer/1.0.0",
+//              "connectionManager": { ...js-libp2p ConnectionManagerInit, e.g. inboundConnectionThreshold },
 //              "kad": null | { "protocol": "/sbridge/kad/1.0.0", "clientMode": false } }
 //   With "kad", the node runs @libp2p/kad-dht (passthroughMapper: loopback addresses are kept) with a
 //   validator and selector for the "sbridge" record namespace (docs/dht.md), and the kad* commands work.
@@ -16,7 +17,7 @@ import { tcp } from '@libp2p/tcp'
 import { webSockets } from '@libp2p/websockets'
 import { noise } from '@chainsafe/libp2p-noise'
 import { yamux } from '@chainsafe/libp2p-yamux'
-import { identify } from '@libp2p/identify'
+import { identify, identifyPush } from '@libp2p/identify'
 import { ping } from '@libp2p/ping'
 import { generateKeyPairFromSeed, generateKeyPair } from '@libp2p/crypto/keys'
 import { peerIdFromString } from '@libp2p/peer-id'
@@ -48,7 +49,7 @@ async function buildNode () {
     transports.push(webSockets())
   }
   const [name, version] = options.agent.split('/')
-  const services = { identify: identify(), ping: ping() }
+  const services = { identify: identify(), identifyPush: identifyPush(), ping: ping() }
   if (options.kad) {
     services.dht = kadDHT({
       protocol: options.kad.protocol ?? '/sbridge/kad/1.0.0',
@@ -65,6 +66,7 @@ async function buildNode () {
     connectionEncrypters: [noise()],
     streamMuxers: [yamux()],
     nodeInfo: { name, version: version ?? '0', userAgent: options.agent },
+    connectionManager: options.connectionManager ?? {},
     services
   })
 }
@@ -202,8 +204,29 @@ export const commands = {
     return { peerId: node.peerId.toString(), addrs: node.getMultiaddrs().map(a => a.toString()) }
   },
   async dial (cmd) {
+    const started = performance.now()
     const c = await node.dial(target(cmd), { signal: AbortSignal.timeout(cmd.timeoutMs ?? 20000) })
-    return { peerId: c.remotePeer.toString(), remoteAddr: c.remoteAddr.toString() }
+    return { peerId: c.remotePeer.toString(), remoteAddr: c.remoteAddr.toString(), ms: performance.now() - started }
+  },
+  // "count" fresh connections to "addr", each closed after its upgrade; the mean upgrade time
+  async handshakes (cmd) {
+    const times = []
+    for (let i = 0; i < cmd.count; i++) {
+      const started = performance.now()
+      const c = await node.dial(multiaddr(cmd.addr), { force: true, signal: AbortSignal.timeout(cmd.timeoutMs ?? 20000) })
+      times.push(performance.now() - started)
+      await c.close()
+    }
+    times.sort((a, b) => a - b)
+    return { count: times.length, meanMs: times.reduce((a, b) => a + b, 0) / times.length, medianMs: times[Math.floor(times.length / 2)] }
+  },
+  // serves another echo protocol id (js then pushes its new protocol list to connected peers)
+  async handle (cmd) {
+    await node.handle(cmd.protocol, async (stream) => {
+      for await (const chunk of stream) { if (!stream.send(chunk)) await stream.onDrain() }
+      await stream.close()
+    })
+    return {}
   },
   async hangUp (cmd) {
     await node.hangUp(target(cmd))

@@ -65,6 +65,7 @@ public final class Libp2pHost implements Closeable {
     private final Map<String, IdentifyInfo> peerInfo = new ConcurrentHashMap<>();
     private final List<ConnectionListener> connectionListeners = new CopyOnWriteArrayList<>();
     private final Semaphore pendingUpgrades;
+    private final Semaphore inboundStreams;
     private final AtomicInteger openConnections = new AtomicInteger();
     private final ExecutorService workers;
     private final ScheduledExecutorService timers;
@@ -77,6 +78,7 @@ public final class Libp2pHost implements Closeable {
         this.peerId = PeerId.encode(identity.publicIdentity().publicKey());
         this.config = config;
         this.pendingUpgrades = new Semaphore(config.maxPendingUpgrades());
+        this.inboundStreams = new Semaphore(config.maxInboundStreams());
         String name = "p2p-host-" + HOSTS.incrementAndGet();
         this.workers = Executors.newCachedThreadPool(daemon(name + "-worker"));
         this.timers = Executors.newSingleThreadScheduledExecutor(daemon(name + "-timer"));
@@ -339,9 +341,21 @@ public final class Libp2pHost implements Closeable {
     }
 
     private void inboundStream(Connection c, YamuxStream s) {
+        if (!inboundStreams.tryAcquire()) {
+            log.warn("inbound stream from {} reset: {} streams already being served", c.remotePeerId(), config.maxInboundStreams());
+            s.reset();
+            return;
+        }
         try {
-            workers.execute(() -> serveStream(c, s));
+            workers.execute(() -> {
+                try {
+                    serveStream(c, s);
+                } finally {
+                    inboundStreams.release();
+                }
+            });
         } catch (RuntimeException e) {
+            inboundStreams.release();
             s.reset(); // host shutting down
         }
     }
