@@ -67,6 +67,20 @@ public final class HostKadTransport implements KadTransport {
         host.removeHandler(protocol);
     }
 
+    /**
+     * Switches the DHT's mode when reachability changes (AutoNAT, a new port mapping) and starts or stops
+     * serving with it, so identify lists the kad protocol exactly while we answer it (identify push tells
+     * connected peers at once).
+     */
+    public void setServerMode(KademliaDht dht, boolean server) {
+        dht.setServerMode(server);
+        if (server) {
+            serve(dht);
+        } else {
+            stopServing();
+        }
+    }
+
     private IdentifyInfo identify(P2pStream stream) {
         try {
             return stream.connection().identified().get(IDENTIFY_WAIT_MS, TimeUnit.MILLISECONDS);
