@@ -405,6 +405,18 @@ public final class Libp2pHost implements Closeable {
         return Optional.ofNullable(peerInfo.get(remotePeerId));
     }
 
+    /**
+     * Our addresses as the identified peers saw them (identify's observedAddr), without /p2p, with how
+     * many peers reported each: a hint at our public address behind NAT, unconfirmed.
+     */
+    public Map<Multiaddr, Integer> observedAddrs() {
+        Map<Multiaddr, Integer> out = new java.util.LinkedHashMap<>();
+        for (IdentifyInfo i : peerInfo.values()) {
+            if (i.observedAddr() != null) out.merge(i.observedAddr().withoutPeerId(), 1, Integer::sum);
+        }
+        return out;
+    }
+
     /** Called by identify: stores what the remote said and tells the listeners. */
     public void identified(Connection c, IdentifyInfo info) {
         peerInfo.put(c.remotePeerId(), info);
