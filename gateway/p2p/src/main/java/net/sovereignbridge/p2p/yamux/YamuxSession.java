@@ -80,10 +80,10 @@ public final class YamuxSession implements Closeable {
      *                        quickly (hand the stream to an executor), since no frame is read meanwhile
      */
     public YamuxSession(SecureDuplex io, boolean initiator, YamuxConfig config, Consumer<YamuxStream> onInboundStream) {
-        this.io = io;
+        this.io = java.util.Objects.requireNonNull(io, "io");
         this.initiator = initiator;
-        this.config = config;
-        this.onInboundStream = onInboundStream;
+        this.config = java.util.Objects.requireNonNull(config, "config");
+        this.onInboundStream = java.util.Objects.requireNonNull(onInboundStream, "onInboundStream");
         this.name = "yamux-" + SESSIONS.incrementAndGet() + (initiator ? "-out" : "-in");
         this.nextLocalId = initiator ? 1 : 2;
         this.frames = new YamuxFrameReader(io::read, config.maxWindow());
@@ -204,6 +204,13 @@ public final class YamuxSession implements Closeable {
     @Override
     public void close() {
         shutdown("closed locally", YamuxHeader.GO_AWAY_NORMAL, true);
+    }
+
+    /** Bytes received and not yet read by the application, over all open streams. */
+    long bufferedBytes() {
+        long sum = 0;
+        for (YamuxStream s : streams.values()) sum += s.bufferedBytes();
+        return sum;
     }
 
     int maxFrameBody() {

@@ -111,6 +111,9 @@ public final class YamuxStream implements Closeable {
     public void close() throws IOException {
         try {
             closeWrite();
+        } catch (IOException e) {
+            // a closed session has closed the stream already; only a live session's failure is news
+            if (!session.isClosed()) throw e;
         } finally {
             long grant;
             synchronized (this) {
@@ -194,6 +197,10 @@ public final class YamuxStream implements Closeable {
     /** Credits the peer before the frame announcing it is written, so its data can never look early. */
     synchronized void addCredit(long delta) {
         recvCredit += delta;
+    }
+
+    synchronized long bufferedBytes() {
+        return buffered;
     }
 
     synchronized boolean isFullyClosed() {
