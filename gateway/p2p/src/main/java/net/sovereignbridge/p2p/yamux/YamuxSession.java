@@ -10,6 +10,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
@@ -22,9 +30,11 @@ import org.slf4j.LoggerFactory;
  * A Yamux session ({@code /yamux/1.0.0}, hashicorp/yamux spec.md) over a {@link SecureDuplex}.
  *
  * <p>Threads: one reader per session decodes frames and never writes to the channel (so two sessions
- * whose channels are both full cannot deadlock on each other); one control writer sends what the reader
- * decides (ACK, RST, ping answers, GoAway) and the keep-alive pings. Application threads write their
- * Data frames and window updates themselves. Every frame is written with one {@code io.write} call under
+ * whose channels are both full cannot deadlock on each other). What the reader decides to send (ACK,
+ * RST, ping answers, GoAway) is queued and written by a task on a shared, on-demand pool, one task per
+ * session at a time, in queue order; keep-alive pings are queued by one shared timer thread. So an idle
+ * session holds one thread, its reader. Application threads write their Data frames and window
+ * updates themselves. Every frame is written with one {@code io.write} call under
  * one lock, so frames of concurrent streams interleave whole.
  *
  * <p>Any protocol violation by the peer closes the session with GoAway "protocol error" and a logged
@@ -37,6 +47,26 @@ public final class YamuxSession implements Closeable {
     /** How many stream ids below the highest one the peer opened may still arrive late (out of order). */
     private static final int REORDER_WINDOW = 64;
     private static final long CLOSE_FLUSH_MILLIS = 1000;
+
+    /** Writes control frames; threads exist only while some session has control frames to send. */
+    private static final ExecutorService CONTROL_WRITERS = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 30,
+            TimeUnit.SECONDS, new SynchronousQueue<>(), daemonThreads("yamux-control-"));
+    /** Queues the keep-alive pings of every session; never writes itself. */
+    private static final ScheduledExecutorService KEEP_ALIVE = Executors.newSingleThreadScheduledExecutor(
+            daemonThreads("yamux-keepalive-"));
+
+    /** Threads of the shared pools: they never wait for a flush (they may be the ones doing it). */
+    private static final class PoolThread extends Thread {
+        PoolThread(Runnable r, String name) {
+            super(r, name);
+            setDaemon(true);
+        }
+    }
+
+    private static ThreadFactory daemonThreads(String prefix) {
+        AtomicInteger n = new AtomicInteger();
+        return r -> new PoolThread(r, prefix + n.incrementAndGet());
+    }
 
     private final SecureDuplex io;
     private final boolean initiator;
@@ -62,17 +92,19 @@ public final class YamuxSession implements Closeable {
     private long keepAlivePing = -1;
     private final List<Consumer<String>> closeListeners = new ArrayList<>();
 
-    /** Control frames for the control writer; guarded by itself. */
+    /** Control frames waiting for the drain task; guarded by itself, like {@code draining}. */
     private final ArrayDeque<Control> control = new ArrayDeque<>();
+    private boolean draining;
     private Thread reader;
-    private Thread writer;
+    private ScheduledFuture<?> keepAliveTask;
+    private final CountDownLatch channelClosed = new CountDownLatch(1);
 
     private record PingWaiter(long sentNanos, CompletableFuture<Duration> result) {}
 
     /** A frame the reader wants sent; {@code ackFor} set: the ACK of that inbound stream, if still due. */
     private record Control(YamuxHeader header, YamuxStream ackFor) {}
 
-    /** The last item shutdown queues: the control writer closes the channel when it gets there. */
+    /** The last item shutdown queues: the drain task closes the channel when it gets there. */
     private static final Control STOP = new Control(null, null);
 
     /**
@@ -89,15 +121,17 @@ public final class YamuxSession implements Closeable {
         this.frames = new YamuxFrameReader(io::read, config.maxWindow());
     }
 
-    /** Starts the reader and the control writer threads ({name}-reader, {name}-writer). */
+    /** Starts the reader thread ({name}-reader) and the keep-alive pings. */
     public synchronized void start() {
         if (reader != null) throw new IllegalStateException(name + " already started");
+        if (closed) throw new IllegalStateException(name + " is closed");
         reader = new Thread(this::readLoop, name + "-reader");
-        writer = new Thread(this::controlLoop, name + "-writer");
         reader.setDaemon(true);
-        writer.setDaemon(true);
-        writer.start();
         reader.start();
+        if (config.keepAliveEnabled()) {
+            long ms = Math.max(1, config.keepAlive().toMillis());
+            keepAliveTask = KEEP_ALIVE.scheduleAtFixedRate(this::keepAliveTick, ms, ms, TimeUnit.MILLISECONDS);
+        }
     }
 
     public String name() {
@@ -251,9 +285,16 @@ public final class YamuxSession implements Closeable {
         synchronized (control) {
             if (control.size() >= config.maxPendingControl()) return false;
             control.addLast(c);
-            control.notifyAll();
-            return true;
+            scheduleDrain();
         }
+        return true;
+    }
+
+    /** Holding {@code control}: makes sure one drain task runs. */
+    private void scheduleDrain() {
+        if (draining) return;
+        draining = true;
+        CONTROL_WRITERS.execute(this::drainControl);
     }
 
     /** From the reader: a full queue means the peer asks for answers faster than the link takes them. */
@@ -264,34 +305,28 @@ public final class YamuxSession implements Closeable {
         }
     }
 
-    private void controlLoop() {
-        long keepAliveNanos = config.keepAliveEnabled() ? config.keepAlive().toNanos() : 0;
-        long nextKeepAlive = System.nanoTime() + keepAliveNanos;
-        try {
-            while (true) {
-                Control c;
-                synchronized (control) {
-                    while (control.isEmpty()) {
-                        long waitNanos = keepAliveNanos > 0 && !isClosed() ? nextKeepAlive - System.nanoTime() : Long.MAX_VALUE;
-                        if (waitNanos <= 0) break;
-                        TimeUnit.NANOSECONDS.timedWait(control, Math.min(waitNanos, TimeUnit.SECONDS.toNanos(60)));
-                    }
-                    c = control.pollFirst();
-                }
+    /** Writes queued control frames in order until the queue is empty; the only writer of control frames. */
+    private void drainControl() {
+        while (true) {
+            Control c;
+            synchronized (control) {
+                c = control.pollFirst();
                 if (c == null) {
-                    nextKeepAlive = System.nanoTime() + keepAliveNanos;
-                    sendKeepAlive();
-                    continue;
+                    draining = false;
+                    return;
                 }
-                if (c == STOP) break;
-                writeControl(c);
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (IOException e) {
-            if (!isClosed()) shutdown("write failed: " + e.getMessage(), YamuxHeader.GO_AWAY_INTERNAL_ERROR, false);
-        } finally {
-            closeChannel();
+            if (c == STOP) {
+                closeChannel(); // "draining" stays set: nothing is written after the GoAway
+                return;
+            }
+            try {
+                writeControl(c);
+            } catch (IOException e) {
+                shutdown("write failed: " + e.getMessage(), YamuxHeader.GO_AWAY_INTERNAL_ERROR, false);
+                closeChannel();
+                return;
+            }
         }
     }
 
@@ -317,10 +352,11 @@ public final class YamuxSession implements Closeable {
         }
     }
 
-    /** Sends a keep-alive ping, or closes the session when the previous one is still unanswered. */
-    private void sendKeepAlive() {
+    /** On the shared timer: queues a keep-alive ping, or closes the session if the last one is unanswered. */
+    private void keepAliveTick() {
         long id = -1;
         synchronized (this) {
+            if (closed) return;
             boolean unanswered = keepAlivePing >= 0 && pings.containsKey(keepAlivePing);
             if (!unanswered) {
                 id = takePingId();
@@ -329,7 +365,6 @@ public final class YamuxSession implements Closeable {
             }
         }
         if (id < 0) {
-            // the GoAway this queues is still written by the control loop before it ends
             shutdown("keep-alive ping unanswered for " + config.keepAlive().toMillis() + " ms",
                     YamuxHeader.GO_AWAY_NORMAL, true);
         } else {
@@ -509,7 +544,7 @@ public final class YamuxSession implements Closeable {
     private void shutdown(String reason, int goAwayCode, boolean sendGoAway) {
         List<Consumer<String>> listeners;
         List<PingWaiter> waiting;
-        boolean started;
+        ScheduledFuture<?> ticks;
         synchronized (this) {
             if (closed) return;
             closed = true;
@@ -518,8 +553,9 @@ public final class YamuxSession implements Closeable {
             closeListeners.clear();
             waiting = new ArrayList<>(pings.values());
             pings.clear();
-            started = writer != null;
+            ticks = keepAliveTask;
         }
+        if (ticks != null) ticks.cancel(false);
         if (goAwayCode == YamuxHeader.GO_AWAY_PROTOCOL_ERROR) {
             LOG.warn("{}: closing: {}", name, reason);
         } else {
@@ -529,20 +565,17 @@ public final class YamuxSession implements Closeable {
         IOException failure = new IOException(name + " closed: " + reason);
         for (PingWaiter w : waiting) w.result().completeExceptionally(failure);
         synchronized (control) {
-            // pending answers are moot; the GoAway is the last frame, written by the control writer
+            // pending answers are moot; the GoAway is the last frame, then the drain task closes the channel
             control.clear();
-            if (sendGoAway && started) {
-                control.addLast(new Control(new YamuxHeader(YamuxHeader.TYPE_GO_AWAY, 0, 0, goAwayCode), null));
-            }
+            if (sendGoAway) control.addLast(new Control(new YamuxHeader(YamuxHeader.TYPE_GO_AWAY, 0, 0, goAwayCode), null));
             control.addLast(STOP);
-            control.notifyAll();
+            scheduleDrain();
         }
-        if (!started) {
-            closeChannel();
-        } else if (Thread.currentThread() != writer && !writeLock.isHeldByCurrentThread()) {
-            // give the GoAway a moment to leave; a blocked channel is closed anyway, which unblocks the writer
+        boolean mayWait = !writeLock.isHeldByCurrentThread() && !(Thread.currentThread() instanceof PoolThread);
+        if (mayWait) {
+            // give the GoAway a moment to leave; a blocked channel is closed anyway, which unblocks the write
             try {
-                writer.join(CLOSE_FLUSH_MILLIS);
+                channelClosed.await(CLOSE_FLUSH_MILLIS, TimeUnit.MILLISECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
@@ -562,6 +595,8 @@ public final class YamuxSession implements Closeable {
             io.close();
         } catch (IOException e) {
             LOG.debug("{}: closing the channel: {}", name, e.toString());
+        } finally {
+            channelClosed.countDown();
         }
     }
 }

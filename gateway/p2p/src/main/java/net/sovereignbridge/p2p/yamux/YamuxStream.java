@@ -74,14 +74,17 @@ public final class YamuxStream implements Closeable {
         return output;
     }
 
-    /** Half-close: sends FIN; reading continues until the peer's FIN. Idempotent. */
+    /**
+     * Half-close: sends FIN; reading continues until the peer's FIN. Idempotent. A write blocked on the
+     * window in another thread fails at once; a frame already being written goes out before the FIN.
+     */
     public void closeWrite() throws IOException {
+        synchronized (this) {
+            if (finSent || resetReason != null) return;
+            finSent = true;
+            notifyAll();
+        }
         synchronized (writeMutex) {
-            synchronized (this) {
-                if (finSent || resetReason != null) return;
-                finSent = true;
-                notifyAll();
-            }
             session.sendStreamFrame(this, YamuxHeader.TYPE_WINDOW_UPDATE, YamuxHeader.FLAG_FIN, 0, null, 0, 0);
         }
         maybeRemove();

@@ -217,6 +217,41 @@ class YamuxSessionTest {
     }
 
     @Test
+    void closeFromAnotherThreadFailsAWriterBlockedOnTheWindowAndSendsFin() throws Exception {
+        YamuxSession[] s = connected(YamuxConfig.defaults());
+        YamuxStream c = s[0].openStream();
+        Future<?> writer = pool.submit(() -> {
+            c.output().write(new byte[WINDOW + 10]);
+            return null;
+        });
+        YamuxStream r = inbound.poll(20, TimeUnit.SECONDS);
+        assertNotNull(r);
+        waitFor(() -> available(r) == WINDOW, "the window to fill");
+        c.close();
+        var e = assertThrows(java.util.concurrent.ExecutionException.class, () -> writer.get(10, TimeUnit.SECONDS));
+        assertTrue(e.getCause().getMessage().contains("closed for writing"), e.getCause().getMessage());
+        // what was sent before the FIN arrives whole, then end of stream
+        assertEquals(WINDOW, r.input().readAllBytes().length);
+        r.close();
+        waitFor(() -> s[0].activeStreams() == 0 && s[1].activeStreams() == 0, "the stream to be freed");
+    }
+
+    @Test
+    void anIdleSessionHoldsOnlyItsReaderThread() throws Exception {
+        YamuxSession[] s = connected(YamuxConfig.defaults());
+        s[0].ping().get(10, TimeUnit.SECONDS); // control frames went out and came back
+        for (YamuxSession session : s) {
+            List<String> own = Thread.getAllStackTraces().keySet().stream().map(Thread::getName)
+                    .filter(n -> n.startsWith(session.name() + "-")).toList();
+            assertEquals(List.of(session.name() + "-reader"), own);
+        }
+        s[0].close();
+        waitFor(() -> Thread.getAllStackTraces().keySet().stream()
+                .noneMatch(t -> t.getName().startsWith(s[0].name() + "-") || t.getName().startsWith(s[1].name() + "-")),
+                "both readers to end with the connection");
+    }
+
+    @Test
     void pingMeasuresARoundTripBothWays() throws Exception {
         YamuxSession[] s = connected(YamuxConfig.defaults());
         Duration d1 = s[0].ping().get(10, TimeUnit.SECONDS);
