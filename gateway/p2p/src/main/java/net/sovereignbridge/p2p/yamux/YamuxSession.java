@@ -240,6 +240,18 @@ public final class YamuxSession implements Closeable {
         shutdown("closed locally", YamuxHeader.GO_AWAY_NORMAL, true);
     }
 
+    /** A stream closed locally is reset if the peer's FIN does not come within the close timeout. */
+    void closeTimeout(YamuxStream s) {
+        if (isClosed()) return;
+        KEEP_ALIVE.schedule(() -> {
+            if (!isClosed() && s.resetAfterCloseTimeout()) {
+                LOG.debug("{}: {} reset, no FIN within {} after our close", name, s, config.streamCloseTimeout());
+                offerControl(new Control(new YamuxHeader(YamuxHeader.TYPE_WINDOW_UPDATE, YamuxHeader.FLAG_RST,
+                        s.longId(), 0), null));
+            }
+        }, config.streamCloseTimeout().toMillis(), TimeUnit.MILLISECONDS);
+    }
+
     /** Bytes received and not yet read by the application, over all open streams. */
     long bufferedBytes() {
         long sum = 0;

@@ -92,18 +92,34 @@ public final class YamuxStream implements Closeable {
 
     /** Aborts both directions at once: sends RST; further reads and writes fail. Idempotent. */
     public void reset() {
-        synchronized (this) {
-            if (resetReason != null || removed) return;
-            resetReason = "stream " + id + " was reset locally";
-            dropBuffer();
-            notifyAll();
-        }
+        if (!markReset("stream " + id + " was reset locally")) return;
         try {
             session.sendStreamFrame(this, YamuxHeader.TYPE_WINDOW_UPDATE, YamuxHeader.FLAG_RST, 0, null, 0, 0);
         } catch (IOException e) {
             // the session is gone, so is the stream: nothing left to tell the peer
         }
         maybeRemove();
+    }
+
+    /** Marks the stream reset; false if it already was, or is freed. The caller tells the peer. */
+    private boolean markReset(String reason) {
+        synchronized (this) {
+            if (resetReason != null || removed) return false;
+            resetReason = reason;
+            dropBuffer();
+            notifyAll();
+            return true;
+        }
+    }
+
+    /**
+     * The peer never answered our close with its FIN: reset without writing (on the shared timer, which
+     * must not block on a channel); true if the caller must queue the RST.
+     */
+    boolean resetAfterCloseTimeout() {
+        boolean r = markReset("stream " + id + " was reset: no FIN from the peer after close");
+        if (r) maybeRemove();
+        return r;
     }
 
     /**
@@ -128,6 +144,7 @@ public final class YamuxStream implements Closeable {
             }
             grantWindow(grant);
             maybeRemove();
+            if (!isFullyClosed()) session.closeTimeout(this);
         }
     }
 

@@ -223,6 +223,23 @@ class YamuxHostilePeerTest {
     }
 
     @Test
+    void aPeerThatNeverAnswersOurCloseWithFinGetsRstAndLosesTheSlot() throws Exception {
+        YamuxSession[] s = new YamuxSession[1];
+        RawYamuxPeer peer = responderFacing(YamuxConfig.defaults().withStreamCloseTimeout(java.time.Duration.ofMillis(200)), s);
+        peer.send(W, SYN, 1, 0);
+        YamuxStream st = inbound.poll(10, TimeUnit.SECONDS);
+        assertNotNull(st);
+        st.close();
+        assertEquals(1, s[0].activeStreams(), "waiting for the peer's FIN");
+        List<YamuxHeader> got = new ArrayList<>();
+        while (got.stream().noneMatch(h -> h.has(RST))) got.add(peer.next());
+        assertTrue(got.stream().anyMatch(h -> h.has(YamuxHeader.FLAG_FIN) && h.streamId() == 1), got.toString());
+        assertEquals(new YamuxHeader(W, RST, 1, 0), got.get(got.size() - 1));
+        assertEquals(0, s[0].activeStreams());
+        assertFalse(s[0].isClosed());
+    }
+
+    @Test
     void pingFloodOnAStalledLinkIsBounded() throws Exception {
         // a tiny pipe the peer never reads: our answers cannot leave, so the queue of answers hits its limit
         InMemoryDuplex[] ends = InMemoryDuplex.pair(64);
