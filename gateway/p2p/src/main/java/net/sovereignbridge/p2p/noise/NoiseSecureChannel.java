@@ -66,8 +66,13 @@ public final class NoiseSecureChannel {
     public synchronized void write(byte[] data, int offset, int length) throws IOException, NoiseException {
         while (length > 0) {
             int n = Math.min(length, MAX_PLAINTEXT);
-            byte[] chunk = java.util.Arrays.copyOfRange(data, offset, offset + n);
-            writeFrame(out, sending.encrypt(null, chunk));
+            // length prefix and ciphertext in one buffer: one allocation, one socket write per message
+            byte[] frame = new byte[2 + n + 16];
+            int c = sending.encryptInto(data, offset, n, frame, 2);
+            frame[0] = (byte) (c >> 8);
+            frame[1] = (byte) c;
+            out.write(frame);
+            out.flush();
             offset += n;
             length -= n;
         }
@@ -76,6 +81,18 @@ public final class NoiseSecureChannel {
     /** Reads and decrypts one transport message. */
     public byte[] read() throws IOException, NoiseException {
         return receiving.decrypt(null, readFrame(in));
+    }
+
+    /** As {@link #read()}, but null when the stream ends cleanly between two messages. */
+    public byte[] readOrEnd() throws IOException, NoiseException {
+        int hi = in.read();
+        if (hi < 0) return null;
+        int lo = in.read();
+        if (lo < 0) throw new EOFException("stream closed inside a Noise length prefix");
+        int length = (hi << 8) | lo;
+        byte[] message = in.readNBytes(length);
+        if (message.length != length) throw new EOFException("stream closed inside a Noise message");
+        return receiving.decrypt(null, message);
     }
 
     static void writeFrame(OutputStream out, byte[] message) throws IOException {
