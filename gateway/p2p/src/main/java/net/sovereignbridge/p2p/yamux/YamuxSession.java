@@ -476,7 +476,7 @@ public final class YamuxSession implements Closeable {
             throw new YamuxProtocolException("SYN for stream " + id + ": the " + (initiator ? "responder" : "initiator")
                     + " must open " + (remoteOdd ? "odd" : "even") + " ids");
         }
-        boolean refuse;
+        String refusal = null;
         YamuxStream s = null;
         synchronized (this) {
             if (id > highestRemoteId) {
@@ -495,16 +495,21 @@ public final class YamuxSession implements Closeable {
                 }
                 remoteSeen |= 1L << back;
             }
-            refuse = localGoAway || closed || inboundActive >= config.maxStreams();
-            if (!refuse) {
+            if (closed) {
+                return null; // closing: the stream dies with the session, nothing to answer
+            } else if (localGoAway) {
+                refusal = "going away";
+            } else if (inboundActive >= config.maxStreams()) {
+                refusal = config.maxStreams() + " inbound streams already open";
+            }
+            if (refusal == null) {
                 inboundActive++;
                 s = new YamuxStream(this, id, true, config.initialWindow());
                 streams.put(id, s);
             }
         }
-        if (refuse) {
-            LOG.warn("{}: refusing stream {} with RST: {}", name, id,
-                    localGoAway ? "going away" : config.maxStreams() + " inbound streams already open");
+        if (refusal != null) {
+            LOG.warn("{}: refusing stream {} with RST: {}", name, id, refusal);
             queueControl(new Control(new YamuxHeader(YamuxHeader.TYPE_WINDOW_UPDATE, YamuxHeader.FLAG_RST, id, 0), null));
         }
         return s;
