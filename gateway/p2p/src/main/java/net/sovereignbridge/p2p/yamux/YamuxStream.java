@@ -278,18 +278,19 @@ public final class YamuxStream implements Closeable {
     }
 
     private final class Input extends InputStream {
+        /** Without a temporary array: multistream-select reads its varints byte by byte. */
         @Override
         public int read() throws IOException {
-            byte[] one = new byte[1];
-            int n = read(one, 0, 1);
-            return n < 0 ? -1 : one[0] & 0xFF;
+            return read(null, 0, 1);
         }
 
+        /** With {@code b} null: reads one byte and returns it (0-255), or -1. */
         @Override
         public int read(byte[] b, int off, int len) throws IOException {
-            Objects.checkFromIndexSize(off, len, b.length);
+            if (b != null) Objects.checkFromIndexSize(off, len, b.length);
             if (len == 0) return 0;
             int n = 0;
+            int single = -1;
             long grant;
             YamuxStream s = YamuxStream.this;
             synchronized (s) {
@@ -303,7 +304,11 @@ public final class YamuxStream implements Closeable {
                 while (n < len && !buffer.isEmpty()) {
                     byte[] head = buffer.peekFirst();
                     int c = Math.min(len - n, head.length - headPos);
-                    System.arraycopy(head, headPos, b, off + n, c);
+                    if (b == null) {
+                        single = head[headPos] & 0xFF;
+                    } else {
+                        System.arraycopy(head, headPos, b, off + n, c);
+                    }
                     n += c;
                     headPos += c;
                     if (headPos == head.length) {
@@ -316,7 +321,7 @@ public final class YamuxStream implements Closeable {
                 grant = takeGrant(false);
             }
             grantWindow(grant);
-            return n;
+            return b == null ? single : n;
         }
 
         @Override
