@@ -95,17 +95,25 @@ public final class YamuxSession implements Closeable {
     /** Control frames waiting for the drain task; guarded by itself, like {@code draining}. */
     private final ArrayDeque<Control> control = new ArrayDeque<>();
     private boolean draining;
-    private Thread reader;
+    private volatile Thread reader;
     private ScheduledFuture<?> keepAliveTask;
     private final CountDownLatch channelClosed = new CountDownLatch(1);
 
     private record PingWaiter(long sentNanos, CompletableFuture<Duration> result) {}
 
-    /** A frame the reader wants sent; {@code ackFor} set: the ACK of that inbound stream, if still due. */
-    private record Control(YamuxHeader header, YamuxStream ackFor) {}
+    /**
+     * A frame to send from the control queue. With {@code stream} set it is that stream's frame and
+     * carries ACK if it is the stream's first; {@code ackOnly}: the delayed ACK of an inbound stream (with
+     * our extra window as delta), skipped if another frame carried the ACK already and there is no delta.
+     */
+    private record Control(YamuxHeader header, YamuxStream stream, boolean ackOnly) {
+        Control(YamuxHeader header) {
+            this(header, null, false);
+        }
+    }
 
     /** The last item shutdown queues: the drain task closes the channel when it gets there. */
-    private static final Control STOP = new Control(null, null);
+    private static final Control STOP = new Control(null);
 
     /**
      * @param onInboundStream called on the reader thread for each stream the peer opens; it must return
@@ -186,7 +194,7 @@ public final class YamuxSession implements Closeable {
             id = takePingId();
             pings.put(id, new PingWaiter(System.nanoTime(), f));
         }
-        if (!offerControl(new Control(new YamuxHeader(YamuxHeader.TYPE_PING, YamuxHeader.FLAG_SYN, 0, id), null))) {
+        if (!offerControl(new Control(new YamuxHeader(YamuxHeader.TYPE_PING, YamuxHeader.FLAG_SYN, 0, id)))) {
             synchronized (this) {
                 pings.remove(id);
             }
@@ -204,7 +212,7 @@ public final class YamuxSession implements Closeable {
             if (closed || localGoAway) return;
             localGoAway = true;
         }
-        offerControl(new Control(new YamuxHeader(YamuxHeader.TYPE_GO_AWAY, 0, 0, code & YamuxHeader.MAX_U32), null));
+        offerControl(new Control(new YamuxHeader(YamuxHeader.TYPE_GO_AWAY, 0, 0, code & YamuxHeader.MAX_U32)));
     }
 
     public synchronized boolean isClosed() {
@@ -247,7 +255,7 @@ public final class YamuxSession implements Closeable {
             if (!isClosed() && s.resetAfterCloseTimeout()) {
                 LOG.debug("{}: {} reset, no FIN within {} after our close", name, s, config.streamCloseTimeout());
                 offerControl(new Control(new YamuxHeader(YamuxHeader.TYPE_WINDOW_UPDATE, YamuxHeader.FLAG_RST,
-                        s.longId(), 0), null));
+                        s.longId(), 0)));
             }
         }, config.streamCloseTimeout().toMillis(), TimeUnit.MILLISECONDS);
     }
@@ -265,8 +273,18 @@ public final class YamuxSession implements Closeable {
 
     // ---- writing ----
 
-    /** A frame of stream {@code s} from an application thread; carries ACK if it is the stream's first. */
+    /**
+     * A frame of stream {@code s} from an application thread; carries ACK if it is the stream's first.
+     * Called on the reader thread (an inbound-stream callback that resets, closes or reads a stream),
+     * a body-less frame is queued instead, since the reader must never block on the channel.
+     */
     void sendStreamFrame(YamuxStream s, int type, int flags, long length, byte[] body, int off, int len) throws IOException {
+        if (len == 0 && Thread.currentThread() == reader) {
+            if (!offerControl(new Control(new YamuxHeader(type, flags, s.longId(), length), s, false))) {
+                throw new IOException(name + ": control queue full");
+            }
+            return;
+        }
         writeLock.lock();
         try {
             if (s.takeAckPending()) flags |= YamuxHeader.FLAG_ACK;
@@ -347,12 +365,14 @@ public final class YamuxSession implements Closeable {
         try {
             YamuxHeader h = c.header();
             boolean goAway = h.type() == YamuxHeader.TYPE_GO_AWAY;
-            if (c.ackFor() != null) {
-                YamuxStream s = c.ackFor();
+            if (c.stream() != null) {
+                YamuxStream s = c.stream();
                 boolean ack = s.takeAckPending();
-                if (!ack && h.length() == 0) return;
-                s.addCredit(h.length());
-                h = new YamuxHeader(h.type(), h.flags() | (ack ? YamuxHeader.FLAG_ACK : 0), h.streamId(), h.length());
+                if (c.ackOnly()) {
+                    if (!ack && h.length() == 0) return;
+                    s.addCredit(h.length());
+                }
+                if (ack) h = new YamuxHeader(h.type(), h.flags() | YamuxHeader.FLAG_ACK, h.streamId(), h.length());
             }
             // once closed only the GoAway goes out; other answers are moot (and must not end this thread)
             synchronized (this) {
@@ -380,7 +400,7 @@ public final class YamuxSession implements Closeable {
             shutdown("keep-alive ping unanswered for " + config.keepAlive().toMillis() + " ms",
                     YamuxHeader.GO_AWAY_NORMAL, true);
         } else {
-            offerControl(new Control(new YamuxHeader(YamuxHeader.TYPE_PING, YamuxHeader.FLAG_SYN, 0, id), null));
+            offerControl(new Control(new YamuxHeader(YamuxHeader.TYPE_PING, YamuxHeader.FLAG_SYN, 0, id)));
         }
     }
 
@@ -448,13 +468,13 @@ public final class YamuxSession implements Closeable {
             s.checkReceive(h.length());
             byte[] body = frames.readBody((int) h.length());
             long grant = s.receive(body);
-            if (grant > 0) queueControl(new Control(new YamuxHeader(YamuxHeader.TYPE_WINDOW_UPDATE, 0, id, grant), null));
+            if (grant > 0) queueControl(new Control(new YamuxHeader(YamuxHeader.TYPE_WINDOW_UPDATE, 0, id, grant)));
         } else {
             s.windowUpdate(h.length());
         }
         if (opened) {
             int extra = config.initialWindow() - YamuxConfig.SPEC_INITIAL_WINDOW;
-            queueControl(new Control(new YamuxHeader(YamuxHeader.TYPE_WINDOW_UPDATE, 0, id, extra), s));
+            queueControl(new Control(new YamuxHeader(YamuxHeader.TYPE_WINDOW_UPDATE, 0, id, extra), s, true));
             try {
                 onInboundStream.accept(s);
             } catch (RuntimeException e) {
@@ -510,7 +530,7 @@ public final class YamuxSession implements Closeable {
         }
         if (refusal != null) {
             LOG.warn("{}: refusing stream {} with RST: {}", name, id, refusal);
-            queueControl(new Control(new YamuxHeader(YamuxHeader.TYPE_WINDOW_UPDATE, YamuxHeader.FLAG_RST, id, 0), null));
+            queueControl(new Control(new YamuxHeader(YamuxHeader.TYPE_WINDOW_UPDATE, YamuxHeader.FLAG_RST, id, 0)));
         }
         return s;
     }
@@ -523,7 +543,7 @@ public final class YamuxSession implements Closeable {
 
     private void handlePing(YamuxHeader h) throws YamuxProtocolException {
         if (h.has(YamuxHeader.FLAG_SYN)) {
-            queueControl(new Control(new YamuxHeader(YamuxHeader.TYPE_PING, YamuxHeader.FLAG_ACK, 0, h.length()), null));
+            queueControl(new Control(new YamuxHeader(YamuxHeader.TYPE_PING, YamuxHeader.FLAG_ACK, 0, h.length())));
         } else if (h.has(YamuxHeader.FLAG_ACK)) {
             PingWaiter w;
             synchronized (this) {
@@ -584,7 +604,7 @@ public final class YamuxSession implements Closeable {
         synchronized (control) {
             // pending answers are moot; the GoAway is the last frame, then the drain task closes the channel
             control.clear();
-            if (sendGoAway) control.addLast(new Control(new YamuxHeader(YamuxHeader.TYPE_GO_AWAY, 0, 0, goAwayCode), null));
+            if (sendGoAway) control.addLast(new Control(new YamuxHeader(YamuxHeader.TYPE_GO_AWAY, 0, 0, goAwayCode)));
             control.addLast(STOP);
             scheduleDrain();
         }
