@@ -604,7 +604,13 @@ public final class YamuxSession implements Closeable {
         synchronized (control) {
             // pending answers are moot; the GoAway is the last frame, then the drain task closes the channel
             control.clear();
-            if (sendGoAway) control.addLast(new Control(new YamuxHeader(YamuxHeader.TYPE_GO_AWAY, 0, 0, goAwayCode)));
+            // one GoAway per session: after goAway(0) a normal close has said everything already
+            boolean said;
+            synchronized (this) {
+                said = localGoAway && goAwayCode == YamuxHeader.GO_AWAY_NORMAL;
+                localGoAway = true;
+            }
+            if (sendGoAway && !said) control.addLast(new Control(new YamuxHeader(YamuxHeader.TYPE_GO_AWAY, 0, 0, goAwayCode)));
             control.addLast(STOP);
             scheduleDrain();
         }
