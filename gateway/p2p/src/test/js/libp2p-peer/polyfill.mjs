@@ -6,3 +6,11 @@ if (typeof Promise.withResolvers !== 'function') {
     return { promise, resolve, reject }
   }
 }
+
+// Node 20 has no global WebSocket (Node 22 has it); @libp2p/websockets dials with the global one.
+// The `ws` package (a dependency of @libp2p/websockets, which also listens with it) implements the
+// same WHATWG API.
+if (typeof globalThis.WebSocket !== 'function') {
+  const { WebSocket } = await import('ws')
+  globalThis.WebSocket = WebSocket
+}

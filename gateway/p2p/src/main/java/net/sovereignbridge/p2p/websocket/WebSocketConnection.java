@@ -45,7 +45,7 @@ public final class WebSocketConnection implements Closeable {
     private final WebSocketLimits limits;
     private final String path;
     private final String peer;
-    private final Object writeLock = new Object();
+    private final ReentrantLock writeLock = new ReentrantLock();
     private final ReentrantLock readLock = new ReentrantLock();
     private final Map<String, CompletableFuture<Void>> pendingPings = new ConcurrentHashMap<>();
     private final InputStream messageStream = new MessageInputStream();
@@ -277,7 +277,8 @@ public final class WebSocketConnection implements Closeable {
     /** Sends one binary message, in frames of at most {@code fragmentSize} bytes. */
     public void sendBinary(byte[] data, int offset, int length, int fragmentSize) throws IOException {
         if (fragmentSize < 1) throw new IllegalArgumentException("fragment size must be positive");
-        synchronized (writeLock) {
+        writeLock.lock();
+        try {
             if (closeSent || socketClosed) throw new IOException("WebSocket connection to " + peer + " is closing");
             int sent = 0;
             do {
@@ -286,6 +287,8 @@ public final class WebSocketConnection implements Closeable {
                 sendFrame(last, sent == 0 ? WebSocketFrame.BINARY : WebSocketFrame.CONTINUATION, data, offset + sent, n);
                 sent += n;
             } while (sent < length);
+        } finally {
+            writeLock.unlock();
         }
     }
 
@@ -313,9 +316,12 @@ public final class WebSocketConnection implements Closeable {
             random.nextBytes(mask);
         }
         byte[] frame = WebSocketFrame.encode(fin, opcode, data, offset, length, mask);
-        synchronized (writeLock) {
+        writeLock.lock();
+        try {
             out.write(frame);
             out.flush();
+        } finally {
+            writeLock.unlock();
         }
     }
 
@@ -328,10 +334,13 @@ public final class WebSocketConnection implements Closeable {
         payload[0] = (byte) (code >> 8);
         payload[1] = (byte) code;
         System.arraycopy(r, 0, payload, 2, n);
-        synchronized (writeLock) {
+        writeLock.lock();
+        try {
             if (closeSent) return;
             closeSent = true;
             sendFrame(true, WebSocketFrame.CLOSE, payload, 0, payload.length);
+        } finally {
+            writeLock.unlock();
         }
     }
 
@@ -385,6 +394,29 @@ public final class WebSocketConnection implements Closeable {
     @Override
     public void close() throws IOException {
         close(CloseCodes.NORMAL, "");
+    }
+
+    /** Sends our close frame (if not sent yet) and closes the socket without waiting for the peer's. */
+    public void closeNow(int code, String reason) {
+        if (socketClosed) return;
+        if (closeCode < 0) {
+            closeCode = code;
+            closeReason = reason;
+        }
+        // A writer stuck on a full TCP buffer holds the write lock: then skip the close frame rather than
+        // wait, since closing the socket is what unblocks it.
+        boolean locked = false;
+        try {
+            locked = writeLock.tryLock(100, java.util.concurrent.TimeUnit.MILLISECONDS);
+            if (locked) sendClose(code, reason);
+        } catch (IOException ignored) {
+            // Closing anyway.
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            if (locked) writeLock.unlock();
+        }
+        closeSocket();
     }
 
     private void closeSocket() {
