@@ -120,7 +120,8 @@ public final class PeerStore {
         long now = clockMs.getAsLong();
         return run(c -> {
             if (!ensurePeer(c, peerId, now)) return false;
-            for (Multiaddr a : addresses) {
+            // Only the first maxAddrsPerPeer of one report can survive the trim anyway.
+            for (Multiaddr a : addresses.stream().limit(limits.maxAddrsPerPeer()).toList()) {
                 byte[] bytes = a.withoutPeerId().toBytes();
                 try (PreparedStatement ps = c.prepareStatement("INSERT INTO p2p_peer_addrs(peer, addr, source, last_seen_ms)"
                         + " VALUES(?,?,?,?) ON CONFLICT(peer, addr) DO UPDATE SET last_seen_ms = excluded.last_seen_ms,"

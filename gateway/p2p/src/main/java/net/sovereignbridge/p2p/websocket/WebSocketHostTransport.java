@@ -5,7 +5,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.Socket;
-import java.net.SocketException;
 import java.security.SecureRandom;
 import java.util.concurrent.Semaphore;
 import java.util.function.Consumer;
@@ -75,10 +74,15 @@ public final class WebSocketHostTransport implements Transport {
                 Socket s;
                 try {
                     s = listener.acceptSocket();
-                } catch (SocketException e) {
-                    return; // listener closed
                 } catch (IOException e) {
+                    if (listener.isClosed()) return;
+                    // E.g. out of file descriptors: keep listening, without spinning.
                     log.warn("WebSocket listener {}: accept failed: {}", bound, e.getMessage());
+                    try {
+                        Thread.sleep(100);
+                    } catch (InterruptedException ie) {
+                        return;
+                    }
                     continue;
                 }
                 if (!handshaking.tryAcquire()) {

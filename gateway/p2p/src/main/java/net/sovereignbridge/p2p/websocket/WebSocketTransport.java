@@ -123,6 +123,10 @@ public final class WebSocketTransport {
             return handshake(acceptSocket());
         }
 
+        public boolean isClosed() {
+            return server.isClosed();
+        }
+
         @Override
         public void close() throws IOException {
             server.close();

@@ -107,6 +107,12 @@ class PeerStoreTest {
             List<String> kept = store.get(peer).orElseThrow().addresses().stream().map(x -> x.address().toString()).toList();
             // The configured address is the oldest but outranks the identify ones; the newest two of those stay.
             assertEquals(List.of("/ip4/10.0.0.1/tcp/6", "/ip4/10.0.0.1/tcp/5", "/ip4/10.0.0.1/tcp/1"), kept);
+            // One report with many addresses (identify's listenAddrs) is cut to the limit too.
+            byte[] chatty = newPeer();
+            List<Multiaddr> many = new ArrayList<>();
+            for (int i = 1; i <= 100; i++) many.add(addr("/ip4/10.0.2.1/tcp/" + i));
+            store.addAddresses(chatty, many, Source.IDENTIFY);
+            assertEquals(3, store.get(chatty).orElseThrow().addresses().size());
         }
     }
 
