@@ -2,7 +2,8 @@
 //
 // Start: node --import ./polyfill.mjs peer.mjs '<options JSON>'
 //   options: { "tcpPort": 0, "wsPort": null | 0, "seed": "<64 hex chars, Ed25519 seed>" | null,
-//              "agent": "sbridge-js-test-peer/1.0.0" }
+//              "agent": "sbridge-js-test-peer/1.0.0",
+//              "connectionManager": { ...js-libp2p ConnectionManagerInit, e.g. inboundConnectionThreshold } }
 // stdout: JSON lines. First {"event":"listening","peerId":..,"addrs":[..]}, then one answer per
 //   command: {"id":<id>,"ok":true,...} or {"id":<id>,"ok":false,"error":".."}, and events
 //   {"event":"connection"|"identify",...}.
@@ -13,7 +14,7 @@ import { tcp } from '@libp2p/tcp'
 import { webSockets } from '@libp2p/websockets'
 import { noise } from '@chainsafe/libp2p-noise'
 import { yamux } from '@chainsafe/libp2p-yamux'
-import { identify } from '@libp2p/identify'
+import { identify, identifyPush } from '@libp2p/identify'
 import { ping } from '@libp2p/ping'
 import { generateKeyPairFromSeed, generateKeyPair } from '@libp2p/crypto/keys'
 import { peerIdFromString } from '@libp2p/peer-id'
@@ -48,8 +49,10 @@ async function buildNode () {
     connectionEncrypters: [noise()],
     streamMuxers: [yamux()],
     nodeInfo: { name, version: version ?? '0', userAgent: options.agent },
+    connectionManager: options.connectionManager ?? {},
     services: {
       identify: identify(),
+      identifyPush: identifyPush(),
       ping: ping()
     }
   })
@@ -141,8 +144,29 @@ export const commands = {
     return { peerId: node.peerId.toString(), addrs: node.getMultiaddrs().map(a => a.toString()) }
   },
   async dial (cmd) {
+    const started = performance.now()
     const c = await node.dial(target(cmd), { signal: AbortSignal.timeout(cmd.timeoutMs ?? 20000) })
-    return { peerId: c.remotePeer.toString(), remoteAddr: c.remoteAddr.toString() }
+    return { peerId: c.remotePeer.toString(), remoteAddr: c.remoteAddr.toString(), ms: performance.now() - started }
+  },
+  // "count" fresh connections to "addr", each closed after its upgrade; the mean upgrade time
+  async handshakes (cmd) {
+    const times = []
+    for (let i = 0; i < cmd.count; i++) {
+      const started = performance.now()
+      const c = await node.dial(multiaddr(cmd.addr), { force: true, signal: AbortSignal.timeout(cmd.timeoutMs ?? 20000) })
+      times.push(performance.now() - started)
+      await c.close()
+    }
+    times.sort((a, b) => a - b)
+    return { count: times.length, meanMs: times.reduce((a, b) => a + b, 0) / times.length, medianMs: times[Math.floor(times.length / 2)] }
+  },
+  // serves another echo protocol id (js then pushes its new protocol list to connected peers)
+  async handle (cmd) {
+    await node.handle(cmd.protocol, async (stream) => {
+      for await (const chunk of stream) { if (!stream.send(chunk)) await stream.onDrain() }
+      await stream.close()
+    })
+    return {}
   },
   async hangUp (cmd) {
     await node.hangUp(target(cmd))

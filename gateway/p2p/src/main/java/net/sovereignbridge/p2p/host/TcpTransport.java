@@ -113,7 +113,7 @@ public final class TcpTransport implements Transport {
         TcpConnection(Socket socket) throws IOException {
             this.socket = socket;
             // buffered: multistream reads byte by byte; Noise then reads whole frames from the same buffer
-            this.in = new BufferedInputStream(socket.getInputStream(), 64 * 1024);
+            this.in = new BufferedInputStream(socket.getInputStream(), 16 * 1024);
             this.out = socket.getOutputStream();
             this.remote = toMultiaddr(socket.getInetAddress(), socket.getPort());
             this.local = toMultiaddr(socket.getLocalAddress(), socket.getLocalPort());

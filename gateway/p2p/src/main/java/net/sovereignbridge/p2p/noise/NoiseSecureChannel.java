@@ -66,8 +66,13 @@ public final class NoiseSecureChannel {
     public synchronized void write(byte[] data, int offset, int length) throws IOException, NoiseException {
         while (length > 0) {
             int n = Math.min(length, MAX_PLAINTEXT);
-            byte[] chunk = java.util.Arrays.copyOfRange(data, offset, offset + n);
-            writeFrame(out, sending.encrypt(null, chunk));
+            // length prefix and ciphertext in one buffer: one allocation, one socket write per message
+            byte[] frame = new byte[2 + n + 16];
+            int c = sending.encryptInto(data, offset, n, frame, 2);
+            frame[0] = (byte) (c >> 8);
+            frame[1] = (byte) c;
+            out.write(frame);
+            out.flush();
             offset += n;
             length -= n;
         }

@@ -52,7 +52,9 @@ public final class ProtoReader {
         expect(2);
         int at = pos;
         long length = varintAt();
-        if (length > data.length - pos) throw error("field " + field + " length " + length + " runs past the end (at " + at + ")");
+        if (length < 0 || length > data.length - pos) {
+            throw error("field " + field + " length " + Long.toUnsignedString(length) + " runs past the end (at " + at + ")");
+        }
         if (length > maxLength) throw error("field " + field + " is " + length + " bytes, limit " + maxLength);
         byte[] v = Arrays.copyOfRange(data, pos, pos + (int) length);
         pos += (int) length;
@@ -77,7 +79,7 @@ public final class ProtoReader {
             case 5 -> advance(4);
             case 2 -> {
                 long length = varintAt();
-                if (length > data.length - pos) throw error("field " + field + " length runs past the end");
+                if (length < 0 || length > data.length - pos) throw error("field " + field + " length runs past the end");
                 pos += (int) length;
             }
             default -> throw error("unsupported wire type " + wire);

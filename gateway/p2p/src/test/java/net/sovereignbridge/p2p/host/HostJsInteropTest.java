@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import net.sovereignbridge.mesh.identity.NodeIdentity;
 import net.sovereignbridge.p2p.identify.IdentifyInfo;
+import net.sovereignbridge.p2p.identify.IdentifyService;
 import net.sovereignbridge.p2p.js.JsLibp2pPeer;
 import net.sovereignbridge.p2p.multiaddr.Multiaddr;
 import org.junit.jupiter.api.AfterAll;
@@ -23,7 +24,8 @@ import org.junit.jupiter.api.Test;
  * both sides) and a 1 MiB echo.
  */
 class HostJsInteropTest {
-    static final List<String> JS_PROTOCOLS = List.of("/ipfs/id/1.0.0", "/ipfs/ping/1.0.0", "/sbridge/echo/1.0.0", "/sbridge/sink/1.0.0");
+    static final List<String> JS_PROTOCOLS = List.of("/ipfs/id/1.0.0", "/ipfs/id/push/1.0.0", "/ipfs/ping/1.0.0", "/sbridge/echo/1.0.0",
+            "/sbridge/sink/1.0.0");
     static JsLibp2pPeer js;
     static String jsTcp; // js's TCP address without /p2p
 
@@ -132,8 +134,48 @@ class HostJsInteropTest {
         }
     }
 
-    /** js stores identify results asynchronously after the connection opens. */
+    @Test
+    void identifyPushBothWays() throws Exception {
+        // a js peer of its own: it will serve one more protocol afterwards
+        try (Libp2pHost host = newHost(); JsLibp2pPeer other = JsLibp2pPeer.start()) {
+            host.listen(Multiaddr.parse("/ip4/127.0.0.1/tcp/0"));
+            Connection c = host.dial(Multiaddr.parse(other.tcpAddr()));
+            assertTrue(c.identified().get(20, TimeUnit.SECONDS).supports(IdentifyService.PUSH));
+            awaitJsPeerInfo(other, host.peerId());
+
+            // we serve a new protocol: we push to js, js stores our new list
+            host.setHandler("/sbridge/pushed/1.0.0", StreamTools::echo);
+            long end = System.currentTimeMillis() + 20_000;
+            List<String> jsView;
+            do {
+                Thread.sleep(100);
+                jsView = JsLibp2pPeer.strings(other.call("peerInfo", "peer", host.peerId()).get("protocols"));
+            } while (!jsView.contains("/sbridge/pushed/1.0.0") && System.currentTimeMillis() < end);
+            assertEquals(host.protocols(), jsView);
+
+            // js serves a new protocol: js pushes, we store its new list
+            other.call("handle", "protocol", "/sbridge/js-pushed/1.0.0");
+            end = System.currentTimeMillis() + 20_000;
+            while (!host.peerInfo(other.peerId()).orElseThrow().supports("/sbridge/js-pushed/1.0.0") && System.currentTimeMillis() < end) {
+                Thread.sleep(100);
+            }
+            IdentifyInfo after = host.peerInfo(other.peerId()).orElseThrow();
+            assertTrue(after.supports("/sbridge/js-pushed/1.0.0"), after.protocols().toString());
+            assertTrue(after.protocols().containsAll(JS_PROTOCOLS), after.protocols().toString());
+            // and the pushed protocol works
+            try (P2pStream s = host.newStream(other.peerId(), List.of("/sbridge/js-pushed/1.0.0"))) {
+                StreamTools.EchoResult r = StreamTools.echoClient(s, 4096, 3);
+                assertEquals(r.sentSha256(), r.receivedSha256());
+            }
+        }
+    }
+
     static Map<String, Object> awaitJsPeerInfo(String peer) throws Exception {
+        return awaitJsPeerInfo(js, peer);
+    }
+
+    /** js stores identify results asynchronously after the connection opens. */
+    static Map<String, Object> awaitJsPeerInfo(JsLibp2pPeer js, String peer) throws Exception {
         long end = System.currentTimeMillis() + 20_000;
         while (true) {
             try {
