@@ -43,7 +43,9 @@ class HostWebSocketJsInteropTest {
 
     @BeforeAll
     static void start() throws Exception {
-        js = JsLibp2pPeer.start(Map.of("wsPort", 0));
+        // js-libp2p refuses more than 5 inbound connections a second from one host by default; the
+        // redial test opens several in quick succession.
+        js = JsLibp2pPeer.start(Map.of("wsPort", 0, "connectionManager", Map.of("inboundConnectionThreshold", 100)));
         jsWs = js.addrs().stream().filter(a -> a.contains("/ws/p2p/")).findFirst()
                 .orElseThrow(() -> new AssertionError("js peer has no /ws address: " + js.addrs()));
     }
