@@ -103,6 +103,13 @@ public final class Node implements AutoCloseable {
                     floodDelayMillis, routeExpiryMillis, custodyPerDestination, custodyTotal);
         }
 
+        /** A direct neighbour silent this long is no longer a next hop. */
+        public Options withNeighbourExpiry(long millis) {
+            return new Options(name, hopLimit, announceIntervalMillis, regulatedAnnounceIntervalMillis, millis,
+                    maxPeers, receiveQueue, retryBaseMillis, retryMaxMillis, messageTtlMillis, floodDelayMillis,
+                    routeExpiryMillis, custodyPerDestination, custodyTotal);
+        }
+
         public Options withTtl(long ttlMillis) {
             return new Options(name, hopLimit, announceIntervalMillis, regulatedAnnounceIntervalMillis,
                     neighbourExpiryMillis, maxPeers, receiveQueue, retryBaseMillis, retryMaxMillis, ttlMillis,
@@ -124,7 +131,7 @@ public final class Node implements AutoCloseable {
     private final AtomicInteger messageIds;
     private final AtomicInteger fragmentSets;
     private final List<Consumer<Inbox.Message>> deliveryListeners = new CopyOnWriteArrayList<>();
-    private final ThreadPoolExecutor receiver;
+    private final java.util.concurrent.ExecutorService receiver;
     private final ScheduledExecutorService timers;
     private final Map<String, Long> lastAnnounce = new ConcurrentHashMap<>();
     private final Map<MeshAddress, Long> lastRelayedAnnounce = new ConcurrentHashMap<>();
@@ -139,8 +146,29 @@ public final class Node implements AutoCloseable {
     /** A change in the state of one of this node's own messages. */
     public record StateChange(int messageId, MeshAddress destination, MessageState state) {}
 
+    /**
+     * Where a node runs its work. A gateway gives each node its own receive thread (behind a bounded queue) and
+     * timer thread ({@link #ownThreads()}); a simulation of many nodes passes one shared scheduler, possibly in
+     * virtual time, and a seeded random source so that a run repeats exactly for its seed.
+     *
+     * @param timers periodic announces, retries, flood delays; null: a thread of the node's own
+     * @param receiver receive work (decode, verify, SQLite); null: a thread of the node's own
+     * @param random message ids, jitter and flood delays; null: seeded from SecureRandom
+     */
+    public record Scheduling(ScheduledExecutorService timers, java.util.concurrent.ExecutorService receiver,
+            Random random) {
+        public static Scheduling ownThreads() {
+            return new Scheduling(null, null, null);
+        }
+    }
+
     public Node(NodeIdentity identity, Database db, TransportManager transports, Options options, Clock clock)
             throws SQLException {
+        this(identity, db, transports, options, clock, Scheduling.ownThreads());
+    }
+
+    public Node(NodeIdentity identity, Database db, TransportManager transports, Options options, Clock clock,
+            Scheduling scheduling) throws SQLException {
         this.identity = identity;
         this.options = options;
         this.clock = clock;
@@ -150,20 +178,22 @@ public final class Node implements AutoCloseable {
         this.peers = new PeerDirectory(db, options.maxPeers());
         this.neighbours = new DirectNeighbours(clock, options.neighbourExpiryMillis(), options.maxPeers());
         this.nextHop = neighbours;
-        SecureRandom random = new SecureRandom();
+        Random random = scheduling.random() != null ? scheduling.random() : new SecureRandom();
         this.messageIds = new AtomicInteger(random.nextInt());
         this.fragmentSets = new AtomicInteger(random.nextInt());
-        this.receiver = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS,
-                new ArrayBlockingQueue<>(options.receiveQueue()), r -> daemon(r, "node-receive"),
-                new ThreadPoolExecutor.AbortPolicy());
-        this.timers = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "node-timers"));
+        this.receiver = scheduling.receiver() != null ? scheduling.receiver()
+                : new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS,
+                        new ArrayBlockingQueue<>(options.receiveQueue()), r -> daemon(r, "node-receive"),
+                        new ThreadPoolExecutor.AbortPolicy());
+        this.timers = scheduling.timers() != null ? scheduling.timers()
+                : Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "node-timers"));
         this.random = new Random(random.nextLong());
         this.routes = new RouteTable(options.routeExpiryMillis(), options.maxPeers());
         // Duplicate memory: long enough for a flood to cross the mesh, shorter than the first retry.
         long floodMemory = Math.max(options.floodDelayMillis(), Math.min(options.hopLimit() * options.floodDelayMillis(),
                 options.retryBaseMillis() / 2));
-        this.flood = new FloodControl(timers, this.random, options.floodDelayMillis() / 8, options.floodDelayMillis(),
-                floodMemory, 50_000);
+        this.flood = new FloodControl(timers, clock, this.random, options.floodDelayMillis() / 8,
+                options.floodDelayMillis(), floodMemory, 50_000);
         this.custody = new CustodyQueue(db, options.custodyPerDestination(), options.custodyTotal());
         transports.add(carried);
         transports.addListener(new TransportManager.Events() {
@@ -323,20 +353,7 @@ public final class Node implements AutoCloseable {
      * controlled flood on every active transport. Returns a description of the hop taken, or null.
      */
     private String forward(MeshAddress destination, byte[] encoded, boolean allowFlood) {
-        long now = clock.millis();
-        List<Endpoint> candidates = new java.util.ArrayList<>();
-        nextHop.candidates(destination).forEach(h -> candidates.add(h.endpoint()));
-        routes.lookup(destination, now).forEach(r -> {
-            if (!candidates.contains(r.via())) candidates.add(r.via());
-        });
-        candidates.sort(java.util.Comparator.comparingDouble(this::endpointCost));
-        List<Endpoint> usable = new java.util.ArrayList<>();
-        for (Endpoint to : candidates) {
-            Transport t = transports.get(to.transportId());
-            if (t != null && t.state().canSend() && encoded.length <= Fragmenter.maxFrameLength(t.profile().mtu())) {
-                usable.add(to);
-            }
-        }
+        List<Endpoint> usable = usableHops(destination, encoded.length);
         if (!usable.isEmpty()) {
             // Unicast hops ask for a link acknowledgement and are retransmitted, then tried on the next
             // candidate, when none comes: on a lossy radio every hop would otherwise be a coin toss.
@@ -353,7 +370,51 @@ public final class Node implements AutoCloseable {
         return any ? "flood" : null;
     }
 
+    /** Next hops of tiers 1 and 2 for a frame of {@code length} bytes, in the order they are tried. */
+    private List<Endpoint> usableHops(MeshAddress destination, int length) {
+        long now = clock.millis();
+        List<Endpoint> candidates = new java.util.ArrayList<>();
+        nextHop.candidates(destination).forEach(h -> candidates.add(h.endpoint()));
+        routes.lookup(destination, now).forEach(r -> {
+            if (!candidates.contains(r.via())) candidates.add(r.via());
+        });
+        candidates.sort(java.util.Comparator.comparingDouble(this::endpointCost));
+        List<Endpoint> usable = new java.util.ArrayList<>();
+        for (Endpoint to : candidates) {
+            Transport t = transports.get(to.transportId());
+            if (t != null && t.state().canSend() && length <= Fragmenter.maxFrameLength(t.profile().mtu())) {
+                usable.add(to);
+            }
+        }
+        return usable;
+    }
+
+    /** The next hop a message to {@code destination} would take now (direct neighbour or route), if any. */
+    public Optional<Endpoint> nextHopFor(MeshAddress destination) {
+        List<Endpoint> hops = usableHops(destination, 0);
+        return hops.isEmpty() ? Optional.empty() : Optional.of(hops.get(0));
+    }
+
     private static final int HOP_RETRANSMISSIONS = 3;
+    /**
+     * A neighbour that leaves this many rounds of {@link #HOP_RETRANSMISSIONS} unicast hops unacknowledged,
+     * with nothing heard from it in between, is taken for gone: its routes are dropped at once instead of at
+     * their expiry, so traffic routes around a failed link within seconds. Two rounds, because at 20 % loss
+     * one round of three fails now and then on a good link (0.36^3, about 5 %), two in a row about 0.2 %.
+     */
+    static final int SILENT_ROUNDS_UNTIL_GONE = 2;
+
+    private final Map<Endpoint, Integer> silentRounds = new ConcurrentHashMap<>();
+
+    private void hopUnanswered(Endpoint to) {
+        int rounds = silentRounds.merge(to, 1, Integer::sum);
+        if (rounds >= SILENT_ROUNDS_UNTIL_GONE) {
+            silentRounds.remove(to);
+            routes.forget(to);
+            neighbours.forget(to);
+            log.debug("neighbour {} stopped acknowledging: its routes are dropped", to);
+        }
+    }
 
     private record HopKey(MeshAddress source, int messageId, int type, Endpoint to) {}
 
@@ -392,8 +453,9 @@ public final class Node implements AutoCloseable {
                 if (awaitingHopAck.remove(key) == null) return; // acknowledged
                 if (attempt + 1 < HOP_RETRANSMISSIONS) {
                     sendWithHopAck(encoded, candidates, attempt + 1);
-                } else if (candidates.size() > 1) {
-                    sendWithHopAck(encoded, candidates.subList(1, candidates.size()), 0);
+                } else {
+                    hopUnanswered(to);
+                    if (candidates.size() > 1) sendWithHopAck(encoded, candidates.subList(1, candidates.size()), 0);
                 }
             }, timeout, TimeUnit.MILLISECONDS);
         } catch (java.util.concurrent.RejectedExecutionException e) {
@@ -564,6 +626,7 @@ public final class Node implements AutoCloseable {
             drop(transport, from, DecodeError.OVERSIZE, bytes.length + " bytes over mtu " + transport.profile().mtu());
             return;
         }
+        if (!silentRounds.isEmpty()) silentRounds.remove(from); // it is alive
         byte[] whole = bytes;
         if (Fragmenter.isFragment(bytes)) {
             Reassembler r = reassemblers.computeIfAbsent(transport.id(), k -> Reassembler.withDefaults());
@@ -608,6 +671,7 @@ public final class Node implements AutoCloseable {
             throws SQLException {
         if (!flood.firstSighting(frame.source(), frame.messageId(), FrameType.ANNOUNCE.code, frame.hopCount())) {
             transports.counters(transport.id()).drop(DecodeError.DUPLICATE);
+            learnFromCopy(transport, from, frame, quality);
             return;
         }
         Decoded<PublicIdentity> key = SignedFrames.verifyAnnounce(frame);
@@ -632,6 +696,8 @@ public final class Node implements AutoCloseable {
         }
         routes.learn(frame.source(), from, frame.hopCount() + 1, RouteTable.linkCost(transport.profile(),
                 quality.lossRatio()), announced, now);
+        if (verifiedAnnounces.size() >= options.maxPeers()) verifiedAnnounces.clear();
+        verifiedAnnounces.put(frame.source(), new VerifiedAnnounce(frame.messageId(), announceDigest(frame), announced));
         if (frame.hopCount() == 0) {
             nextHop.heard(frame.source(), from, now);
             // Answer a newcomer on a duplex link at once, so both sides know each other without waiting
@@ -641,6 +707,39 @@ public final class Node implements AutoCloseable {
         }
         relayAnnounce(frame, quality, now);
         releaseHeldFor(frame.source());
+    }
+
+    /** The newest verified announce of each origin: id, digest of its signed bytes, timestamp. */
+    private record VerifiedAnnounce(int messageId, byte[] digest, long announcedAt) {}
+
+    private final Map<MeshAddress, VerifiedAnnounce> verifiedAnnounces = new ConcurrentHashMap<>();
+
+    /** SHA-256 (first 16 bytes) of what the announce's signature covers: header without hop fields, payload. */
+    private static byte[] announceDigest(MeshFrame frame) {
+        try {
+            java.security.MessageDigest md = java.security.MessageDigest.getInstance("SHA-256");
+            md.update(FrameCodec.authenticatedHeader(frame));
+            md.update(frame.payload());
+            return java.util.Arrays.copyOf(md.digest(), 16);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 missing from the JDK", e);
+        }
+    }
+
+    /**
+     * A further copy of an announce already verified: every neighbour that relays it is a path to its origin,
+     * so the copy refreshes (or adds) the route through that neighbour. Without a signature check: the copy
+     * must be byte for byte the verified announce apart from the hop fields (same digest), which a relay can
+     * change anyway. Routes then track every live neighbour, not just the one whose copy came first.
+     */
+    private void learnFromCopy(Transport transport, Endpoint from, MeshFrame frame, LinkQuality quality) {
+        VerifiedAnnounce v = verifiedAnnounces.get(frame.source());
+        if (v == null || v.messageId() != frame.messageId()) return;
+        if (!java.util.Arrays.equals(v.digest(), announceDigest(frame))) return;
+        long now = clock.millis();
+        routes.learn(frame.source(), from, frame.hopCount() + 1, RouteTable.linkCost(transport.profile(),
+                quality.lossRatio()), v.announcedAt(), now);
+        if (frame.hopCount() == 0) nextHop.heard(frame.source(), from, now);
     }
 
     /** Rebroadcasts an announce once, rate-limited per origin, so routes form beyond one hop. */

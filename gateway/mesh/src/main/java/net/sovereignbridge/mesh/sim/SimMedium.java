@@ -75,7 +75,7 @@ public final class SimMedium {
     }
 
     public Set<String> neighbours(String name) {
-        return Set.copyOf(links.getOrDefault(name, Set.of()));
+        return new java.util.TreeSet<>(links.getOrDefault(name, Set.of())); // sorted: runs repeat for a seed
     }
 
     public void setLoss(double loss) {
