@@ -35,9 +35,13 @@ import net.sovereignbridge.mesh.identity.MeshAddress;
 import net.sovereignbridge.mesh.identity.NodeIdentity;
 import net.sovereignbridge.mesh.identity.PublicIdentity;
 import net.sovereignbridge.mesh.store.Database;
+import net.sovereignbridge.mesh.routing.AnnounceAirtime;
 import net.sovereignbridge.mesh.routing.FloodControl;
+import net.sovereignbridge.mesh.routing.Geohash;
+import net.sovereignbridge.mesh.routing.GeoTable;
 import net.sovereignbridge.mesh.routing.RouteTable;
 import net.sovereignbridge.mesh.store.Inbox;
+import net.sovereignbridge.mesh.transport.AirtimeBudget;
 import net.sovereignbridge.mesh.transport.CarriedTransport;
 import net.sovereignbridge.mesh.transport.Endpoint;
 import net.sovereignbridge.mesh.transport.LinkQuality;
@@ -106,6 +110,13 @@ public final class Node implements AutoCloseable {
         /** A direct neighbour silent this long is no longer a next hop. */
         public Options withNeighbourExpiry(long millis) {
             return new Options(name, hopLimit, announceIntervalMillis, regulatedAnnounceIntervalMillis, millis,
+                    maxPeers, receiveQueue, retryBaseMillis, retryMaxMillis, messageTtlMillis, floodDelayMillis,
+                    routeExpiryMillis, custodyPerDestination, custodyTotal);
+        }
+
+        /** Announce period on airtime-regulated transports (default 15 min). */
+        public Options withRegulatedAnnounceInterval(long millis) {
+            return new Options(name, hopLimit, announceIntervalMillis, millis, neighbourExpiryMillis,
                     maxPeers, receiveQueue, retryBaseMillis, retryMaxMillis, messageTtlMillis, floodDelayMillis,
                     routeExpiryMillis, custodyPerDestination, custodyTotal);
         }
@@ -189,6 +200,7 @@ public final class Node implements AutoCloseable {
                 : Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "node-timers"));
         this.random = new Random(random.nextLong());
         this.routes = new RouteTable(options.routeExpiryMillis(), options.maxPeers());
+        this.geo = new GeoTable(options.maxPeers(), options.routeExpiryMillis());
         // Duplicate memory: long enough for a flood to cross the mesh, shorter than the first retry.
         long floodMemory = Math.max(options.floodDelayMillis(), Math.min(options.hopLimit() * options.floodDelayMillis(),
                 options.retryBaseMillis() / 2));
@@ -205,7 +217,10 @@ public final class Node implements AutoCloseable {
             @Override
             public void onStateChanged(Transport transport, TransportState state, String reason) {
                 if (state == TransportState.ACTIVE && running) timers.execute(() -> announceOn(transport));
-                if (!state.canSend()) routes.forgetTransport(transport.id());
+                if (!state.canSend()) {
+                    routes.forgetTransport(transport.id());
+                    geo.forgetTransport(transport.id());
+                }
             }
         });
     }
@@ -288,13 +303,28 @@ public final class Node implements AutoCloseable {
      *     large for every transport, or the custody queue is full
      */
     public Sent send(MeshAddress destination, byte[] payload) throws SendException {
+        return send(destination, payload, null);
+    }
+
+    /**
+     * As {@link #send(MeshAddress, byte[])}, addressed also to a region: {@code region} is the geohash the
+     * destination is known to be in (from the DHT, a directory, the operator), or null to use the position
+     * the destination announced, if any. Nodes without a route to the destination forward the frame greedily
+     * towards the region (docs/routing.md, "Geographic routing").
+     */
+    public Sent send(MeshAddress destination, byte[] payload, String region) throws SendException {
+        if (region != null && !Geohash.isValid(region)) {
+            throw new SendException(SendException.Reason.SEND_FAILED, "region '" + region
+                    + "' is not a geohash (1..12 characters of 0-9 b-h j k m n p-z)");
+        }
+        if (region == null) region = geo.positionOf(destination).orElse(null);
         if (!running) throw new SendException(SendException.Reason.NOT_RUNNING, "node is not running");
         PublicIdentity recipient = peers.key(destination).orElseThrow(() -> new SendException(
                 SendException.Reason.UNKNOWN_DESTINATION,
                 "unknown destination " + destination + ": no announce heard from it yet, so its key is unknown"));
         int id = messageIds.getAndIncrement();
         MeshFrame frame = envelope.seal(FrameType.DATA, recipient, id, clock.instant().getEpochSecond(),
-                MeshFrame.FLAG_WANT_ACK, options.hopLimit(), payload);
+                MeshFrame.FLAG_WANT_ACK, options.hopLimit(), payload, region);
         byte[] encoded = FrameCodec.encode(frame);
         int largest = transports.all().stream().mapToInt(t -> Fragmenter.maxFrameLength(t.profile().mtu())).max()
                 .orElse(0);
@@ -324,7 +354,8 @@ public final class Node implements AutoCloseable {
      */
     private String attempt(CustodyQueue.Entry e, boolean allowFlood) {
         long now = clock.millis();
-        String via = forward(e.destination(), e.frame(), allowFlood);
+        // Frames held for others were taken in from a flood: only a route releases them, no greedy step (see forward).
+        String via = forward(e.destination(), e.frame(), allowFlood, e.own());
         try {
             if (e.own()) {
                 MessageState state = via != null || e.state() == MessageState.SENT ? MessageState.SENT : MessageState.QUEUED;
@@ -353,13 +384,27 @@ public final class Node implements AutoCloseable {
      * controlled flood on every active transport. Returns a description of the hop taken, or null.
      */
     private String forward(MeshAddress destination, byte[] encoded, boolean allowFlood) {
+        return forward(destination, encoded, allowFlood, true);
+    }
+
+    /**
+     * @param allowGeo false for a copy that reached us by flood: greedy forwarding already hit a local minimum
+     *     upstream, and a greedy step from here could lead straight back to it (the minimum is nearer to the
+     *     region than its neighbours), so the flood goes on until it meets a route
+     */
+    private String forward(MeshAddress destination, byte[] encoded, boolean allowFlood, boolean allowGeo) {
         List<Endpoint> usable = usableHops(destination, encoded.length);
+        String kind = "";
+        if (usable.isEmpty() && allowGeo) {
+            usable = greedyHops(FrameCodec.region(encoded), encoded.length);
+            kind = "geo ";
+        }
         if (!usable.isEmpty()) {
             // Unicast hops ask for a link acknowledgement and are retransmitted, then tried on the next
             // candidate, when none comes: on a lossy radio every hop would otherwise be a coin toss.
             byte[] withAck = FrameCodec.withHopAck(encoded, true);
             sendWithHopAck(withAck, usable, 0);
-            return usable.get(0).toString();
+            return kind + usable.get(0);
         }
         if (!allowFlood) return null;
         boolean any = false;
@@ -389,6 +434,55 @@ public final class Node implements AutoCloseable {
         return usable;
     }
 
+    /**
+     * Geographic tier, for a frame with a region and no route: the neighbours nearer to the region than we
+     * are, nearest first. Empty (and counted as a local minimum) when none is nearer: the caller falls back
+     * to the controlled flood, or custody.
+     */
+    private List<Endpoint> greedyHops(String region, int length) {
+        String here = position;
+        if (region == null || here == null) return List.of();
+        List<Endpoint> out = new java.util.ArrayList<>();
+        for (Endpoint e : geo.nearerNeighbours(region, here, clock.millis())) {
+            Transport t = transports.get(e.transportId());
+            if (t != null && t.state().canSend() && length <= Fragmenter.maxFrameLength(t.profile().mtu())) out.add(e);
+        }
+        if (out.isEmpty()) geoLocalMinima.incrementAndGet();
+        else geoForwards.incrementAndGet();
+        return out;
+    }
+
+    private final GeoTable geo;
+    private volatile String position;
+    private final java.util.concurrent.atomic.AtomicLong geoForwards = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong geoLocalMinima = new java.util.concurrent.atomic.AtomicLong();
+
+    /** This node's position as a geohash (announced to others), or null to announce none. */
+    public void setPosition(String geohash) {
+        if (geohash != null && !Geohash.isValid(geohash)) {
+            throw new IllegalArgumentException("position '" + geohash + "' is not a geohash");
+        }
+        position = geohash;
+    }
+
+    public Optional<String> position() {
+        return Optional.ofNullable(position);
+    }
+
+    public GeoTable geo() {
+        return geo;
+    }
+
+    /** Frames forwarded greedily towards a region, and frames that found no nearer neighbour (local minima). */
+    public Map<String, Long> geoCounters() {
+        return Map.of("greedy", geoForwards.get(), "localMinimum", geoLocalMinima.get());
+    }
+
+    private byte[] positionExtension() {
+        String p = position;
+        return p == null ? null : AnnounceBody.positionExtension(p);
+    }
+
     /** The next hop a message to {@code destination} would take now (direct neighbour or route), if any. */
     public Optional<Endpoint> nextHopFor(MeshAddress destination) {
         List<Endpoint> hops = usableHops(destination, 0);
@@ -412,6 +506,7 @@ public final class Node implements AutoCloseable {
             silentRounds.remove(to);
             routes.forget(to);
             neighbours.forget(to);
+            geo.forget(to);
             log.debug("neighbour {} stopped acknowledging: its routes are dropped", to);
         }
     }
@@ -525,7 +620,7 @@ public final class Node implements AutoCloseable {
     public byte[] exportBundle() throws SQLException {
         List<byte[]> frames = new java.util.ArrayList<>();
         AnnounceBody body = new AnnounceBody(identity.publicIdentity(), clock.instant().getEpochSecond(), options.name(),
-                null);
+                positionExtension());
         frames.add(FrameCodec.encode(SignedFrames.sign(identity, FrameType.ANNOUNCE, null, messageIds.getAndIncrement(),
                 1, body.encode())));
         for (CustodyQueue.Entry e : custody.pending(clock.millis(), Bundle.MAX_FRAMES - 1)) {
@@ -604,11 +699,13 @@ public final class Node implements AutoCloseable {
     private Integer announceTo(Transport t, Endpoint to) {
         if (!t.state().canSend()) return null;
         AnnounceBody body = new AnnounceBody(identity.publicIdentity(), clock.instant().getEpochSecond(),
-                options.name(), null);
+                options.name(), positionExtension());
         int id = messageIds.getAndIncrement();
         MeshFrame frame = SignedFrames.sign(identity, FrameType.ANNOUNCE, null, id, options.hopLimit(), body.encode());
+        byte[] encoded = FrameCodec.encode(frame);
+        if (!announceFits(t, encoded)) return null;
         flood.remember(identity.address(), id, FrameType.ANNOUNCE.code);
-        sendFragments(t, to, FrameCodec.encode(frame));
+        sendFragments(t, to, encoded);
         return id;
     }
 
@@ -697,7 +794,10 @@ public final class Node implements AutoCloseable {
         routes.learn(frame.source(), from, frame.hopCount() + 1, RouteTable.linkCost(transport.profile(),
                 quality.lossRatio()), announced, now);
         if (verifiedAnnounces.size() >= options.maxPeers()) verifiedAnnounces.clear();
-        verifiedAnnounces.put(frame.source(), new VerifiedAnnounce(frame.messageId(), announceDigest(frame), announced));
+        String position = body.value().position();
+        verifiedAnnounces.put(frame.source(), new VerifiedAnnounce(frame.messageId(), announceDigest(frame), announced,
+                position));
+        if (position != null) geo.learn(frame.source(), position, frame.hopCount() == 0 ? from : null, now);
         if (frame.hopCount() == 0) {
             nextHop.heard(frame.source(), from, now);
             // Answer a newcomer on a duplex link at once, so both sides know each other without waiting
@@ -710,7 +810,7 @@ public final class Node implements AutoCloseable {
     }
 
     /** The newest verified announce of each origin: id, digest of its signed bytes, timestamp. */
-    private record VerifiedAnnounce(int messageId, byte[] digest, long announcedAt) {}
+    private record VerifiedAnnounce(int messageId, byte[] digest, long announcedAt, String position) {}
 
     private final Map<MeshAddress, VerifiedAnnounce> verifiedAnnounces = new ConcurrentHashMap<>();
 
@@ -739,7 +839,10 @@ public final class Node implements AutoCloseable {
         long now = clock.millis();
         routes.learn(frame.source(), from, frame.hopCount() + 1, RouteTable.linkCost(transport.profile(),
                 quality.lossRatio()), v.announcedAt(), now);
-        if (frame.hopCount() == 0) nextHop.heard(frame.source(), from, now);
+        if (frame.hopCount() == 0) {
+            nextHop.heard(frame.source(), from, now);
+            if (v.position() != null) geo.learn(frame.source(), v.position(), from, now);
+        }
     }
 
     /** Rebroadcasts an announce once, rate-limited per origin, so routes form beyond one hop. */
@@ -751,7 +854,7 @@ public final class Node implements AutoCloseable {
         if (lastRelayedAnnounce.size() > options.maxPeers()) lastRelayedAnnounce.clear();
         byte[] relayed = FrameCodec.encode(frame.forwarded());
         flood.scheduleRebroadcast(frame.source(), frame.messageId(), FrameType.ANNOUNCE.code, signalQuality(quality),
-                () -> floodOnAll(relayed));
+                () -> floodOnAll(relayed, true));
     }
 
     /** At most one relayed announce per origin per this interval, so a chatty node cannot flood the mesh. */
@@ -783,12 +886,44 @@ public final class Node implements AutoCloseable {
     private volatile long lastTriggeredAnnounce;
 
     private void floodOnAll(byte[] flagged) {
+        floodOnAll(flagged, false);
+    }
+
+    /** Broadcasts on every active transport; announces only where their airtime share allows. */
+    private void floodOnAll(byte[] flagged, boolean announce) {
         byte[] encoded = FrameCodec.withHopAck(flagged, false);
         for (Transport t : transports.all()) {
-            if (t.state().canSend() && encoded.length <= Fragmenter.maxFrameLength(t.profile().mtu())) {
+            if (t.state().canSend() && encoded.length <= Fragmenter.maxFrameLength(t.profile().mtu())
+                    && (!announce || announceFits(t, encoded))) {
                 sendFragments(t, Endpoint.broadcast(t.id()), encoded);
             }
         }
+    }
+
+    /** Announces (own and relayed) may use this share of a regulated transport's airtime budget. */
+    public AnnounceAirtime announceAirtime() {
+        return announceAirtime;
+    }
+
+    private final AnnounceAirtime announceAirtime = new AnnounceAirtime(AnnounceAirtime.DEFAULT_SHARE);
+
+    /**
+     * Where no transport reports its budget: 1 % of the hour, the duty cycle of the common EU868 sub-bands
+     * (the strictest regulated medium we drive).
+     */
+    static final double ASSUMED_DUTY_CYCLE = 0.01;
+
+    /** True (and the airtime booked) when an announce of these bytes fits its share on {@code t}. */
+    private boolean announceFits(Transport t, byte[] encoded) {
+        if (!t.profile().regulatedAirtime()) return true;
+        long airtime = 0;
+        for (byte[] piece : Fragmenter.split(encoded, t.profile().mtu(), 0)) {
+            airtime += t instanceof AirtimeBudget b ? b.airtimeNanos(piece.length)
+                    : piece.length * 8L * 1_000_000_000L / t.profile().nominalBitrate();
+        }
+        long budget = t instanceof AirtimeBudget b ? b.hourlyBudgetNanos()
+                : (long) (AnnounceAirtime.WINDOW_MILLIS * 1_000_000L * ASSUMED_DUTY_CYCLE);
+        return announceAirtime.tryTake(t.id(), airtime, budget, clock.millis());
     }
 
     /** 0..1 from SNR where the medium reports it (radios), else 0.5: drives the flood delay. */
@@ -836,7 +971,8 @@ public final class Node implements AutoCloseable {
         byte[] body = new byte[8];
         java.nio.ByteBuffer.wrap(body).putInt(messageId).putInt((int) unixSeconds);
         int id = messageIds.getAndIncrement();
-        MeshFrame ack = envelope.seal(FrameType.ACK, to, id, clock.instant().getEpochSecond(), 0, options.hopLimit(), body);
+        MeshFrame ack = envelope.seal(FrameType.ACK, to, id, clock.instant().getEpochSecond(), 0, options.hopLimit(), body,
+                geo.positionOf(to.address()).orElse(null));
         flood.remember(identity.address(), id, FrameType.ACK.code);
         forward(to.address(), FrameCodec.encode(ack), true);
     }
@@ -891,7 +1027,9 @@ public final class Node implements AutoCloseable {
             return;
         }
         byte[] onward = FrameCodec.encode(frame.forwarded());
-        if (forward(frame.destination(), onward, false) != null) return;
+        // A copy without the hop-ACK flag was broadcast: part of a flood, not a unicast hop.
+        boolean flooded = (frame.flags() & MeshFrame.FLAG_HOP_ACK) == 0;
+        if (forward(frame.destination(), onward, false, !flooded) != null) return;
         flood.scheduleRebroadcast(frame.source(), frame.messageId(), frame.type().code, signalQuality(quality),
                 () -> floodOnAll(onward));
         try {

@@ -99,6 +99,12 @@ public final class RouteTable {
         return l.isEmpty() ? Optional.empty() : Optional.of(l.get(0));
     }
 
+    /** Drops every route to one destination (it moved, or is to be reached by other means). */
+    public synchronized void forgetDestination(MeshAddress destination) {
+        routes.remove(destination);
+        announceTimes.keySet().removeIf(k -> k.destination().equals(destination));
+    }
+
     /** Drops every route through an endpoint whose link failed. */
     public synchronized void forget(Endpoint via) {
         routes.values().forEach(l -> l.removeIf(r -> r.via().equals(via)));

@@ -207,6 +207,28 @@ public final class SimNetwork implements AutoCloseable {
         nodes.forEach(s -> s.node().start());
     }
 
+    /**
+     * Gives every node a position (announced as a geohash of 8 characters, about 38 x 19 m): the topology's
+     * coordinates mapped onto the map around 48 N 11 E, one grid or line step = {@code metresPerStep}; the
+     * random topology's unit square spans {@code metresPerStep} x 100. Call before {@link #start}.
+     */
+    public void placeNodes(double metresPerStep) {
+        double scale = config.topology() == Topology.RANDOM ? metresPerStep * 100 : metresPerStep;
+        for (int i = 0; i < nodes.size(); i++) nodes.get(i).node().setPosition(geohashOf(i, scale));
+    }
+
+    private String geohashOf(int i, double metresPerUnit) {
+        double lat = 48.0 + positions[i][1] * metresPerUnit / 111_320.0;
+        double lon = 11.0 + positions[i][0] * metresPerUnit / (111_320.0 * Math.cos(Math.toRadians(48.0)));
+        return net.sovereignbridge.mesh.routing.Geohash.encode(lat, lon, 8);
+    }
+
+    /** Removes every link of a node: a gap in the mesh (a lake, a hill) where greedy routing can get stuck. */
+    public void isolate(String name) {
+        for (String other : medium.neighbours(name)) medium.unlink(name, other);
+        hops = null;
+    }
+
     /** Cuts the link a-b (both directions), as a radio link that fades out: the nodes are not told. */
     public void cut(String a, String b) {
         medium.unlink(a, b);
