@@ -57,6 +57,8 @@ public final class Gateway implements AutoCloseable {
         this.transports = new TransportManager();
         this.node = new Node(identity, db, transports, Node.Options.defaults().withName(config.nodeName())
                 .withAnnounceInterval(config.announceIntervalSeconds() * 1000L), Clock.systemUTC());
+        node.announceAirtime().setShare(config.routing().announceAirtimeShare());
+        config.routing().position().ifPresent(node::setPosition);
     }
 
     /** Loads the identity (refusing an unsafe key file), opens storage, starts transports and the control channel. */

@@ -41,7 +41,7 @@ import org.slf4j.LoggerFactory;
  * frame whose airtime the {@link DutyCycleGovernor} allows - a frame beyond the budget waits, it never goes on air -
  * listens before talking (CAD; random backoff when busy), records the airtime and transmits.
  */
-public final class LoraTransport implements Transport {
+public final class LoraTransport implements Transport, net.sovereignbridge.mesh.transport.AirtimeBudget {
     private static final Logger log = LoggerFactory.getLogger(LoraTransport.class);
 
     public static final int MAGIC = 0x51;
@@ -222,6 +222,18 @@ public final class LoraTransport implements Transport {
      * Queues a frame, naming where it came from: frames that arrived from the internet overlay count against the
      * internet share of the airtime.
      */
+    /** Time on air of a mesh frame of this size with our link header, at the configured modem settings. */
+    @Override
+    public long airtimeNanos(int frameBytes) {
+        return TimeOnAir.nanos(settings, frameBytes + HEADER_BYTES);
+    }
+
+    /** The sub-band's duty-cycle budget per rolling hour (Long.MAX_VALUE where none applies). */
+    @Override
+    public long hourlyBudgetNanos() {
+        return governor.band().hourlyBudgetNanos();
+    }
+
     public void send(Endpoint to, byte[] frame, TrafficOrigin origin) throws TransportException {
         Objects.requireNonNull(to, "to");
         Objects.requireNonNull(frame, "frame");
