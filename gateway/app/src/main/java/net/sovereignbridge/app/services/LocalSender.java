@@ -91,7 +91,8 @@ public final class LocalSender {
                 case UNKNOWN_DESTINATION -> Failure.UNKNOWN_ADDRESS;
                 case NO_ROUTE -> Failure.NO_ROUTE;
                 case TOO_LARGE -> Failure.TOO_LARGE;
-                case QUEUE_FULL -> Failure.BUSY;
+                case QUEUE_FULL, RATE_LIMITED -> Failure.BUSY;
+                case INVALID -> Failure.MALFORMED;
                 case SEND_FAILED, NOT_RUNNING -> Failure.FAILED;
             };
             return new Receipt(request.ref(), to, null, "rejected", null, f, e.getMessage(),
