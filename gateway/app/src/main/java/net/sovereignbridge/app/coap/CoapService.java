@@ -106,7 +106,8 @@ public final class CoapService implements AutoCloseable {
         ReceiptsResource receipts = new ReceiptsResource();
         MessagesResource messages = new MessagesResource(node, sender, receipts);
         CoapService s = new CoapService(config, messages);
-        s.server.add(new NodeResource(status, s::dtlsInfo), new PeersResource(status), messages, receipts);
+        s.server.add(new NodeResource(status, s::dtlsInfo), new PeersResource(status), messages, receipts,
+                new TopicsResource(node, sender));
         node.addDeliveryListener(messages::delivered);
 
         List<InetSocketAddress> plain = new ArrayList<>();
