@@ -305,6 +305,7 @@ public final class Gateway implements AutoCloseable {
         out.put("routes", node.routes().size());
         out.put("custodyPending", node.custody().pendingCount());
         out.put("flood", node.flood().counters());
+        out.put("topics", node.topics().status());
         if (services != null) out.put("services", services.status());
         return out;
     }
