@@ -78,6 +78,18 @@ public final class NoiseSecureChannel {
         return receiving.decrypt(null, readFrame(in));
     }
 
+    /** As {@link #read()}, but null when the stream ends cleanly between two messages. */
+    public byte[] readOrEnd() throws IOException, NoiseException {
+        int hi = in.read();
+        if (hi < 0) return null;
+        int lo = in.read();
+        if (lo < 0) throw new EOFException("stream closed inside a Noise length prefix");
+        int length = (hi << 8) | lo;
+        byte[] message = in.readNBytes(length);
+        if (message.length != length) throw new EOFException("stream closed inside a Noise message");
+        return receiving.decrypt(null, message);
+    }
+
     static void writeFrame(OutputStream out, byte[] message) throws IOException {
         if (message.length > MAX_FRAME) throw new IOException("Noise message over 65535 bytes");
         byte[] frame = new byte[2 + message.length];

@@ -1,0 +1,560 @@
+package net.sovereignbridge.p2p.yamux;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
+import net.sovereignbridge.p2p.connection.SecureDuplex;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A Yamux session ({@code /yamux/1.0.0}, hashicorp/yamux spec.md) over a {@link SecureDuplex}.
+ *
+ * <p>Threads: one reader per session decodes frames and never writes to the channel (so two sessions
+ * whose channels are both full cannot deadlock on each other); one control writer sends what the reader
+ * decides (ACK, RST, ping answers, GoAway) and the keep-alive pings. Application threads write their
+ * Data frames and window updates themselves. Every frame is written with one {@code io.write} call under
+ * one lock, so frames of concurrent streams interleave whole.
+ *
+ * <p>Any protocol violation by the peer closes the session with GoAway "protocol error" and a logged
+ * reason ({@link #closeReason()}); nothing the peer sends makes us allocate more than one window per stream.
+ */
+public final class YamuxSession implements Closeable {
+    private static final Logger LOG = LoggerFactory.getLogger(YamuxSession.class);
+    private static final AtomicInteger SESSIONS = new AtomicInteger();
+    private static final int MAX_OUTSTANDING_PINGS = 64;
+    /** How many stream ids below the highest one the peer opened may still arrive late (out of order). */
+    private static final int REORDER_WINDOW = 64;
+    private static final long CLOSE_FLUSH_MILLIS = 1000;
+
+    private final SecureDuplex io;
+    private final boolean initiator;
+    private final YamuxConfig config;
+    private final Consumer<YamuxStream> onInboundStream;
+    private final String name;
+    private final YamuxFrameReader frames;
+    private final ReentrantLock writeLock = new ReentrantLock();
+    private final ConcurrentHashMap<Long, YamuxStream> streams = new ConcurrentHashMap<>();
+
+    // guarded by "this"
+    private long nextLocalId;
+    private long highestRemoteId;
+    /** Bit i set: remote id (highestRemoteId - 2i) was opened already (replay window for late SYNs). */
+    private long remoteSeen;
+    private int inboundActive;
+    private boolean closed;
+    private String closeReason;
+    private boolean localGoAway;
+    private boolean remoteGoAway;
+    private final Map<Long, PingWaiter> pings = new HashMap<>();
+    private long nextPingId = 1;
+    private long keepAlivePing = -1;
+    private final List<Consumer<String>> closeListeners = new ArrayList<>();
+
+    /** Control frames for the control writer; guarded by itself. */
+    private final ArrayDeque<Control> control = new ArrayDeque<>();
+    private Thread reader;
+    private Thread writer;
+
+    private record PingWaiter(long sentNanos, CompletableFuture<Duration> result) {}
+
+    /** A frame the reader wants sent; {@code ackFor} set: the ACK of that inbound stream, if still due. */
+    private record Control(YamuxHeader header, YamuxStream ackFor) {}
+
+    /** The last item shutdown queues: the control writer closes the channel when it gets there. */
+    private static final Control STOP = new Control(null, null);
+
+    /**
+     * @param onInboundStream called on the reader thread for each stream the peer opens; it must return
+     *                        quickly (hand the stream to an executor), since no frame is read meanwhile
+     */
+    public YamuxSession(SecureDuplex io, boolean initiator, YamuxConfig config, Consumer<YamuxStream> onInboundStream) {
+        this.io = io;
+        this.initiator = initiator;
+        this.config = config;
+        this.onInboundStream = onInboundStream;
+        this.name = "yamux-" + SESSIONS.incrementAndGet() + (initiator ? "-out" : "-in");
+        this.nextLocalId = initiator ? 1 : 2;
+        this.frames = new YamuxFrameReader(io::read, config.maxWindow());
+    }
+
+    /** Starts the reader and the control writer threads ({name}-reader, {name}-writer). */
+    public synchronized void start() {
+        if (reader != null) throw new IllegalStateException(name + " already started");
+        reader = new Thread(this::readLoop, name + "-reader");
+        writer = new Thread(this::controlLoop, name + "-writer");
+        reader.setDaemon(true);
+        writer.setDaemon(true);
+        writer.start();
+        reader.start();
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public boolean isInitiator() {
+        return initiator;
+    }
+
+    /** Opens a stream: the SYN is sent before this returns, data may be written at once. */
+    public YamuxStream openStream() throws IOException {
+        YamuxStream s;
+        synchronized (this) {
+            if (closed) throw new IOException(name + " is closed: " + closeReason);
+            if (remoteGoAway) throw new IOException(name + ": the peer sent GoAway, no new streams");
+            if (localGoAway) throw new IOException(name + ": going away, no new streams");
+        }
+        int extra = config.initialWindow() - YamuxConfig.SPEC_INITIAL_WINDOW;
+        writeLock.lock();
+        try {
+            // the id is taken under the write lock so SYNs go out in id order
+            synchronized (this) {
+                if (nextLocalId > YamuxHeader.MAX_U32) throw new IOException(name + ": stream ids exhausted");
+                s = new YamuxStream(this, nextLocalId, false, config.initialWindow());
+                nextLocalId += 2;
+                streams.put(s.longId(), s);
+            }
+            s.addCredit(extra);
+            try {
+                writeFrame(new YamuxHeader(YamuxHeader.TYPE_WINDOW_UPDATE, YamuxHeader.FLAG_SYN, s.longId(), extra),
+                        null, 0, 0, false);
+            } catch (IOException e) {
+                streams.remove(s.longId());
+                throw e;
+            }
+        } finally {
+            writeLock.unlock();
+        }
+        return s;
+    }
+
+    /** A Yamux-level ping; completes with the round-trip time, or exceptionally when the session closes. */
+    public CompletableFuture<Duration> ping() {
+        CompletableFuture<Duration> f = new CompletableFuture<>();
+        long id;
+        synchronized (this) {
+            if (closed) return CompletableFuture.failedFuture(new IOException(name + " is closed: " + closeReason));
+            if (pings.size() >= MAX_OUTSTANDING_PINGS) {
+                return CompletableFuture.failedFuture(new IOException(name + ": " + MAX_OUTSTANDING_PINGS + " pings already outstanding"));
+            }
+            id = takePingId();
+            pings.put(id, new PingWaiter(System.nanoTime(), f));
+        }
+        if (!offerControl(new Control(new YamuxHeader(YamuxHeader.TYPE_PING, YamuxHeader.FLAG_SYN, 0, id), null))) {
+            synchronized (this) {
+                pings.remove(id);
+            }
+            f.completeExceptionally(new IOException(name + ": control queue full"));
+        }
+        return f;
+    }
+
+    /**
+     * Sends GoAway with {@code code} (0 normal, 1 protocol error, 2 internal error): no new streams
+     * either way; open streams carry on until {@link #close()}.
+     */
+    public void goAway(int code) {
+        synchronized (this) {
+            if (closed || localGoAway) return;
+            localGoAway = true;
+        }
+        offerControl(new Control(new YamuxHeader(YamuxHeader.TYPE_GO_AWAY, 0, 0, code & YamuxHeader.MAX_U32), null));
+    }
+
+    public synchronized boolean isClosed() {
+        return closed;
+    }
+
+    /** Why the session closed, or null while open. */
+    public synchronized String closeReason() {
+        return closeReason;
+    }
+
+    /** Streams open now (either direction, until both sides sent FIN or one sent RST). */
+    public int activeStreams() {
+        return streams.size();
+    }
+
+    /** Called once with the reason when the session closes (at once if it already has). */
+    public void onClose(Consumer<String> listener) {
+        String reason;
+        synchronized (this) {
+            if (!closed) {
+                closeListeners.add(listener);
+                return;
+            }
+            reason = closeReason;
+        }
+        listener.accept(reason);
+    }
+
+    /** Sends GoAway "normal", fails open streams and closes the channel. */
+    @Override
+    public void close() {
+        shutdown("closed locally", YamuxHeader.GO_AWAY_NORMAL, true);
+    }
+
+    int maxFrameBody() {
+        return config.maxFrameBody();
+    }
+
+    // ---- writing ----
+
+    /** A frame of stream {@code s} from an application thread; carries ACK if it is the stream's first. */
+    void sendStreamFrame(YamuxStream s, int type, int flags, long length, byte[] body, int off, int len) throws IOException {
+        writeLock.lock();
+        try {
+            if (s.takeAckPending()) flags |= YamuxHeader.FLAG_ACK;
+            writeFrame(new YamuxHeader(type, flags, s.longId(), length), body, off, len, false);
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    /** Holding the write lock: header and body in one channel write. */
+    private void writeFrame(YamuxHeader h, byte[] body, int off, int len, boolean fromControlWriter) throws IOException {
+        synchronized (this) {
+            if (closed && !fromControlWriter) throw new IOException(name + " is closed: " + closeReason);
+        }
+        byte[] frame = new byte[YamuxHeader.SIZE + len];
+        h.encode(frame, 0);
+        if (len > 0) System.arraycopy(body, off, frame, YamuxHeader.SIZE, len);
+        try {
+            io.write(frame, 0, frame.length);
+        } catch (IOException e) {
+            if (!fromControlWriter) shutdown("write failed: " + e.getMessage(), YamuxHeader.GO_AWAY_INTERNAL_ERROR, false);
+            throw e;
+        }
+    }
+
+    /** Queues a control frame; false if the queue is full or the session closed. */
+    private boolean offerControl(Control c) {
+        synchronized (control) {
+            if (control.size() >= config.maxPendingControl()) return false;
+            control.addLast(c);
+            control.notifyAll();
+            return true;
+        }
+    }
+
+    /** From the reader: a full queue means the peer asks for answers faster than the link takes them. */
+    private void queueControl(Control c) throws YamuxProtocolException {
+        if (!offerControl(c)) {
+            throw new YamuxProtocolException("more than " + config.maxPendingControl()
+                    + " control frames waiting to be sent (the peer floods pings, SYNs or RSTs)");
+        }
+    }
+
+    private void controlLoop() {
+        long keepAliveNanos = config.keepAliveEnabled() ? config.keepAlive().toNanos() : 0;
+        long nextKeepAlive = System.nanoTime() + keepAliveNanos;
+        try {
+            while (true) {
+                Control c;
+                synchronized (control) {
+                    while (control.isEmpty()) {
+                        long waitNanos = keepAliveNanos > 0 && !isClosed() ? nextKeepAlive - System.nanoTime() : Long.MAX_VALUE;
+                        if (waitNanos <= 0) break;
+                        TimeUnit.NANOSECONDS.timedWait(control, Math.min(waitNanos, TimeUnit.SECONDS.toNanos(60)));
+                    }
+                    c = control.pollFirst();
+                }
+                if (c == null) {
+                    nextKeepAlive = System.nanoTime() + keepAliveNanos;
+                    sendKeepAlive();
+                    continue;
+                }
+                if (c == STOP) break;
+                writeControl(c);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (IOException e) {
+            if (!isClosed()) shutdown("write failed: " + e.getMessage(), YamuxHeader.GO_AWAY_INTERNAL_ERROR, false);
+        } finally {
+            closeChannel();
+        }
+    }
+
+    private void writeControl(Control c) throws IOException {
+        writeLock.lock();
+        try {
+            YamuxHeader h = c.header();
+            boolean goAway = h.type() == YamuxHeader.TYPE_GO_AWAY;
+            if (c.ackFor() != null) {
+                YamuxStream s = c.ackFor();
+                boolean ack = s.takeAckPending();
+                if (!ack && h.length() == 0) return;
+                s.addCredit(h.length());
+                h = new YamuxHeader(h.type(), h.flags() | (ack ? YamuxHeader.FLAG_ACK : 0), h.streamId(), h.length());
+            }
+            // once closed only the GoAway goes out; other answers are moot (and must not end this thread)
+            synchronized (this) {
+                if (closed && !goAway) return;
+            }
+            writeFrame(h, null, 0, 0, true);
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    /** Sends a keep-alive ping, or closes the session when the previous one is still unanswered. */
+    private void sendKeepAlive() {
+        long id = -1;
+        synchronized (this) {
+            boolean unanswered = keepAlivePing >= 0 && pings.containsKey(keepAlivePing);
+            if (!unanswered) {
+                id = takePingId();
+                keepAlivePing = id;
+                pings.put(id, new PingWaiter(System.nanoTime(), new CompletableFuture<>()));
+            }
+        }
+        if (id < 0) {
+            // the GoAway this queues is still written by the control loop before it ends
+            shutdown("keep-alive ping unanswered for " + config.keepAlive().toMillis() + " ms",
+                    YamuxHeader.GO_AWAY_NORMAL, true);
+        } else {
+            offerControl(new Control(new YamuxHeader(YamuxHeader.TYPE_PING, YamuxHeader.FLAG_SYN, 0, id), null));
+        }
+    }
+
+    private long takePingId() {
+        long id = nextPingId;
+        nextPingId = (nextPingId + 1) & YamuxHeader.MAX_U32;
+        return id;
+    }
+
+    // ---- reading ----
+
+    private void readLoop() {
+        try {
+            while (true) {
+                YamuxHeader h = frames.readHeader();
+                if (h == null) {
+                    shutdown("connection closed by the peer", YamuxHeader.GO_AWAY_NORMAL, false);
+                    return;
+                }
+                handle(h);
+            }
+        } catch (YamuxProtocolException e) {
+            shutdown("protocol error: " + e.getMessage(), YamuxHeader.GO_AWAY_PROTOCOL_ERROR, true);
+        } catch (IOException e) {
+            shutdown("connection failed: " + e.getMessage(), YamuxHeader.GO_AWAY_INTERNAL_ERROR, false);
+        } catch (RuntimeException e) {
+            LOG.error("{}: internal error in the reader", name, e);
+            shutdown("internal error: " + e, YamuxHeader.GO_AWAY_INTERNAL_ERROR, true);
+        }
+    }
+
+    private void handle(YamuxHeader h) throws IOException {
+        switch (h.type()) {
+            case YamuxHeader.TYPE_DATA, YamuxHeader.TYPE_WINDOW_UPDATE -> handleStreamFrame(h);
+            case YamuxHeader.TYPE_PING -> handlePing(h);
+            case YamuxHeader.TYPE_GO_AWAY -> handleGoAway(h);
+            default -> throw new YamuxProtocolException("unknown frame type " + h.type()); // decode rejects it already
+        }
+    }
+
+    private void handleStreamFrame(YamuxHeader h) throws IOException {
+        long id = h.streamId();
+        boolean data = h.type() == YamuxHeader.TYPE_DATA;
+        if (id == 0) throw new YamuxProtocolException(YamuxHeader.typeName(h.type()) + " frame on stream id 0");
+        YamuxStream s = streams.get(id);
+        boolean opened = false;
+        if (h.has(YamuxHeader.FLAG_SYN)) {
+            if (s != null) throw new YamuxProtocolException("SYN for stream " + id + " which is already open");
+            s = acceptInbound(id);
+            if (s == null) { // refused (RST queued); its data goes nowhere
+                if (data) frames.skipBody(h.length());
+                return;
+            }
+            opened = true;
+        } else if (s == null) {
+            if (!wasOpenedBefore(id)) {
+                throw new YamuxProtocolException(YamuxHeader.typeName(h.type()) + " frame for stream " + id
+                        + " which was never opened");
+            }
+            // a stream we already closed or reset: frames in flight are expected, their data is dropped
+            if (data) frames.skipBody(h.length());
+            return;
+        }
+        if (data) {
+            s.checkReceive(h.length());
+            byte[] body = frames.readBody((int) h.length());
+            long grant = s.receive(body);
+            if (grant > 0) queueControl(new Control(new YamuxHeader(YamuxHeader.TYPE_WINDOW_UPDATE, 0, id, grant), null));
+        } else {
+            s.windowUpdate(h.length());
+        }
+        if (opened) {
+            int extra = config.initialWindow() - YamuxConfig.SPEC_INITIAL_WINDOW;
+            queueControl(new Control(new YamuxHeader(YamuxHeader.TYPE_WINDOW_UPDATE, 0, id, extra), s));
+            try {
+                onInboundStream.accept(s);
+            } catch (RuntimeException e) {
+                LOG.warn("{}: inbound stream handler failed on stream {}; resetting it", name, id, e);
+                s.reset();
+            }
+        }
+        if (h.has(YamuxHeader.FLAG_FIN)) {
+            s.remoteFin();
+            s.afterRemoteClose();
+        }
+        if (h.has(YamuxHeader.FLAG_RST)) s.remoteReset();
+    }
+
+    /** Validates a SYN from the peer; null when refused with RST (too many streams, or we are going away). */
+    private YamuxStream acceptInbound(long id) throws YamuxProtocolException {
+        boolean remoteOdd = !initiator;
+        if ((id % 2 == 1) != remoteOdd) {
+            throw new YamuxProtocolException("SYN for stream " + id + ": the " + (initiator ? "responder" : "initiator")
+                    + " must open " + (remoteOdd ? "odd" : "even") + " ids");
+        }
+        boolean refuse;
+        YamuxStream s = null;
+        synchronized (this) {
+            if (id > highestRemoteId) {
+                long shift = (id - highestRemoteId) / 2;
+                remoteSeen = shift >= 64 ? 0 : remoteSeen << shift;
+                remoteSeen |= 1;
+                highestRemoteId = id;
+            } else {
+                long back = (highestRemoteId - id) / 2;
+                if (back >= REORDER_WINDOW) {
+                    throw new YamuxProtocolException("SYN for stream " + id + ", far below the highest stream the peer "
+                            + "opened (" + highestRemoteId + "): a reused or stale id");
+                }
+                if ((remoteSeen & (1L << back)) != 0) {
+                    throw new YamuxProtocolException("SYN for stream " + id + " which was opened before (reused id)");
+                }
+                remoteSeen |= 1L << back;
+            }
+            refuse = localGoAway || closed || inboundActive >= config.maxStreams();
+            if (!refuse) {
+                inboundActive++;
+                s = new YamuxStream(this, id, true, config.initialWindow());
+                streams.put(id, s);
+            }
+        }
+        if (refuse) {
+            LOG.warn("{}: refusing stream {} with RST: {}", name, id,
+                    localGoAway ? "going away" : config.maxStreams() + " inbound streams already open");
+            queueControl(new Control(new YamuxHeader(YamuxHeader.TYPE_WINDOW_UPDATE, YamuxHeader.FLAG_RST, id, 0), null));
+        }
+        return s;
+    }
+
+    private synchronized boolean wasOpenedBefore(long id) {
+        boolean remoteOdd = !initiator;
+        boolean remoteId = (id % 2 == 1) == remoteOdd;
+        return remoteId ? id <= highestRemoteId : id < nextLocalId;
+    }
+
+    private void handlePing(YamuxHeader h) throws YamuxProtocolException {
+        if (h.has(YamuxHeader.FLAG_SYN)) {
+            queueControl(new Control(new YamuxHeader(YamuxHeader.TYPE_PING, YamuxHeader.FLAG_ACK, 0, h.length()), null));
+        } else if (h.has(YamuxHeader.FLAG_ACK)) {
+            PingWaiter w;
+            synchronized (this) {
+                w = pings.remove(h.length());
+            }
+            // an answer to no ping of ours is harmless: ignored
+            if (w != null) w.result().complete(Duration.ofNanos(System.nanoTime() - w.sentNanos()));
+        }
+    }
+
+    private void handleGoAway(YamuxHeader h) {
+        long code = h.length();
+        synchronized (this) {
+            remoteGoAway = true;
+        }
+        if (code == YamuxHeader.GO_AWAY_NORMAL) {
+            LOG.info("{}: the peer sent GoAway (normal); no new streams", name);
+        } else {
+            String what = code == YamuxHeader.GO_AWAY_PROTOCOL_ERROR ? "protocol error"
+                    : code == YamuxHeader.GO_AWAY_INTERNAL_ERROR ? "internal error" : "code " + code;
+            shutdown("the peer sent GoAway (" + what + ")", YamuxHeader.GO_AWAY_NORMAL, false);
+        }
+    }
+
+    void removeStream(YamuxStream s) {
+        if (streams.remove(s.longId(), s) && s.isInbound()) {
+            synchronized (this) {
+                inboundActive--;
+            }
+        }
+    }
+
+    // ---- closing ----
+
+    private void shutdown(String reason, int goAwayCode, boolean sendGoAway) {
+        List<Consumer<String>> listeners;
+        List<PingWaiter> waiting;
+        boolean started;
+        synchronized (this) {
+            if (closed) return;
+            closed = true;
+            closeReason = reason;
+            listeners = new ArrayList<>(closeListeners);
+            closeListeners.clear();
+            waiting = new ArrayList<>(pings.values());
+            pings.clear();
+            started = writer != null;
+        }
+        if (goAwayCode == YamuxHeader.GO_AWAY_PROTOCOL_ERROR) {
+            LOG.warn("{}: closing: {}", name, reason);
+        } else {
+            LOG.info("{}: closing: {}", name, reason);
+        }
+        for (YamuxStream s : streams.values()) s.sessionClosed(reason);
+        IOException failure = new IOException(name + " closed: " + reason);
+        for (PingWaiter w : waiting) w.result().completeExceptionally(failure);
+        synchronized (control) {
+            // pending answers are moot; the GoAway is the last frame, written by the control writer
+            control.clear();
+            if (sendGoAway && started) {
+                control.addLast(new Control(new YamuxHeader(YamuxHeader.TYPE_GO_AWAY, 0, 0, goAwayCode), null));
+            }
+            control.addLast(STOP);
+            control.notifyAll();
+        }
+        if (!started) {
+            closeChannel();
+        } else if (Thread.currentThread() != writer && !writeLock.isHeldByCurrentThread()) {
+            // give the GoAway a moment to leave; a blocked channel is closed anyway, which unblocks the writer
+            try {
+                writer.join(CLOSE_FLUSH_MILLIS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            closeChannel();
+        }
+        for (Consumer<String> l : listeners) {
+            try {
+                l.accept(reason);
+            } catch (RuntimeException e) {
+                LOG.warn("{}: close listener failed", name, e);
+            }
+        }
+    }
+
+    private void closeChannel() {
+        try {
+            io.close();
+        } catch (IOException e) {
+            LOG.debug("{}: closing the channel: {}", name, e.toString());
+        }
+    }
+}

@@ -1,0 +1,224 @@
+package net.sovereignbridge.p2p.host;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import net.sovereignbridge.mesh.encoding.UnsignedVarint;
+import net.sovereignbridge.mesh.identity.NodeIdentity;
+import net.sovereignbridge.mesh.identity.PeerId;
+import net.sovereignbridge.p2p.identify.IdentifyMessage;
+import net.sovereignbridge.p2p.identify.IdentifyService;
+import net.sovereignbridge.p2p.multiaddr.Multiaddr;
+import net.sovereignbridge.p2p.multistream.MultistreamSelect;
+import net.sovereignbridge.p2p.noise.NoiseHandshakePayload;
+import net.sovereignbridge.p2p.noise.NoiseXX;
+import net.sovereignbridge.p2p.record.PeerRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A peer that breaks the protocol loses its connection, with the reason given to the listeners (and
+ * logged); the host keeps serving everyone else.
+ */
+class HostBadInputTest {
+    final SecureRandom random = new SecureRandom();
+    final LinkedBlockingQueue<String> failures = new LinkedBlockingQueue<>();
+    Libp2pHost host;
+    Multiaddr listen;
+    Libp2pHost honest;
+
+    @BeforeEach
+    void start() throws Exception {
+        host = new Libp2pHost(NodeIdentity.generate(random), HostConfig.defaults().withHandshakeTimeout(Duration.ofMillis(1500)));
+        host.addConnectionListener(new ConnectionListener() {
+            @Override
+            public void upgradeFailed(Multiaddr remote, boolean outbound, String reason) {
+                failures.add(reason);
+            }
+        });
+        listen = host.listen(Multiaddr.parse("/ip4/127.0.0.1/tcp/0"));
+        honest = HostJsInteropTest.newHost();
+    }
+
+    @AfterEach
+    void stop() {
+        host.close();
+        honest.close();
+    }
+
+    /** The host still accepts and serves a well-behaved peer. */
+    void hostStillServes() throws Exception {
+        honest.dial(host.fullListenAddrs().get(0));
+        assertTrue(honest.ping(host.peerId()).toMillis() < 5000);
+    }
+
+    Socket raw() throws IOException {
+        Socket s = new Socket("127.0.0.1", Integer.parseInt(listen.components().get(1).valueText()));
+        s.setSoTimeout(10_000);
+        return s;
+    }
+
+    static void assertClosedByRemote(Socket s) throws IOException {
+        InputStream in = s.getInputStream();
+        try {
+            while (in.read() >= 0) {
+                // drain what the host sent before it closed
+            }
+        } catch (java.net.SocketException reset) {
+            // closed with RST: also a close
+        }
+    }
+
+    static void writeNoiseFrame(OutputStream out, byte[] m) throws IOException {
+        out.write(new byte[] {(byte) (m.length >> 8), (byte) m.length});
+        out.write(m);
+        out.flush();
+    }
+
+    static byte[] readNoiseFrame(InputStream in) throws IOException {
+        int len = (in.read() << 8) | in.read();
+        return in.readNBytes(len);
+    }
+
+    @Test
+    void wrongNoiseSignatureClosesThatConnection() throws Exception {
+        NodeIdentity forger = NodeIdentity.generate(random);
+        try (Socket s = raw()) {
+            InputStream in = new java.io.BufferedInputStream(s.getInputStream());
+            OutputStream out = s.getOutputStream();
+            MultistreamSelect.select(in, out, List.of("/noise"));
+            byte[] staticKey = new byte[32];
+            random.nextBytes(staticKey);
+            NoiseXX hs = new NoiseXX(true, staticKey, random);
+            writeNoiseFrame(out, hs.writeMessage(new byte[0]));
+            hs.readMessage(readNoiseFrame(in));
+            // the identity signs some other static key than the one in the handshake
+            byte[] otherStatic = NoiseXX.publicOf(new byte[32]);
+            writeNoiseFrame(out, hs.writeMessage(NoiseHandshakePayload.encode(forger, otherStatic)));
+            assertClosedByRemote(s);
+        }
+        String reason = failures.poll(5, TimeUnit.SECONDS);
+        assertTrue(reason != null && reason.contains("Noise handshake") && reason.contains("signature"), reason);
+        assertTrue(host.connections().isEmpty());
+        hostStillServes();
+    }
+
+    @Test
+    void peerIdOtherThanTheDialledOneFailsTheDial() throws Exception {
+        String impostor = PeerId.encode(NodeIdentity.generate(random).publicIdentity().publicKey());
+        Multiaddr wrong = Multiaddr.parse(listen + "/p2p/" + impostor);
+        IOException e = assertThrows(IOException.class, () -> honest.dial(wrong));
+        assertTrue(e.getMessage().contains("does not match the dialled"), e.getMessage());
+        assertTrue(honest.connections().isEmpty());
+        hostStillServes();
+    }
+
+    @Test
+    void oversizedMultistreamLineClosesThatConnection() throws Exception {
+        try (Socket s = raw()) {
+            ByteArrayOutputStream b = new ByteArrayOutputStream();
+            b.writeBytes(MultistreamSelect.encode(MultistreamSelect.HEADER));
+            UnsignedVarint.write(2000, b);
+            b.writeBytes(new byte[2000]);
+            s.getOutputStream().write(b.toByteArray());
+            assertClosedByRemote(s);
+        }
+        String reason = failures.poll(5, TimeUnit.SECONDS);
+        assertTrue(reason != null && reason.contains("multistream-select /noise") && reason.contains("bad line length 2000"), reason);
+        hostStillServes();
+    }
+
+    @Test
+    void malformedMultistreamLineClosesThatConnection() throws Exception {
+        try (Socket s = raw()) {
+            ByteArrayOutputStream b = new ByteArrayOutputStream();
+            b.writeBytes(MultistreamSelect.encode(MultistreamSelect.HEADER));
+            b.write(7);
+            b.writeBytes("/noise!".getBytes()); // no trailing newline
+            s.getOutputStream().write(b.toByteArray());
+            assertClosedByRemote(s);
+        }
+        String reason = failures.poll(5, TimeUnit.SECONDS);
+        assertTrue(reason != null && reason.contains("does not end in newline"), reason);
+        hostStillServes();
+    }
+
+    @Test
+    void silentPeerTimesOutInTheHandshake() throws Exception {
+        long start = System.nanoTime();
+        try (Socket s = raw()) {
+            assertClosedByRemote(s);
+        }
+        long ms = (System.nanoTime() - start) / 1_000_000;
+        assertTrue(ms >= 1000 && ms < 8000, "closed after " + ms + " ms");
+        String reason = failures.poll(5, TimeUnit.SECONDS);
+        assertTrue(reason != null && reason.contains("timed out after 1500 ms"), reason);
+        hostStillServes();
+    }
+
+    @Test
+    void identifyOverItsSizeLimitClosesThatConnection() throws Exception {
+        try (Libp2pHost liar = new Libp2pHost(NodeIdentity.generate(random), HostConfig.defaults())) {
+            liar.setHandler(IdentifyService.ID, s -> {
+                s.output().write(UnsignedVarint.encode(9000));
+                s.output().write(new byte[9000]);
+                s.output().flush();
+            });
+            liar.listen(Multiaddr.parse("/ip4/127.0.0.1/tcp/0"));
+            Connection c = host.dial(liar.fullListenAddrs().get(0));
+            ExecutionException e = assertThrows(ExecutionException.class, () -> c.identified().get(10, TimeUnit.SECONDS));
+            assertTrue(e.getCause().getMessage().contains("over the 8192-byte limit"), e.getCause().getMessage());
+            assertFalse(c.isOpen());
+            assertTrue(c.closeReason().contains("identify: message of 9000 bytes over the 8192-byte limit"), c.closeReason());
+        }
+        hostStillServes();
+    }
+
+    @Test
+    void identifyWithAPeerRecordSignedBySomeoneElseClosesThatConnection() throws Exception {
+        NodeIdentity other = NodeIdentity.generate(random);
+        try (Libp2pHost liar = new Libp2pHost(NodeIdentity.generate(random), HostConfig.defaults())) {
+            liar.setHandler(IdentifyService.ID, s -> {
+                IdentifyMessage honestOne = liar.identifyService().messageFor(s.connection());
+                byte[] forged = PeerRecord.seal(other, 1, honestOne.listenAddrs()).encode();
+                IdentifyMessage m = new IdentifyMessage(honestOne.protocolVersion(), honestOne.agentVersion(), honestOne.publicKey(),
+                        honestOne.listenAddrs(), honestOne.observedAddr(), honestOne.protocols(), forged);
+                byte[] body = m.encode();
+                s.output().write(UnsignedVarint.encode(body.length));
+                s.output().write(body);
+                s.output().flush();
+            });
+            liar.listen(Multiaddr.parse("/ip4/127.0.0.1/tcp/0"));
+            Connection c = host.dial(liar.fullListenAddrs().get(0));
+            assertThrows(ExecutionException.class, () -> c.identified().get(10, TimeUnit.SECONDS));
+            assertFalse(c.isOpen());
+            assertTrue(c.closeReason().contains("peer record"), c.closeReason());
+        }
+        hostStillServes();
+    }
+
+    @Test
+    void tooManyProposalsOnAStreamResetOnlyThatStream() throws Exception {
+        Connection c = honest.dial(host.fullListenAddrs().get(0));
+        List<String> many = new java.util.ArrayList<>();
+        for (int i = 0; i < 40; i++) many.add("/junk/" + i);
+        IOException e = assertThrows(IOException.class, () -> c.newStream(many));
+        assertTrue(c.isOpen());
+        assertTrue(honest.ping(host.peerId()).toMillis() < 5000, e.getMessage());
+        assertEquals(1, host.connections().size());
+    }
+}

@@ -1,0 +1,149 @@
+package net.sovereignbridge.p2p.host;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import net.sovereignbridge.mesh.identity.NodeIdentity;
+import net.sovereignbridge.p2p.identify.IdentifyInfo;
+import net.sovereignbridge.p2p.js.JsLibp2pPeer;
+import net.sovereignbridge.p2p.multiaddr.Multiaddr;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Our host against js-libp2p 3 (peer.mjs) on 127.0.0.1, both directions, each test on a connection of
+ * its own: TCP + multistream + Noise XX + yamux, ping, identify (with signed peer records checked by
+ * both sides) and a 1 MiB echo.
+ */
+class HostJsInteropTest {
+    static final List<String> JS_PROTOCOLS = List.of("/ipfs/id/1.0.0", "/ipfs/ping/1.0.0", "/sbridge/echo/1.0.0", "/sbridge/sink/1.0.0");
+    static JsLibp2pPeer js;
+    static String jsTcp; // js's TCP address without /p2p
+
+    @BeforeAll
+    static void start() throws Exception {
+        js = JsLibp2pPeer.start();
+        jsTcp = js.tcpAddr().substring(0, js.tcpAddr().indexOf("/p2p/"));
+    }
+
+    @AfterAll
+    static void stop() {
+        if (js != null) js.close();
+    }
+
+    static Libp2pHost newHost() {
+        Libp2pHost h = new Libp2pHost(NodeIdentity.generate(new SecureRandom()), HostConfig.defaults());
+        h.setHandler(StreamTools.ECHO, StreamTools::echo);
+        return h;
+    }
+
+    @Test
+    void weDialJsPingAndEchoOneMebibyte() throws Exception {
+        try (Libp2pHost host = newHost()) {
+            Connection c = host.dial(Multiaddr.parse(js.tcpAddr()));
+            assertTrue(c.outbound());
+            assertEquals(js.peerId(), c.remotePeerId());
+            for (int i = 0; i < 3; i++) {
+                Duration rtt = host.ping(js.peerId());
+                assertTrue(rtt.toMillis() < 5000, "rtt " + rtt);
+            }
+            try (P2pStream s = host.newStream(js.peerId(), List.of(StreamTools.ECHO))) {
+                assertEquals(StreamTools.ECHO, s.protocol());
+                StreamTools.EchoResult r = StreamTools.echoClient(s, 1 << 20, 42);
+                assertEquals(1 << 20, r.received());
+                assertEquals(r.sentSha256(), r.receivedSha256());
+            }
+        }
+    }
+
+    @Test
+    void weDialJsAndBothIdentify() throws Exception {
+        try (Libp2pHost host = newHost()) {
+            Multiaddr listen = host.listen(Multiaddr.parse("/ip4/127.0.0.1/tcp/0"));
+            Connection c = host.dial(Multiaddr.parse(js.tcpAddr()));
+            IdentifyInfo info = c.identified().get(20, TimeUnit.SECONDS);
+            assertEquals("ipfs/0.1.0", info.protocolVersion());
+            assertEquals("sbridge-js-test-peer/1.0.0", info.agentVersion());
+            assertEquals(JS_PROTOCOLS, info.protocols().stream().sorted().toList());
+            assertEquals(List.of(jsTcp), info.listenAddrs().stream().map(Multiaddr::toString).toList());
+            // js saw us come from our socket's local address
+            assertEquals(c.localAddr(), info.observedAddr().withoutPeerId());
+            assertNotNull(info.signedRecord(), "js sends a signed peer record");
+            assertEquals(List.of(jsTcp), info.signedRecord().addresses().stream().map(Multiaddr::toString).toList());
+            assertTrue(info.signedRecord().seq() > 0);
+            assertEquals(info, host.peerInfo(js.peerId()).orElseThrow());
+
+            // js identified us on this (js-inbound) connection too: what it stored
+            Map<String, Object> stored = awaitJsPeerInfo(host.peerId());
+            assertEquals(host.protocols(), JsLibp2pPeer.strings(stored.get("protocols")));
+            assertEquals(host.config().agentVersion(), stored.get("agentVersion"));
+            assertEquals(true, stored.get("hasPeerRecord"));
+            List<Map<String, Object>> addrs = ((List<?>) stored.get("addresses")).stream().map(JsLibp2pPeer::object).toList();
+            assertEquals(List.of(listen.toString()), addrs.stream().map(a -> (String) a.get("multiaddr")).toList());
+            assertEquals(true, addrs.get(0).get("isCertified"), "js took the addresses from our verified peer record");
+        }
+    }
+
+    @Test
+    void jsDialsUsPingsIdentifiesAndEchoesOneMebibyte() throws Exception {
+        try (Libp2pHost host = newHost()) {
+            Multiaddr listen = host.listen(Multiaddr.parse("/ip4/127.0.0.1/tcp/0"));
+            String ours = listen + "/p2p/" + host.peerId();
+            Map<String, Object> dial = js.call("dial", "addr", ours);
+            assertEquals(host.peerId(), dial.get("peerId"));
+
+            Map<String, Object> ping = js.call("ping", "peer", host.peerId(), "count", 3);
+            assertEquals(3, ((List<?>) ping.get("rttMs")).size());
+
+            Map<String, Object> id = js.call("identify", "peer", host.peerId());
+            assertEquals("ipfs/0.1.0", id.get("protocolVersion"));
+            assertEquals(host.config().agentVersion(), id.get("agentVersion"));
+            assertEquals(List.of("/ipfs/id/1.0.0", "/ipfs/id/push/1.0.0", "/ipfs/ping/1.0.0", StreamTools.ECHO),
+                    JsLibp2pPeer.strings(id.get("protocols")));
+            assertEquals(List.of(listen.toString()), JsLibp2pPeer.strings(id.get("listenAddrs")));
+            // our signed peer record verified in js (it throws on a bad signature) and carries our address
+            Map<String, Object> rec = JsLibp2pPeer.object(id.get("signedPeerRecord"));
+            assertEquals(List.of(listen.toString()), JsLibp2pPeer.strings(rec.get("addresses")));
+            Connection c = host.connection(js.peerId()).orElseThrow();
+            assertTrue(!c.outbound());
+            // the observed address we told js is its socket's address as we see it
+            assertEquals(c.remoteAddr().toString(), id.get("observedAddr"));
+
+            // and we identified js on the inbound connection: js saw us at our listen address
+            IdentifyInfo info = c.identified().get(20, TimeUnit.SECONDS);
+            assertEquals(listen, info.observedAddr().withoutPeerId());
+            assertEquals(JS_PROTOCOLS, info.protocols().stream().sorted().toList());
+
+            Map<String, Object> echo = js.call("echo", "peer", host.peerId(), "bytes", 1 << 20);
+            assertEquals((long) (1 << 20), echo.get("sentBytes"));
+            assertEquals((long) (1 << 20), echo.get("receivedBytes"));
+            assertEquals(echo.get("sentSha256"), echo.get("receivedSha256"));
+
+            // and we ping js over its connection to us
+            assertTrue(host.ping(js.peerId()).toMillis() < 5000);
+            js.call("hangUp", "peer", host.peerId());
+        }
+    }
+
+    /** js stores identify results asynchronously after the connection opens. */
+    static Map<String, Object> awaitJsPeerInfo(String peer) throws Exception {
+        long end = System.currentTimeMillis() + 20_000;
+        while (true) {
+            try {
+                Map<String, Object> m = js.call("peerInfo", "peer", peer);
+                if (Boolean.TRUE.equals(m.get("hasPeerRecord")) && !((List<?>) m.get("protocols")).isEmpty()) return m;
+            } catch (java.io.IOException notYet) {
+                // NotFoundError until identify stored it
+            }
+            if (System.currentTimeMillis() > end) throw new AssertionError("js never stored identify for " + peer);
+            Thread.sleep(100);
+        }
+    }
+}

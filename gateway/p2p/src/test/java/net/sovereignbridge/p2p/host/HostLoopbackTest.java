@@ -1,0 +1,75 @@
+package net.sovereignbridge.p2p.host;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import net.sovereignbridge.p2p.identify.IdentifyInfo;
+import net.sovereignbridge.p2p.multiaddr.Multiaddr;
+import org.junit.jupiter.api.Test;
+
+/** sbridge to sbridge over TCP on 127.0.0.1: the same checks as against js. */
+class HostLoopbackTest {
+
+    @Test
+    void dialPingIdentifyAndEchoBothWays() throws Exception {
+        try (Libp2pHost a = HostJsInteropTest.newHost(); Libp2pHost b = HostJsInteropTest.newHost()) {
+            Multiaddr la = a.listen(Multiaddr.parse("/ip4/127.0.0.1/tcp/0"));
+            Multiaddr lb = b.listen(Multiaddr.parse("/ip4/127.0.0.1/tcp/0"));
+            Connection ab = a.dial(b.fullListenAddrs().get(0));
+            assertEquals(b.peerId(), ab.remotePeerId());
+
+            IdentifyInfo aboutB = ab.identified().get(10, TimeUnit.SECONDS);
+            assertEquals(b.config().agentVersion(), aboutB.agentVersion());
+            assertEquals(List.of("/ipfs/id/1.0.0", "/ipfs/id/push/1.0.0", "/ipfs/ping/1.0.0", StreamTools.ECHO), aboutB.protocols());
+            assertEquals(List.of(lb), aboutB.listenAddrs());
+            assertEquals(List.of(lb), aboutB.signedRecord().addresses());
+            assertEquals(ab.localAddr(), aboutB.observedAddr());
+
+            Connection ba = waitForConnection(b, a.peerId());
+            IdentifyInfo aboutA = ba.identified().get(10, TimeUnit.SECONDS);
+            assertEquals(List.of(la), aboutA.listenAddrs());
+            assertEquals(List.of(la), aboutA.signedRecord().addresses());
+            assertEquals(ba.localAddr(), aboutA.observedAddr());
+            assertEquals(lb, aboutA.observedAddr());
+
+            assertTrue(a.ping(b.peerId()).toMillis() < 5000);
+            assertTrue(b.ping(a.peerId()).toMillis() < 5000);
+
+            for (Libp2pHost from : List.of(a, b)) {
+                String to = from == a ? b.peerId() : a.peerId();
+                try (P2pStream s = from.newStream(to, List.of(StreamTools.ECHO))) {
+                    StreamTools.EchoResult r = StreamTools.echoClient(s, 1 << 20, 7);
+                    assertEquals(1 << 20, r.received());
+                    assertEquals(r.sentSha256(), r.receivedSha256());
+                }
+            }
+            // a protocol the remote does not serve: the stream fails, the connection stays
+            try {
+                a.newStream(b.peerId(), List.of("/nope/1.0.0"));
+                throw new AssertionError("negotiated an unknown protocol");
+            } catch (java.io.IOException expected) {
+                assertTrue(expected.getMessage().contains("supports none"), expected.getMessage());
+            }
+            assertTrue(ab.isOpen());
+            assertTrue(a.ping(b.peerId()).toMillis() < 5000);
+
+            ab.close();
+            long end = System.currentTimeMillis() + 5000;
+            while (b.connection(a.peerId()).isPresent() && System.currentTimeMillis() < end) Thread.sleep(20);
+            assertFalse(b.connection(a.peerId()).isPresent(), "b noticed the close");
+        }
+    }
+
+    static Connection waitForConnection(Libp2pHost h, String peer) throws InterruptedException {
+        long end = System.currentTimeMillis() + 5000;
+        while (System.currentTimeMillis() < end) {
+            var c = h.connection(peer);
+            if (c.isPresent()) return c.get();
+            Thread.sleep(10);
+        }
+        throw new AssertionError("no connection to " + peer);
+    }
+}

@@ -1,0 +1,228 @@
+// A js-libp2p peer driven by the Java tests (gateway/p2p, class JsLibp2pPeer).
+//
+// Start: node --import ./polyfill.mjs peer.mjs '<options JSON>'
+//   options: { "tcpPort": 0, "wsPort": null | 0, "seed": "<64 hex chars, Ed25519 seed>" | null,
+//              "agent": "sbridge-js-test-peer/1.0.0" }
+// stdout: JSON lines. First {"event":"listening","peerId":..,"addrs":[..]}, then one answer per
+//   command: {"id":<id>,"ok":true,...} or {"id":<id>,"ok":false,"error":".."}, and events
+//   {"event":"connection"|"identify",...}.
+// stdin: JSON lines {"id":<id>,"cmd":"<name>",...}; see the `commands` table below. Other test
+//   helpers extend the peer by adding entries to `commands` (and services in buildNode).
+import { createLibp2p } from 'libp2p'
+import { tcp } from '@libp2p/tcp'
+import { webSockets } from '@libp2p/websockets'
+import { noise } from '@chainsafe/libp2p-noise'
+import { yamux } from '@chainsafe/libp2p-yamux'
+import { identify } from '@libp2p/identify'
+import { ping } from '@libp2p/ping'
+import { generateKeyPairFromSeed, generateKeyPair } from '@libp2p/crypto/keys'
+import { peerIdFromString } from '@libp2p/peer-id'
+import { multiaddr } from '@multiformats/multiaddr'
+import { createHash, randomBytes } from 'node:crypto'
+import { createInterface } from 'node:readline'
+
+export const ECHO = '/sbridge/echo/1.0.0'
+export const SINK = '/sbridge/sink/1.0.0'
+
+const options = Object.assign({ tcpPort: 0, wsPort: null, seed: null, agent: 'sbridge-js-test-peer/1.0.0' },
+  process.argv[2] ? JSON.parse(process.argv[2]) : {})
+
+function emit (obj) { process.stdout.write(JSON.stringify(obj) + '\n') }
+function debug (...args) { process.stderr.write(args.join(' ') + '\n') }
+
+async function buildNode () {
+  const privateKey = options.seed
+    ? await generateKeyPairFromSeed('Ed25519', Buffer.from(options.seed, 'hex'))
+    : await generateKeyPair('Ed25519')
+  const listen = [`/ip4/127.0.0.1/tcp/${options.tcpPort}`]
+  const transports = [tcp()]
+  if (options.wsPort != null) {
+    listen.push(`/ip4/127.0.0.1/tcp/${options.wsPort}/ws`)
+    transports.push(webSockets())
+  }
+  const [name, version] = options.agent.split('/')
+  return createLibp2p({
+    privateKey,
+    addresses: { listen },
+    transports,
+    connectionEncrypters: [noise()],
+    streamMuxers: [yamux()],
+    nodeInfo: { name, version: version ?? '0', userAgent: options.agent },
+    services: {
+      identify: identify(),
+      ping: ping()
+    }
+  })
+}
+
+const node = await buildNode()
+
+// The sender's and receiver's view of a byte stream: count and SHA-256.
+function digest () {
+  const h = createHash('sha256'); let n = 0
+  return { update (b) { h.update(b); n += b.length }, get count () { return n }, hex () { return h.digest('hex') } }
+}
+
+function chunkBytes (chunk) { return chunk.subarray ? chunk.subarray() : chunk }
+
+async function sendAll (stream, total, sent, chunkSize = 64 * 1024) {
+  let left = total
+  while (left > 0) {
+    const n = Math.min(left, chunkSize)
+    const buf = randomBytes(n)
+    sent.update(buf)
+    left -= n
+    if (!stream.send(buf)) await stream.onDrain()
+  }
+  await stream.close()
+}
+
+// echo: everything read is written back; the write side closes when the remote closes its side.
+await node.handle(ECHO, async (stream) => {
+  try {
+    for await (const chunk of stream) {
+      if (!stream.send(chunk)) await stream.onDrain()
+    }
+    await stream.close()
+  } catch (e) { debug('echo handler:', e.message); stream.abort(e) }
+}, { maxInboundStreams: 64 })
+
+// sink: reads until the remote closes, then answers with the SHA-256 (32 bytes) of what it read.
+await node.handle(SINK, async (stream) => {
+  try {
+    const got = digest()
+    for await (const chunk of stream) got.update(chunkBytes(chunk))
+    stream.send(Buffer.from(got.hex(), 'hex'))
+    await stream.close()
+  } catch (e) { debug('sink handler:', e.message); stream.abort(e) }
+}, { maxInboundStreams: 64 })
+
+node.addEventListener('connection:open', (evt) => {
+  const c = evt.detail
+  emit({ event: 'connection', peerId: c.remotePeer.toString(), remoteAddr: c.remoteAddr.toString(), direction: c.direction })
+})
+node.addEventListener('peer:identify', (evt) => {
+  emit({ event: 'identify', ...identifyJson(evt.detail) })
+})
+
+function identifyJson (r) {
+  return {
+    peerId: r.peerId.toString(),
+    protocolVersion: r.protocolVersion ?? null,
+    agentVersion: r.agentVersion ?? null,
+    protocols: r.protocols,
+    listenAddrs: r.listenAddrs.map(a => a.toString()),
+    observedAddr: r.observedAddr ? r.observedAddr.toString() : null,
+    signedPeerRecord: r.signedPeerRecord
+      ? { seq: r.signedPeerRecord.seq.toString(), addresses: r.signedPeerRecord.addresses.map(a => a.toString()) }
+      : null
+  }
+}
+
+// A command's target: "addr" (a multiaddr, dialled if needed) or "peer" (a PeerId already connected).
+function target (cmd) {
+  if (cmd.addr) return multiaddr(cmd.addr)
+  if (cmd.peer) return peerIdFromString(cmd.peer)
+  throw new Error('command needs "addr" or "peer"')
+}
+
+function connectionTo (peer) {
+  const conns = node.getConnections(peerIdFromString(peer))
+  if (conns.length === 0) throw new Error(`not connected to ${peer}`)
+  return conns[0]
+}
+
+async function streamFor (cmd, protocol) {
+  return node.dialProtocol(target(cmd), protocol, { signal: AbortSignal.timeout(cmd.timeoutMs ?? 20000) })
+}
+
+export const commands = {
+  async addrs () {
+    return { peerId: node.peerId.toString(), addrs: node.getMultiaddrs().map(a => a.toString()) }
+  },
+  async dial (cmd) {
+    const c = await node.dial(target(cmd), { signal: AbortSignal.timeout(cmd.timeoutMs ?? 20000) })
+    return { peerId: c.remotePeer.toString(), remoteAddr: c.remoteAddr.toString() }
+  },
+  async hangUp (cmd) {
+    await node.hangUp(target(cmd))
+    return {}
+  },
+  async connections () {
+    return {
+      connections: node.getConnections().map(c => ({
+        peerId: c.remotePeer.toString(), remoteAddr: c.remoteAddr.toString(), status: c.status, streams: c.streams.length
+      }))
+    }
+  },
+  async ping (cmd) {
+    const rtts = []
+    for (let i = 0; i < (cmd.count ?? 1); i++) {
+      rtts.push(await node.services.ping.ping(target(cmd), { signal: AbortSignal.timeout(cmd.timeoutMs ?? 20000) }))
+    }
+    return { rttMs: rtts }
+  },
+  // runs identify now on the connection to "peer" and reports what the remote said
+  async identify (cmd) {
+    const r = await node.services.identify.identify(connectionTo(cmd.peer), { signal: AbortSignal.timeout(cmd.timeoutMs ?? 20000) })
+    return identifyJson(r)
+  },
+  // what js stored about a peer after identify (protocols, addresses, agent)
+  async peerInfo (cmd) {
+    const p = await node.peerStore.get(peerIdFromString(cmd.peer))
+    const meta = (k) => p.metadata.has(k) ? new TextDecoder().decode(p.metadata.get(k)) : null
+    return {
+      protocols: p.protocols,
+      addresses: p.addresses.map(a => ({ multiaddr: a.multiaddr.toString(), isCertified: a.isCertified })),
+      agentVersion: meta('AgentVersion'),
+      protocolVersion: meta('ProtocolVersion'),
+      hasPeerRecord: p.peerRecordEnvelope != null
+    }
+  },
+  // sends "bytes" random bytes on an echo stream, reads the echo; SHA-256 of both sides
+  async echo (cmd) {
+    const started = performance.now()
+    const stream = await streamFor(cmd, cmd.protocol ?? ECHO)
+    const sent = digest(); const got = digest()
+    const reading = (async () => { for await (const chunk of stream) got.update(chunkBytes(chunk)) })()
+    await sendAll(stream, cmd.bytes, sent)
+    await reading
+    return { sentBytes: sent.count, sentSha256: sent.hex(), receivedBytes: got.count, receivedSha256: got.hex(), ms: performance.now() - started }
+  },
+  // one-way throughput: "bytes" random bytes on a sink stream, timed until the sink's SHA-256 answer
+  async throughput (cmd) {
+    const stream = await streamFor(cmd, SINK)
+    const sent = digest(); const answer = []
+    const started = performance.now()
+    const reading = (async () => { for await (const chunk of stream) answer.push(Buffer.from(chunkBytes(chunk))) })()
+    await sendAll(stream, cmd.bytes, sent, cmd.chunkSize ?? 64 * 1024)
+    await reading
+    const ms = performance.now() - started
+    const sha = sent.hex()
+    const remoteSha = Buffer.concat(answer).toString('hex')
+    if (remoteSha !== sha) throw new Error(`sink digest ${remoteSha} != sent ${sha}`)
+    return { bytes: sent.count, ms, mbPerSecond: (sent.count / 1048576) / (ms / 1000), sha256: sha }
+  },
+  async stop () {
+    setTimeout(async () => { await node.stop(); process.exit(0) }, 10)
+    return {}
+  }
+}
+
+const rl = createInterface({ input: process.stdin })
+rl.on('line', async (line) => {
+  if (line.trim() === '') return
+  let cmd
+  try { cmd = JSON.parse(line) } catch (e) { emit({ ok: false, error: `not JSON: ${line}` }); return }
+  const fn = commands[cmd.cmd]
+  if (!fn) { emit({ id: cmd.id, ok: false, error: `unknown command ${cmd.cmd}` }); return }
+  try {
+    emit({ id: cmd.id, ok: true, ...(await fn(cmd)) })
+  } catch (e) {
+    emit({ id: cmd.id, ok: false, error: `${e.name}: ${e.message}` })
+  }
+})
+// the test process went away: do not linger
+rl.on('close', async () => { await node.stop(); process.exit(0) })
+
+emit({ event: 'listening', peerId: node.peerId.toString(), addrs: node.getMultiaddrs().map(a => a.toString()) })
