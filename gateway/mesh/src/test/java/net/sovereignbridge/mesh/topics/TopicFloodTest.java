@@ -20,12 +20,9 @@ import org.junit.jupiter.api.Test;
 
 /** Real nodes on simulated networks: topic messages flood once per node, within the hop limit and rate limits. */
 class TopicFloodTest {
-    static void await(String what, long seconds, java.util.function.BooleanSupplier ok) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-        while (!ok.getAsBoolean()) {
-            if (System.nanoTime() > deadline) throw new AssertionError("timed out: " + what);
-            Thread.sleep(50);
-        }
+    /** Runs the network's virtual clock until {@code ok}, at most {@code seconds} of simulated time. */
+    static void await(SimNetwork net, String what, long seconds, java.util.function.BooleanSupplier ok) {
+        assertTrue(net.runUntil(ok, 20, TimeUnit.SECONDS.toMillis(seconds)) >= 0, "timed out: " + what);
     }
 
     private static SimNetwork network(int nodes, SimNetwork.Topology topology, int hopLimit) throws Exception {
@@ -37,7 +34,7 @@ class TopicFloodTest {
     void everyNodeOnTheGridGetsItOnceAndRelaysItAtMostOnce() throws Exception {
         try (SimNetwork net = network(16, SimNetwork.Topology.GRID, 15)) {
             net.start();
-            await("routes across the grid", 30, net::converged);
+            await(net, "routes across the grid", 30, net::converged);
             Map<String, AtomicInteger> got = new ConcurrentHashMap<>();
             List<TopicMessage> far = new CopyOnWriteArrayList<>();
             for (SimNetwork.SimNode n : net.nodes()) {
@@ -49,8 +46,8 @@ class TopicFloodTest {
             }
             Node corner = net.nodes().get(0).node();
             TopicMessage sent = corner.publish("weather", "21.5 C".getBytes(), TrafficOrigin.DEVICE, null);
-            await("all 15 subscribers", 10, () -> got.size() == 15);
-            Thread.sleep(600); // late copies would show up as second deliveries
+            await(net, "all 15 subscribers", 10, () -> got.size() == 15);
+            net.runFor(600); // late copies would show up as second deliveries
             got.forEach((n, c) -> assertEquals(1, c.get(), n + " delivered it " + c.get() + " times"));
             assertTrue(net.nodes().get(5).node().topics().recent("weather").isEmpty(), "unsubscribed: not kept");
             assertEquals(1, net.nodes().get(15).node().topics().recent("weather").size());
@@ -68,16 +65,16 @@ class TopicFloodTest {
     void theHopLimitStopsTheFlood() throws Exception {
         try (SimNetwork net = network(6, SimNetwork.Topology.LINE, 3)) {
             net.start();
-            await("n3 to learn n0's key", 30, () -> net.nodes().get(3).node().peers().key(net.nodes().get(0).node().address())
+            await(net, "n3 to learn n0's key", 30, () -> net.nodes().get(3).node().peers().key(net.nodes().get(0).node().address())
                     .isPresent());
             List<TopicMessage> atThree = new CopyOnWriteArrayList<>();
             net.nodes().forEach(n -> n.node().topics().subscribe(Topics.ALL));
             net.nodes().get(3).node().topics().addListener(atThree::add);
             Node first = net.nodes().get(0).node();
             TopicMessage sent = first.publish("t", new byte[] {1}, TrafficOrigin.LOCAL, null);
-            await("the message three hops away", 10, () -> !atThree.isEmpty());
+            await(net, "the message three hops away", 10, () -> !atThree.isEmpty());
             assertEquals(2, atThree.get(0).hops());
-            Thread.sleep(500);
+            net.runFor(500);
             // n0 sends, n1 and n2 relay; n3 receives with one hop left and stops: limit 3 = 3 transmissions
             assertEquals(3, net.medium().transmissionsOf(first.address(), sent.messageId()));
             assertTrue(net.nodes().get(4).node().topics().recent("t").isEmpty());
@@ -88,15 +85,15 @@ class TopicFloodTest {
     void aChattyOriginIsCutAtItsRateByEveryRelay() throws Exception {
         try (SimNetwork net = network(3, SimNetwork.Topology.LINE, 8)) {
             net.start();
-            await("routes", 30, net::converged);
+            await(net, "routes", 30, net::converged);
             Node chatty = net.nodes().get(0).node();
             chatty.topics().setLimits(new Topics.Limits(10_000, 100)); // as if it ignored its own limit
             List<TopicMessage> far = new CopyOnWriteArrayList<>();
             net.nodes().get(2).node().topics().subscribe("chat");
             net.nodes().get(2).node().topics().addListener(far::add);
             for (int i = 0; i < 15; i++) chatty.publish("chat", new byte[] {(byte) i}, TrafficOrigin.LOCAL, null);
-            await("the admitted messages", 10, () -> far.size() >= Topics.Limits.defaults().burst());
-            Thread.sleep(800);
+            await(net, "the admitted messages", 10, () -> far.size() >= Topics.Limits.defaults().burst());
+            net.runFor(800);
             assertEquals(Topics.Limits.defaults().burst(), far.size(), "n1 relays a burst of 10, then refuses");
             String relay = net.nodes().get(1).transport().id();
             assertEquals(5, net.nodes().get(1).manager().counters(relay).drops(DecodeError.RATE_LIMITED));
