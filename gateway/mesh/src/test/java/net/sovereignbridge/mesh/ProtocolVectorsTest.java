@@ -23,6 +23,8 @@ import net.sovereignbridge.mesh.frame.Fragmenter;
 import net.sovereignbridge.mesh.frame.MeshFrame;
 import net.sovereignbridge.mesh.frame.Reassembler;
 import net.sovereignbridge.mesh.identity.NodeIdentity;
+import net.sovereignbridge.mesh.topics.TopicBody;
+import net.sovereignbridge.mesh.transport.TrafficOrigin;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -74,6 +76,17 @@ class ProtocolVectorsTest {
         assertEquals(v.getProperty("announce.position.frame"),
                 HEX.formatHex(FrameCodec.encode(SignedFrames.sign(alice, FrameType.ANNOUNCE, null, 0x0A0B0C0D, 1, positioned))));
         assertEquals("u0vxkq", net.sovereignbridge.mesh.node.AnnounceBody.decode(positioned).value().position());
+        // Topic message: signed BROADCAST, no destination; the body says topic, origin and time.
+        TopicBody topic = new TopicBody(1_790_000_000L, TrafficOrigin.DEVICE, "weather",
+                "21.5 C".getBytes(StandardCharsets.US_ASCII));
+        assertEquals(v.getProperty("topic.body"), HEX.formatHex(topic.encode()));
+        MeshFrame topicFrame = SignedFrames.sign(alice, FrameType.BROADCAST, null, 0x0A0B0C0E, 8, topic.encode());
+        assertEquals(v.getProperty("topic.frame"), HEX.formatHex(FrameCodec.encode(topicFrame)));
+        MeshFrame heard = FrameCodec.decode(HEX.parseHex(v.getProperty("topic.frame"))).value();
+        TopicBody read = TopicBody.decode(SignedFrames.verify(heard, alice.publicIdentity()).value()).value();
+        assertEquals("weather", read.topic());
+        assertEquals(TrafficOrigin.DEVICE, read.origin());
+        assertArrayEquals("21.5 C".getBytes(StandardCharsets.US_ASCII), read.message());
 
         List<byte[]> fragments = Fragmenter.split(wire, 32, 0x1234);
         Reassembler r = Reassembler.withDefaults();

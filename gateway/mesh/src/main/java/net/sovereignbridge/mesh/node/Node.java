@@ -41,6 +41,9 @@ import net.sovereignbridge.mesh.routing.Geohash;
 import net.sovereignbridge.mesh.routing.GeoTable;
 import net.sovereignbridge.mesh.routing.RouteTable;
 import net.sovereignbridge.mesh.store.Inbox;
+import net.sovereignbridge.mesh.topics.TopicBody;
+import net.sovereignbridge.mesh.topics.TopicMessage;
+import net.sovereignbridge.mesh.topics.Topics;
 import net.sovereignbridge.mesh.transport.AirtimeBudget;
 import net.sovereignbridge.mesh.transport.CarriedTransport;
 import net.sovereignbridge.mesh.transport.Endpoint;
@@ -50,6 +53,7 @@ import net.sovereignbridge.mesh.transport.TransportKind;
 import net.sovereignbridge.mesh.transport.TransportManager;
 import net.sovereignbridge.mesh.transport.TransportProfile;
 import net.sovereignbridge.mesh.transport.TransportState;
+import net.sovereignbridge.mesh.transport.TrafficOrigin;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -153,6 +157,20 @@ public final class Node implements AutoCloseable {
     private final Random random;
     private final List<Consumer<StateChange>> stateListeners = new CopyOnWriteArrayList<>();
     private final CarriedTransport carried = new CarriedTransport();
+    private final Topics topics = new Topics();
+    /**
+     * Origin of frames in flight or in custody that did not start here as LOCAL, so retries and relays keep it.
+     * In memory only: after a restart a held frame counts as LOCAL (bounded, least recently used out).
+     */
+    private final Map<OriginKey, TrafficOrigin> origins = java.util.Collections.synchronizedMap(
+            new java.util.LinkedHashMap<>(16, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<OriginKey, TrafficOrigin> eldest) {
+                    return size() > 20_000;
+                }
+            });
+
+    private record OriginKey(MeshAddress source, int messageId, int type) {}
     private volatile boolean running;
 
     /** A change in the state of one of this node's own messages. */
@@ -298,6 +316,16 @@ public final class Node implements AutoCloseable {
         return flood;
     }
 
+    /** Mesh topics: subscriptions, recent messages, per-origin rate limits, listeners. */
+    public Topics topics() {
+        return topics;
+    }
+
+    /** {@link #send(MeshAddress, byte[], TrafficOrigin)} for traffic made on this node. */
+    public Sent send(MeshAddress destination, byte[] payload) throws SendException {
+        return send(destination, payload, TrafficOrigin.LOCAL);
+    }
+
     /**
      * Seals {@code payload} for {@code destination}, takes it into custody (committed to SQLite before this
      * returns: a crash afterwards loses nothing) and tries the routing tiers: direct neighbour, route table,
@@ -305,11 +333,14 @@ public final class Node implements AutoCloseable {
      * Delivery is confirmed by the recipient's authenticated ACK; until then it is retried with
      * exponential backoff and jitter until its time to live runs out.
      *
+     * <p>{@code origin} says where the message entered the mesh (DEVICE for CoAP/MQTT, INTERNET for the
+     * overlay); it goes down to the transports with every transmission and retry, so radio airtime caps apply.
+     *
      * @throws SendException when the destination's key is unknown (no announce heard yet), the payload is too
      *     large for every transport, or the custody queue is full
      */
-    public Sent send(MeshAddress destination, byte[] payload) throws SendException {
-        return send(destination, payload, null);
+    public Sent send(MeshAddress destination, byte[] payload, TrafficOrigin origin) throws SendException {
+        return send(destination, payload, null, origin);
     }
 
     /**
@@ -319,6 +350,11 @@ public final class Node implements AutoCloseable {
      * towards the region (docs/routing.md, "Geographic routing").
      */
     public Sent send(MeshAddress destination, byte[] payload, String region) throws SendException {
+        return send(destination, payload, region, TrafficOrigin.LOCAL);
+    }
+
+    /** Both: a region (or null) and the traffic origin. */
+    public Sent send(MeshAddress destination, byte[] payload, String region, TrafficOrigin origin) throws SendException {
         if (region != null && !Geohash.isValid(region)) {
             throw new SendException(SendException.Reason.SEND_FAILED, "region '" + region
                     + "' is not a geohash (1..12 characters of 0-9 b-h j k m n p-z)");
@@ -349,6 +385,7 @@ public final class Node implements AutoCloseable {
             throw new SendException(SendException.Reason.SEND_FAILED, "cannot store the message: " + e.getMessage());
         }
         flood.remember(identity.address(), id, FrameType.DATA.code);
+        rememberOrigin(identity.address(), id, FrameType.DATA.code, origin);
         String via = attempt(entry, true);
         return new Sent(id, destination, via == null ? MessageState.QUEUED : MessageState.SENT, via);
     }
@@ -361,7 +398,8 @@ public final class Node implements AutoCloseable {
     private String attempt(CustodyQueue.Entry e, boolean allowFlood) {
         long now = clock.millis();
         // Frames held for others were taken in from a flood: only a route releases them, no greedy step (see forward).
-        String via = forward(e.destination(), e.frame(), allowFlood, e.own());
+        String via = forward(e.destination(), e.frame(), allowFlood, e.own(),
+                originOf(e.source(), e.messageId(), e.type()));
         try {
             if (e.own()) {
                 MessageState state = via != null || e.state() == MessageState.SENT ? MessageState.SENT : MessageState.QUEUED;
@@ -386,19 +424,17 @@ public final class Node implements AutoCloseable {
     }
 
     /**
-     * Routing tiers for an encoded frame: direct neighbour, then the route table, then (if allowed) a
-     * controlled flood on every active transport. Returns a description of the hop taken, or null.
-     */
-    private String forward(MeshAddress destination, byte[] encoded, boolean allowFlood) {
-        return forward(destination, encoded, allowFlood, true);
-    }
-
-    /**
+     * Routing tiers for an encoded frame: direct neighbour, then the route table, then a bridge over the
+     * overlay, then greedy geographic forwarding towards the frame's region, then (if allowed) a controlled
+     * flood on every active transport. Returns a description of the hop taken, or null.
+     *
      * @param allowGeo false for a copy that reached us by flood: greedy forwarding already hit a local minimum
      *     upstream, and a greedy step from here could lead straight back to it (the minimum is nearer to the
      *     region than its neighbours), so the flood goes on until it meets a route
+     * @param origin where the frame entered the mesh, passed to the transports (airtime caps)
      */
-    private String forward(MeshAddress destination, byte[] encoded, boolean allowFlood, boolean allowGeo) {
+    private String forward(MeshAddress destination, byte[] encoded, boolean allowFlood, boolean allowGeo,
+            TrafficOrigin origin) {
         List<Endpoint> usable = usableHops(destination, encoded.length);
         String kind = "";
         if (usable.isEmpty()) {
@@ -416,14 +452,14 @@ public final class Node implements AutoCloseable {
             // Unicast hops ask for a link acknowledgement and are retransmitted, then tried on the next
             // candidate, when none comes: on a lossy radio every hop would otherwise be a coin toss.
             byte[] withAck = FrameCodec.withHopAck(encoded, true);
-            sendWithHopAck(withAck, usable, 0);
+            sendWithHopAck(withAck, usable, 0, origin);
             return kind + usable.get(0);
         }
         if (!allowFlood) return null;
         boolean any = false;
         for (Transport t : transports.all()) {
             if (!t.state().canSend() || encoded.length > Fragmenter.maxFrameLength(t.profile().mtu())) continue;
-            any |= sendFragments(t, Endpoint.broadcast(t.id()), FrameCodec.withHopAck(encoded, false));
+            any |= sendFragments(t, Endpoint.broadcast(t.id()), FrameCodec.withHopAck(encoded, false), origin);
         }
         return any ? "flood" : null;
     }
@@ -557,17 +593,17 @@ public final class Node implements AutoCloseable {
      * silent retransmissions moves on to the next candidate. Everything after the first send runs on the
      * timer thread.
      */
-    private void sendWithHopAck(byte[] encoded, List<Endpoint> candidates, int attempt) {
+    private void sendWithHopAck(byte[] encoded, List<Endpoint> candidates, int attempt, TrafficOrigin origin) {
         if (!running || candidates.isEmpty()) return;
         Endpoint to = candidates.get(0);
         Transport t = transports.get(to.transportId());
         if (t == null || !t.state().canSend()) {
-            sendWithHopAck(encoded, candidates.subList(1, candidates.size()), 0);
+            sendWithHopAck(encoded, candidates.subList(1, candidates.size()), 0, origin);
             return;
         }
         HopKey key = hopKey(encoded, to);
         awaitingHopAck.put(key, Boolean.TRUE);
-        sendFragments(t, to, encoded);
+        sendFragments(t, to, encoded, origin);
         TransportProfile p = t.profile();
         long txMillis = encoded.length * 8L * 1000 / Math.max(1, p.nominalBitrate());
         long timeout = Math.max(options.floodDelayMillis(), 100) + 4L * p.nominalLatencyMillis() + 2 * txMillis;
@@ -575,10 +611,12 @@ public final class Node implements AutoCloseable {
             timers.schedule(() -> {
                 if (awaitingHopAck.remove(key) == null) return; // acknowledged
                 if (attempt + 1 < HOP_RETRANSMISSIONS) {
-                    sendWithHopAck(encoded, candidates, attempt + 1);
+                    sendWithHopAck(encoded, candidates, attempt + 1, origin);
                 } else {
                     hopUnanswered(to);
-                    if (candidates.size() > 1) sendWithHopAck(encoded, candidates.subList(1, candidates.size()), 0);
+                    if (candidates.size() > 1) {
+                        sendWithHopAck(encoded, candidates.subList(1, candidates.size()), 0, origin);
+                    }
                 }
             }, timeout, TimeUnit.MILLISECONDS);
         } catch (java.util.concurrent.RejectedExecutionException e) {
@@ -600,11 +638,24 @@ public final class Node implements AutoCloseable {
     }
 
     private boolean sendFragments(Transport t, Endpoint to, byte[] encoded) {
+        return sendFragments(t, to, encoded, TrafficOrigin.LOCAL);
+    }
+
+    private boolean sendFragments(Transport t, Endpoint to, byte[] encoded, TrafficOrigin origin) {
         boolean ok = true;
         for (byte[] piece : Fragmenter.split(encoded, t.profile().mtu(), fragmentSets.getAndIncrement() & 0xFFFF)) {
-            ok &= transports.send(t.id(), to, piece);
+            ok &= transports.send(t.id(), to, piece, origin);
         }
         return ok;
+    }
+
+    private void rememberOrigin(MeshAddress source, int messageId, int type, TrafficOrigin origin) {
+        if (origin != TrafficOrigin.LOCAL) origins.put(new OriginKey(source, messageId, type), origin);
+    }
+
+    private TrafficOrigin originOf(MeshAddress source, int messageId, int type) {
+        TrafficOrigin o = origins.get(new OriginKey(source, messageId, type));
+        return o == null ? TrafficOrigin.LOCAL : o;
     }
 
     private void retryDue() {
@@ -784,6 +835,7 @@ public final class Node implements AutoCloseable {
                 case ANNOUNCE -> onAnnounce(transport, from, frame, quality);
                 case DATA -> onData(transport, from, frame, quality);
                 case ACK -> onAck(transport, from, frame, quality);
+                case BROADCAST -> onTopicMessage(transport, from, frame, quality);
                 default -> drop(transport, from, DecodeError.UNKNOWN_TYPE, "no handler for " + frame.type());
             }
         } catch (SQLException e) {
@@ -882,7 +934,7 @@ public final class Node implements AutoCloseable {
         if (lastRelayedAnnounce.size() > options.maxPeers()) lastRelayedAnnounce.clear();
         byte[] relayed = FrameCodec.encode(frame.forwarded());
         flood.scheduleRebroadcast(frame.source(), frame.messageId(), FrameType.ANNOUNCE.code, signalQuality(quality),
-                () -> floodOnAll(relayed, true));
+                () -> floodOnAll(relayed, true, TrafficOrigin.LOCAL));
     }
 
     /** At most one relayed announce per origin per this interval, so a chatty node cannot flood the mesh. */
@@ -913,17 +965,13 @@ public final class Node implements AutoCloseable {
 
     private volatile long lastTriggeredAnnounce;
 
-    private void floodOnAll(byte[] flagged) {
-        floodOnAll(flagged, false);
-    }
-
-    /** Broadcasts on every active transport; announces only where their airtime share allows. */
-    private void floodOnAll(byte[] flagged, boolean announce) {
+    /** Broadcasts on every active transport for traffic from {@code origin}; announces only where their airtime share allows. */
+    private void floodOnAll(byte[] flagged, boolean announce, TrafficOrigin origin) {
         byte[] encoded = FrameCodec.withHopAck(flagged, false);
         for (Transport t : transports.all()) {
             if (t.state().canSend() && encoded.length <= Fragmenter.maxFrameLength(t.profile().mtu())
                     && (!announce || announceFits(t, encoded))) {
-                sendFragments(t, Endpoint.broadcast(t.id()), encoded);
+                sendFragments(t, Endpoint.broadcast(t.id()), encoded, origin);
             }
         }
     }
@@ -1002,7 +1050,7 @@ public final class Node implements AutoCloseable {
         MeshFrame ack = envelope.seal(FrameType.ACK, to, id, clock.instant().getEpochSecond(), 0, options.hopLimit(), body,
                 geo.positionOf(to.address()).orElse(null));
         flood.remember(identity.address(), id, FrameType.ACK.code);
-        forward(to.address(), FrameCodec.encode(ack), true);
+        forward(to.address(), FrameCodec.encode(ack), true, true, TrafficOrigin.LOCAL);
     }
 
     private void onAck(Transport transport, Endpoint from, MeshFrame frame, LinkQuality quality) throws SQLException {
@@ -1055,17 +1103,110 @@ public final class Node implements AutoCloseable {
             return;
         }
         byte[] onward = FrameCodec.encode(frame.forwarded());
+        // Forwarded frames keep the origin of the link they came in on (the overlay's is INTERNET).
+        TrafficOrigin origin = transport.receivedOrigin();
+        rememberOrigin(frame.source(), frame.messageId(), frame.type().code, origin);
         // A copy without the hop-ACK flag was broadcast: part of a flood, not a unicast hop.
         boolean flooded = (frame.flags() & MeshFrame.FLAG_HOP_ACK) == 0;
-        if (forward(frame.destination(), onward, false, !flooded) != null) return;
+        if (forward(frame.destination(), onward, false, !flooded, origin) != null) return;
         flood.scheduleRebroadcast(frame.source(), frame.messageId(), frame.type().code, signalQuality(quality),
-                () -> floodOnAll(onward));
+                () -> floodOnAll(onward, false, origin));
         try {
             custody.accept(frame.destination(), frame.source(), frame.messageId(), frame.type().code, onward, false, 0,
                     clock.millis(), options.messageTtlMillis(), MessageState.QUEUED);
         } catch (CustodyQueue.RefusedException e) {
             log.debug("not holding a frame for {}: {}", frame.destination(), e.getMessage());
         }
+    }
+
+    /** Topic messages older than this are not delivered or relayed: flooding has no store-and-forward. */
+    static final long TOPIC_MAX_AGE_SECONDS = 600;
+
+    /**
+     * Publishes {@code message} on a mesh topic: a signed BROADCAST frame flooded on every transport (controlled
+     * flooding, hop limit as for messages), delivered to this node's own subscribers too, except
+     * {@code except} (the bridge that injected it; may be null).
+     *
+     * @throws SendException INVALID for a bad topic name, TOO_LARGE over {@link TopicBody#MAX_MESSAGE} bytes,
+     *     RATE_LIMITED beyond this node's own topic rate (the limit every relay applies to it), NOT_RUNNING
+     */
+    public TopicMessage publish(String topic, byte[] message, TrafficOrigin origin, Topics.Listener except)
+            throws SendException {
+        if (!running) throw new SendException(SendException.Reason.NOT_RUNNING, "node is not running");
+        String problem = TopicBody.nameProblem(topic);
+        if (problem != null) throw new SendException(SendException.Reason.INVALID, problem);
+        if (message.length > TopicBody.MAX_MESSAGE) {
+            throw new SendException(SendException.Reason.TOO_LARGE, "topic message of " + message.length
+                    + " bytes (at most " + TopicBody.MAX_MESSAGE + ")");
+        }
+        if (!topics.admit(identity.address(), clock.millis())) {
+            throw new SendException(SendException.Reason.RATE_LIMITED, "topic rate of this node used up ("
+                    + topics.limits().perMinute() + " per minute); retry in "
+                    + Math.max(1, topics.retryAfterSeconds(identity.address())) + " s");
+        }
+        long now = clock.instant().getEpochSecond();
+        int id = messageIds.getAndIncrement();
+        MeshFrame frame = SignedFrames.sign(identity, FrameType.BROADCAST, null, id, options.hopLimit(),
+                new TopicBody(now, origin, topic, message).encode());
+        flood.remember(identity.address(), id, FrameType.BROADCAST.code);
+        replay.check(identity.address(), id, now, now);
+        floodOnAll(FrameCodec.encode(frame), false, origin);
+        TopicMessage m = new TopicMessage(topic, identity.address(), id, Instant.ofEpochSecond(now), clock.instant(),
+                origin, 0, true, "local", message.clone());
+        topics.deliver(m, except);
+        return m;
+    }
+
+    /**
+     * A topic message: first copy only, from a known, verified sender, fresh, not replayed, within its origin's
+     * rate; then relayed once (controlled flood, keeping its origin) and delivered if subscribed.
+     */
+    private void onTopicMessage(Transport transport, Endpoint from, MeshFrame frame, LinkQuality quality) {
+        if (!flood.firstSighting(frame.source(), frame.messageId(), FrameType.BROADCAST.code, frame.hopCount())) {
+            transports.counters(transport.id()).drop(DecodeError.DUPLICATE);
+            return;
+        }
+        Optional<PublicIdentity> key = peers.key(frame.source());
+        if (key.isEmpty()) {
+            drop(transport, from, DecodeError.UNKNOWN_SENDER, "topic message from unknown " + frame.source());
+            return;
+        }
+        Decoded<byte[]> signed = SignedFrames.verify(frame, key.get());
+        if (signed instanceof Decoded.Error<byte[]> e) {
+            drop(transport, from, e.reason(), e.detail());
+            return;
+        }
+        Decoded<TopicBody> decoded = TopicBody.decode(signed.value());
+        if (decoded instanceof Decoded.Error<TopicBody> e) {
+            drop(transport, from, e.reason(), e.detail());
+            return;
+        }
+        TopicBody body = decoded.value();
+        long now = clock.instant().getEpochSecond();
+        if (body.unixSeconds() < now - TOPIC_MAX_AGE_SECONDS || body.unixSeconds() > now + 300) {
+            drop(transport, from, DecodeError.STALE, "topic message from " + frame.source() + " dated " + body.unixSeconds());
+            return;
+        }
+        // The flood memory is short; the replay guard keeps a late copy from being relayed or delivered again.
+        if (replay.check(frame.source(), frame.messageId(), body.unixSeconds(), now) != null) {
+            transports.counters(transport.id()).drop(DecodeError.DUPLICATE);
+            return;
+        }
+        if (!topics.admit(frame.source(), clock.millis())) {
+            drop(transport, from, DecodeError.RATE_LIMITED, "topic messages from " + frame.source());
+            return;
+        }
+        // Same reach as announces (a receiver hop-limit hops away has heard the sender's key): relay while more
+        // than one hop is left.
+        if (frame.hopsLeft() > 1) {
+            byte[] relayed = FrameCodec.encode(frame.forwarded());
+            TrafficOrigin origin = body.origin().atLeast(transport.receivedOrigin());
+            flood.scheduleRebroadcast(frame.source(), frame.messageId(), FrameType.BROADCAST.code,
+                    signalQuality(quality), () -> floodOnAll(relayed, false, origin));
+        }
+        topics.deliver(new TopicMessage(body.topic(), frame.source(), frame.messageId(),
+                Instant.ofEpochSecond(body.unixSeconds()), clock.instant(), body.origin(), frame.hopCount(), false,
+                transport.id(), body.message()), null);
     }
 
     private void drop(Transport transport, Endpoint from, DecodeError reason, String detail) {

@@ -161,10 +161,15 @@ public final class TransportManager implements AutoCloseable {
 
     /** Sends one link frame, counting it; false (and counted) when the transport refused it. */
     public boolean send(String transportId, Endpoint to, byte[] frame) {
+        return send(transportId, to, frame, TrafficOrigin.LOCAL);
+    }
+
+    /** Sends one link frame on behalf of traffic from {@code origin} (airtime caps), counting it. */
+    public boolean send(String transportId, Endpoint to, byte[] frame, TrafficOrigin origin) {
         Managed m = transports.get(transportId);
         if (m == null) return false;
         try {
-            m.transport.send(to, frame);
+            m.transport.send(to, frame, origin);
             m.counters.framesOut.incrementAndGet();
             m.counters.bytesOut.addAndGet(frame.length);
             return true;

@@ -26,6 +26,7 @@ import net.sovereignbridge.mesh.transport.TransportKind;
 import net.sovereignbridge.mesh.transport.TransportListener;
 import net.sovereignbridge.mesh.transport.TransportProfile;
 import net.sovereignbridge.mesh.transport.TransportState;
+import net.sovereignbridge.mesh.transport.TrafficOrigin;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -218,10 +219,6 @@ public final class LoraTransport implements Transport, net.sovereignbridge.mesh.
         send(to, frame, TrafficOrigin.LOCAL);
     }
 
-    /**
-     * Queues a frame, naming where it came from: frames that arrived from the internet overlay count against the
-     * internet share of the airtime.
-     */
     /** Time on air of a mesh frame of this size with our link header, at the configured modem settings. */
     @Override
     public long airtimeNanos(int frameBytes) {
@@ -234,6 +231,11 @@ public final class LoraTransport implements Transport, net.sovereignbridge.mesh.
         return governor.band().hourlyBudgetNanos();
     }
 
+    /**
+     * Queues a frame, naming where it came from: frames that entered the mesh from outside (the internet overlay,
+     * CoAP and MQTT devices) wait in their own queue and count against the internet share of the airtime.
+     */
+    @Override
     public void send(Endpoint to, byte[] frame, TrafficOrigin origin) throws TransportException {
         Objects.requireNonNull(to, "to");
         Objects.requireNonNull(frame, "frame");
@@ -254,7 +256,7 @@ public final class LoraTransport implements Transport, net.sovereignbridge.mesh.
         lock.lock();
         try {
             if (!state.canSend()) throw new TransportException(id + ": not active (" + state + ")");
-            ArrayDeque<Pending> q = origin == TrafficOrigin.INTERNET ? internetQueue : localQueue;
+            ArrayDeque<Pending> q = origin.capped() ? internetQueue : localQueue;
             if (q.size() >= options.queueLimit()) {
                 throw new TransportException(id + ": " + origin.name().toLowerCase() + " queue full ("
                         + options.queueLimit() + " frames waiting for airtime)");
