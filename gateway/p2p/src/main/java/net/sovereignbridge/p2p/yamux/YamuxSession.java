@@ -267,6 +267,13 @@ public final class YamuxSession implements Closeable {
         return sum;
     }
 
+    /** Array bytes held by the streams' receive buffers (at most about twice {@link #bufferedBytes()}). */
+    long heldBytes() {
+        long sum = 0;
+        for (YamuxStream s : streams.values()) sum += s.heldBytes();
+        return sum;
+    }
+
     int maxFrameBody() {
         return config.maxFrameBody();
     }
