@@ -44,9 +44,16 @@ public record HostConfig(String agentVersion, Duration handshakeTimeout, Duratio
                 n, yamux);
     }
 
-    /** The sbridge version from the jar manifest, or "dev" when run from classes. */
+    /** The sbridge version, from version.properties (filled in by the build), or "dev" without it. */
     static String version() {
-        String v = HostConfig.class.getPackage().getImplementationVersion();
-        return v == null ? "dev" : v;
+        try (var in = HostConfig.class.getResourceAsStream("version.properties")) {
+            if (in == null) return "dev";
+            var p = new java.util.Properties();
+            p.load(in);
+            String v = p.getProperty("version", "dev");
+            return v.startsWith("${") ? "dev" : v;
+        } catch (java.io.IOException e) {
+            return "dev";
+        }
     }
 }
