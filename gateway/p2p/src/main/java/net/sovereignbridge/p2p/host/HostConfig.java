@@ -12,32 +12,48 @@ import net.sovereignbridge.p2p.yamux.YamuxConfig;
  * @param identifyTimeout    for reading a remote's identify answer
  * @param maxConnections     open connections in total (further inbound ones are closed at once)
  * @param maxPendingUpgrades inbound connections in the handshake at once (a slow-loris bound)
- * @param yamux              muxer windows and limits
+ * @param maxInboundStreams  inbound streams being served at once over all connections (each takes a
+ *                           thread); further ones are reset until one ends
+ * @param yamux              muxer windows and limits (inbound streams per connection among them)
  */
 public record HostConfig(String agentVersion, Duration handshakeTimeout, Duration negotiateTimeout, Duration identifyTimeout,
-                         int maxConnections, int maxPendingUpgrades, YamuxConfig yamux) {
+                         int maxConnections, int maxPendingUpgrades, int maxInboundStreams, YamuxConfig yamux) {
     public static final String PROTOCOL_VERSION = "ipfs/0.1.0";
 
     public static HostConfig defaults() {
         return new HostConfig("sbridge/" + version(), Duration.ofSeconds(10), Duration.ofSeconds(10), Duration.ofSeconds(10),
-                256, 32, YamuxConfig.defaults());
+                256, 32, 1024, YamuxConfig.defaults());
     }
 
     public HostConfig withHandshakeTimeout(Duration d) {
-        return new HostConfig(agentVersion, d, negotiateTimeout, identifyTimeout, maxConnections, maxPendingUpgrades, yamux);
+        return new HostConfig(agentVersion, d, negotiateTimeout, identifyTimeout, maxConnections, maxPendingUpgrades, maxInboundStreams, yamux);
     }
 
     public HostConfig withYamux(YamuxConfig y) {
-        return new HostConfig(agentVersion, handshakeTimeout, negotiateTimeout, identifyTimeout, maxConnections, maxPendingUpgrades, y);
+        return new HostConfig(agentVersion, handshakeTimeout, negotiateTimeout, identifyTimeout, maxConnections, maxPendingUpgrades,
+                maxInboundStreams, y);
     }
 
     public HostConfig withMaxConnections(int n) {
-        return new HostConfig(agentVersion, handshakeTimeout, negotiateTimeout, identifyTimeout, n, maxPendingUpgrades, yamux);
+        return new HostConfig(agentVersion, handshakeTimeout, negotiateTimeout, identifyTimeout, n, maxPendingUpgrades,
+                maxInboundStreams, yamux);
     }
 
-    /** The sbridge version from the jar manifest, or "dev" when run from classes. */
+    public HostConfig withMaxInboundStreams(int n) {
+        return new HostConfig(agentVersion, handshakeTimeout, negotiateTimeout, identifyTimeout, maxConnections, maxPendingUpgrades,
+                n, yamux);
+    }
+
+    /** The sbridge version, from version.properties (filled in by the build), or "dev" without it. */
     static String version() {
-        String v = HostConfig.class.getPackage().getImplementationVersion();
-        return v == null ? "dev" : v;
+        try (var in = HostConfig.class.getResourceAsStream("version.properties")) {
+            if (in == null) return "dev";
+            var p = new java.util.Properties();
+            p.load(in);
+            String v = p.getProperty("version", "dev");
+            return v.startsWith("${") ? "dev" : v;
+        } catch (java.io.IOException e) {
+            return "dev";
+        }
     }
 }

@@ -65,6 +65,7 @@ public final class Libp2pHost implements Closeable {
     private final Map<String, IdentifyInfo> peerInfo = new ConcurrentHashMap<>();
     private final List<ConnectionListener> connectionListeners = new CopyOnWriteArrayList<>();
     private final Semaphore pendingUpgrades;
+    private final Semaphore inboundStreams;
     private final AtomicInteger openConnections = new AtomicInteger();
     private final ExecutorService workers;
     private final ScheduledExecutorService timers;
@@ -77,6 +78,7 @@ public final class Libp2pHost implements Closeable {
         this.peerId = PeerId.encode(identity.publicIdentity().publicKey());
         this.config = config;
         this.pendingUpgrades = new Semaphore(config.maxPendingUpgrades());
+        this.inboundStreams = new Semaphore(config.maxInboundStreams());
         String name = "p2p-host-" + HOSTS.incrementAndGet();
         this.workers = Executors.newCachedThreadPool(daemon(name + "-worker"));
         this.timers = Executors.newSingleThreadScheduledExecutor(daemon(name + "-timer"));
@@ -123,11 +125,49 @@ public final class Libp2pHost implements Closeable {
         throw new IOException("no transport listens on " + addr);
     }
 
-    /** The bound listen addresses, without /p2p. */
+    /**
+     * The listen addresses, without /p2p. A wildcard bind (0.0.0.0 or ::) is listed once per address of
+     * the machine's up interfaces (loopback included), since a wildcard is no use to a peer.
+     */
     public List<Multiaddr> listenAddrs() {
         List<Multiaddr> out = new ArrayList<>();
-        for (Transport.Listener l : listeners) out.add(l.address());
+        for (Transport.Listener l : listeners) {
+            for (Multiaddr a : expandWildcard(l.address())) if (!out.contains(a)) out.add(a);
+        }
         return out;
+    }
+
+    static List<Multiaddr> expandWildcard(Multiaddr bound) {
+        List<Multiaddr.Component> c = bound.components();
+        if (c.isEmpty()) return List.of(bound);
+        Multiaddr.Protocol p = c.get(0).protocol();
+        boolean any = (p == Multiaddr.Protocol.IP4 || p == Multiaddr.Protocol.IP6)
+                && Arrays.equals(c.get(0).value(), new byte[c.get(0).value().length]);
+        if (!any) return List.of(bound);
+        List<Multiaddr> out = new ArrayList<>();
+        try {
+            for (java.net.NetworkInterface ni : java.util.Collections.list(java.net.NetworkInterface.getNetworkInterfaces())) {
+                if (!ni.isUp()) continue;
+                for (java.net.InetAddress ip : java.util.Collections.list(ni.getInetAddresses())) {
+                    if (ip.isLinkLocalAddress() || ip.getAddress().length != c.get(0).value().length) continue;
+                    try {
+                        StringBuilder text = new StringBuilder("/").append(p.text).append('/')
+                                .append(ip.getHostAddress().replaceAll("%.*$", ""));
+                        for (int i = 1; i < c.size(); i++) {
+                            text.append('/').append(c.get(i).protocol().text);
+                            String v = c.get(i).valueText();
+                            if (!v.isEmpty()) text.append('/').append(v);
+                        }
+                        out.add(Multiaddr.parse(text.toString()));
+                    } catch (MultiaddrException e) {
+                        // an address our codec cannot express: skip it
+                    }
+                }
+            }
+        } catch (java.net.SocketException e) {
+            log.warn("cannot list network interfaces: {}", e.getMessage());
+        }
+        return out.isEmpty() ? List.of(bound) : out;
     }
 
     /** The listen addresses ending in /p2p/PEERID, as printed for users. */
@@ -340,9 +380,21 @@ public final class Libp2pHost implements Closeable {
     }
 
     private void inboundStream(Connection c, YamuxStream s) {
+        if (!inboundStreams.tryAcquire()) {
+            log.warn("inbound stream from {} reset: {} streams already being served", c.remotePeerId(), config.maxInboundStreams());
+            s.reset();
+            return;
+        }
         try {
-            workers.execute(() -> serveStream(c, s));
+            workers.execute(() -> {
+                try {
+                    serveStream(c, s);
+                } finally {
+                    inboundStreams.release();
+                }
+            });
         } catch (RuntimeException e) {
+            inboundStreams.release();
             s.reset(); // host shutting down
         }
     }
@@ -390,6 +442,18 @@ public final class Libp2pHost implements Closeable {
     /** What the peer told us in its latest identify (or push), if it did. */
     public Optional<IdentifyInfo> peerInfo(String remotePeerId) {
         return Optional.ofNullable(peerInfo.get(remotePeerId));
+    }
+
+    /**
+     * Our addresses as the identified peers saw them (identify's observedAddr), without /p2p, with how
+     * many peers reported each: a hint at our public address behind NAT, unconfirmed.
+     */
+    public Map<Multiaddr, Integer> observedAddrs() {
+        Map<Multiaddr, Integer> out = new java.util.LinkedHashMap<>();
+        for (IdentifyInfo i : peerInfo.values()) {
+            if (i.observedAddr() != null) out.merge(i.observedAddr().withoutPeerId(), 1, Integer::sum);
+        }
+        return out;
     }
 
     /** Called by identify: stores what the remote said and tells the listeners. */

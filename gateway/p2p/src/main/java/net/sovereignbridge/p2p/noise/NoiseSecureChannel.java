@@ -90,8 +90,9 @@ public final class NoiseSecureChannel {
         int lo = in.read();
         if (lo < 0) throw new EOFException("stream closed inside a Noise length prefix");
         int length = (hi << 8) | lo;
-        byte[] message = in.readNBytes(length);
-        if (message.length != length) throw new EOFException("stream closed inside a Noise message");
+        // into an array of the exact size: readNBytes(int) would read in 8 KiB pieces and copy them again
+        byte[] message = new byte[length];
+        if (in.readNBytes(message, 0, length) != length) throw new EOFException("stream closed inside a Noise message");
         return receiving.decrypt(null, message);
     }
 

@@ -221,4 +221,42 @@ class HostBadInputTest {
         assertTrue(honest.ping(host.peerId()).toMillis() < 5000, e.getMessage());
         assertEquals(1, host.connections().size());
     }
+
+    @Test
+    void inboundStreamsBeyondTheHostLimitAreResetUntilOneEnds() throws Exception {
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        try (Libp2pHost small = new Libp2pHost(NodeIdentity.generate(random), HostConfig.defaults().withMaxInboundStreams(2))) {
+            small.setHandler("/hold/1.0.0", s -> {
+                s.output().write(1);
+                s.output().flush();
+                try {
+                    release.await(20, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            small.listen(Multiaddr.parse("/ip4/127.0.0.1/tcp/0"));
+            Connection c = honest.dial(small.fullListenAddrs().get(0));
+            c.identified().get(10, TimeUnit.SECONDS); // identify's stream has ended on both sides
+            P2pStream h1 = c.newStream(List.of("/hold/1.0.0"));
+            P2pStream h2 = c.newStream(List.of("/hold/1.0.0"));
+            assertEquals(1, h1.input().read());
+            assertEquals(1, h2.input().read());
+            assertThrows(IOException.class, () -> c.newStream(List.of("/hold/1.0.0")));
+            assertTrue(c.isOpen(), "only the stream was refused");
+            release.countDown();
+            h1.close();
+            h2.close();
+            long end = System.currentTimeMillis() + 5000;
+            Duration rtt = null;
+            while (rtt == null && System.currentTimeMillis() < end) {
+                try {
+                    rtt = honest.ping(small.peerId());
+                } catch (IOException notYet) {
+                    Thread.sleep(50); // the handlers are still returning
+                }
+            }
+            assertTrue(rtt != null && rtt.toMillis() < 5000);
+        }
+    }
 }

@@ -107,6 +107,7 @@ class HostJsInteropTest {
             Map<String, Object> id = js.call("identify", "peer", host.peerId());
             assertEquals("ipfs/0.1.0", id.get("protocolVersion"));
             assertEquals(host.config().agentVersion(), id.get("agentVersion"));
+            assertTrue(((String) id.get("agentVersion")).matches("sbridge/\\d+\\.\\d+\\.\\d+.*"), (String) id.get("agentVersion"));
             assertEquals(List.of("/ipfs/id/1.0.0", "/ipfs/id/push/1.0.0", "/ipfs/ping/1.0.0", StreamTools.ECHO),
                     JsLibp2pPeer.strings(id.get("protocols")));
             assertEquals(List.of(listen.toString()), JsLibp2pPeer.strings(id.get("listenAddrs")));
@@ -121,6 +122,7 @@ class HostJsInteropTest {
             // and we identified js on the inbound connection: js saw us at our listen address
             IdentifyInfo info = c.identified().get(20, TimeUnit.SECONDS);
             assertEquals(listen, info.observedAddr().withoutPeerId());
+            assertEquals(Map.of(listen, 1), host.observedAddrs());
             assertEquals(JS_PROTOCOLS, info.protocols().stream().sorted().toList());
 
             Map<String, Object> echo = js.call("echo", "peer", host.peerId(), "bytes", 1 << 20);

@@ -72,4 +72,18 @@ class HostLoopbackTest {
         }
         throw new AssertionError("no connection to " + peer);
     }
+
+    @Test
+    void aWildcardListenIsAdvertisedAsTheMachinesAddressesAndDialable() throws Exception {
+        try (Libp2pHost a = HostJsInteropTest.newHost(); Libp2pHost b = HostJsInteropTest.newHost()) {
+            Multiaddr bound = b.listen(Multiaddr.parse("/ip4/0.0.0.0/tcp/0"));
+            String port = bound.components().get(1).valueText();
+            List<Multiaddr> advertised = b.listenAddrs();
+            assertTrue(advertised.contains(Multiaddr.parse("/ip4/127.0.0.1/tcp/" + port)), advertised.toString());
+            assertFalse(advertised.contains(bound), "no wildcard in what peers are told");
+            Connection c = a.dial(Multiaddr.parse("/ip4/127.0.0.1/tcp/" + port + "/p2p/" + b.peerId()));
+            assertEquals(advertised, c.identified().get(10, TimeUnit.SECONDS).listenAddrs());
+            assertEquals(advertised, c.identified().get().signedRecord().addresses());
+        }
+    }
 }
