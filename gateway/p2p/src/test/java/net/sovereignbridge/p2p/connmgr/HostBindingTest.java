@@ -40,7 +40,14 @@ class HostBindingTest {
             HostBinding binding = HostBinding.attach(server, manager, null);
             server.setHandler(StreamTools.ECHO, StreamTools::echo);
             Multiaddr addr = server.listen(Multiaddr.parse("/ip4/127.0.0.1/tcp/0/ws"));
-            client.dial(server.fullListenAddrs().get(0));
+            client.dial(server.fullListenAddrs().get(0)).identified().get(10, java.util.concurrent.TimeUnit.SECONDS);
+            // Identify runs on streams too (the client's request is inbound at the server): let those end first.
+            long quiet = System.currentTimeMillis() + 10_000;
+            while ((server.connections().isEmpty() || server.connections().get(0).activeStreams() > 0)
+                    && System.currentTimeMillis() < quiet) {
+                Thread.sleep(20);
+            }
+            assertEquals(0, server.connections().get(0).activeStreams());
             List<P2pStream> open = new ArrayList<>();
             for (int i = 0; i < 3; i++) {
                 P2pStream s = client.newStream(server.peerId(), List.of(StreamTools.ECHO));
