@@ -83,6 +83,7 @@ public final class Libp2pHost implements Closeable {
         this.workers = Executors.newCachedThreadPool(daemon(name + "-worker"));
         this.timers = Executors.newSingleThreadScheduledExecutor(daemon(name + "-timer"));
         transports.add(new TcpTransport());
+        transports.add(new net.sovereignbridge.p2p.websocket.WebSocketHostTransport());
         this.identify = new IdentifyService(this, identity, config);
         this.ping = new PingService(random);
         setHandler(IdentifyService.ID, identify::serve);

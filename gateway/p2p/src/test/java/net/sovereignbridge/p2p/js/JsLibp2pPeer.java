@@ -97,6 +97,7 @@ public final class JsLibp2pPeer implements AutoCloseable {
     public static Path folder() {
         Path p = Path.of("src/test/js/libp2p-peer");
         if (!Files.isDirectory(p)) p = Path.of("gateway/p2p/src/test/js/libp2p-peer"); // run from the repository root
+        if (!Files.isDirectory(p)) p = Path.of("../p2p/src/test/js/libp2p-peer"); // run from another gateway module
         return p.toAbsolutePath();
     }
 
