@@ -259,4 +259,35 @@ class HostBadInputTest {
             assertTrue(rtt != null && rtt.toMillis() < 5000);
         }
     }
+
+    @Test
+    void garbageConnectionsAreAllClosedAndTheHostCarriesOn() throws Exception {
+        java.util.Random r = new java.util.Random(5);
+        int count = 30;
+        for (int i = 0; i < count; i++) {
+            try (Socket s = raw()) {
+                ByteArrayOutputStream b = new ByteArrayOutputStream();
+                switch (i % 3) {
+                    case 0 -> { } // garbage from the first byte
+                    case 1 -> b.writeBytes(MultistreamSelect.encode(MultistreamSelect.HEADER)); // then garbage
+                    default -> { // a valid /noise selection, then a garbage Noise message
+                        b.writeBytes(MultistreamSelect.encode(MultistreamSelect.HEADER));
+                        b.writeBytes(MultistreamSelect.encode("/noise"));
+                    }
+                }
+                byte[] junk = new byte[1 + r.nextInt(300)];
+                r.nextBytes(junk);
+                b.writeBytes(junk);
+                s.getOutputStream().write(b.toByteArray());
+                s.shutdownOutput();
+                assertClosedByRemote(s);
+            }
+        }
+        for (int i = 0; i < count; i++) {
+            String reason = failures.poll(10, TimeUnit.SECONDS);
+            assertTrue(reason != null, "upgrade failure " + i + " reported");
+        }
+        assertTrue(host.connections().isEmpty());
+        hostStillServes();
+    }
 }
