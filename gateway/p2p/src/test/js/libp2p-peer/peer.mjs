@@ -3,7 +3,10 @@
 // Start: node --import ./polyfill.mjs peer.mjs '<options JSON>'
 //   options: { "tcpPort": 0, "wsPort": null | 0, "seed": "<64 hex chars, Ed25519 seed>" | null,
 //              "agent": "sbridge-js-test-peer/1.0.0",
-//              "connectionManager": { ...js-libp2p ConnectionManagerInit, e.g. inboundConnectionThreshold } }
+//              "connectionManager": { ...js-libp2p ConnectionManagerInit, e.g. inboundConnectionThreshold },
+//              "kad": null | { "protocol": "/sbridge/kad/1.0.0", "clientMode": false } }
+//   With "kad", the node runs @libp2p/kad-dht (passthroughMapper: loopback addresses are kept) with a
+//   validator and selector for the "sbridge" record namespace (docs/dht.md), and the kad* commands work.
 // stdout: JSON lines. First {"event":"listening","peerId":..,"addrs":[..]}, then one answer per
 //   command: {"id":<id>,"ok":true,...} or {"id":<id>,"ok":false,"error":".."}, and events
 //   {"event":"connection"|"identify",...}.
@@ -21,6 +24,10 @@ import { peerIdFromString } from '@libp2p/peer-id'
 import { multiaddr } from '@multiformats/multiaddr'
 import { createHash, randomBytes } from 'node:crypto'
 import { createInterface } from 'node:readline'
+import { kadDHT, passthroughMapper } from '@libp2p/kad-dht'
+import { CID } from 'multiformats/cid'
+import * as Digest from 'multiformats/hashes/digest'
+import { createPublicKey, verify as ed25519Verify } from 'node:crypto'
 
 export const ECHO = '/sbridge/echo/1.0.0'
 export const SINK = '/sbridge/sink/1.0.0'
@@ -42,6 +49,16 @@ async function buildNode () {
     transports.push(webSockets())
   }
   const [name, version] = options.agent.split('/')
+  const services = { identify: identify(), identifyPush: identifyPush(), ping: ping() }
+  if (options.kad) {
+    services.dht = kadDHT({
+      protocol: options.kad.protocol ?? '/sbridge/kad/1.0.0',
+      clientMode: options.kad.clientMode ?? false,
+      peerInfoMapper: passthroughMapper,
+      validators: { sbridge: sbridgeValidate },
+      selectors: { sbridge: sbridgeSelect }
+    })
+  }
   return createLibp2p({
     privateKey,
     addresses: { listen },
@@ -50,12 +67,55 @@ async function buildNode () {
     streamMuxers: [yamux()],
     nodeInfo: { name, version: version ?? '0', userAgent: options.agent },
     connectionManager: options.connectionManager ?? {},
-    services: {
-      identify: identify(),
-      identifyPush: identifyPush(),
-      ping: ping()
-    }
+    services
   })
+}
+
+// ---- the sbridge record namespace (docs/dht.md, "Record namespaces"), checked the way the Java side does
+
+const SPKI_ED25519 = Buffer.from('302a300506032b6570032100', 'hex')
+
+function sbridgeValidate (key, value) {
+  const k = Buffer.from(key).toString('latin1')
+  const v = Buffer.from(value)
+  if (v.length > 10240) throw new Error('sbridge: value over 10 KiB')
+  if (v.length < 4 + 8 + 32 + 64) throw new Error('sbridge: value too short')
+  const magic = v.subarray(0, 4).toString('latin1')
+  const pub = v.subarray(12, 44)
+  if (k.startsWith('/sbridge/node/')) {
+    if (magic !== 'SBN\x01') throw new Error('sbridge: not a node contact record')
+    const owner = peerIdFromString(k.slice('/sbridge/node/'.length)).publicKey
+    if (owner == null || !Buffer.from(owner.raw).equals(pub)) throw new Error('sbridge: key names another PeerId')
+  } else if (k.startsWith('/sbridge/profile/did:key:z')) {
+    if (magic !== 'SBP\x01') throw new Error('sbridge: not a profile record')
+  } else {
+    throw new Error('sbridge: key outside the sbridge namespaces')
+  }
+  const sig = v.subarray(v.length - 64)
+  const signed = Buffer.concat([Buffer.from('sbridge-dht-record:'), Buffer.from(key), v.subarray(0, v.length - 64)])
+  const pk = createPublicKey({ key: Buffer.concat([SPKI_ED25519, pub]), format: 'der', type: 'spki' })
+  if (!ed25519Verify(null, signed, pk, sig)) throw new Error('sbridge: bad signature')
+}
+
+function sbridgeSelect (key, records) {
+  let best = 0
+  for (let i = 1; i < records.length; i++) {
+    const a = Buffer.from(records[i]); const b = Buffer.from(records[best])
+    const sa = a.readBigUInt64BE(4); const sb = b.readBigUInt64BE(4)
+    if (sa > sb || (sa === sb && Buffer.compare(a, b) > 0)) best = i
+  }
+  return best
+}
+
+// a provider key as our DHTs use it (a sha2-256 multihash) as the CID js-libp2p's API takes
+function cidOf (multihashHex) {
+  return CID.createV1(0x55, Digest.decode(Buffer.from(multihashHex, 'hex')))
+}
+
+async function collect (events, pick, timeoutMs) {
+  const out = []
+  for await (const e of events) { const x = pick(e); if (x !== undefined) out.push(x) }
+  return out
 }
 
 const node = await buildNode()
@@ -226,6 +286,69 @@ export const commands = {
     const remoteSha = Buffer.concat(answer).toString('hex')
     if (remoteSha !== sha) throw new Error(`sink digest ${remoteSha} != sent ${sha}`)
     return { bytes: sent.count, ms, mbPerSecond: (sent.count / 1048576) / (ms / 1000), sha256: sha }
+  },
+  // ---- kad-dht (needs the "kad" option)
+  async kadSetMode (cmd) {
+    await node.services.dht.setMode(cmd.mode)
+    return { mode: node.services.dht.getMode() }
+  },
+  async kadRoutingTable () {
+    return { size: node.services.dht.routingTable.size, mode: node.services.dht.getMode() }
+  },
+  async kadPut (cmd) {
+    const signal = AbortSignal.timeout(cmd.timeoutMs ?? 30000)
+    const acks = await collect(node.services.dht.put(Buffer.from(cmd.key, 'hex'), Buffer.from(cmd.value, 'hex'), { signal }),
+      e => e.name === 'PEER_RESPONSE' && e.messageName === 'PUT_VALUE' ? e.from.toString() : undefined)
+    return { stored: acks.length, peers: acks }
+  },
+  async kadGet (cmd) {
+    const signal = AbortSignal.timeout(cmd.timeoutMs ?? 30000)
+    const values = await collect(node.services.dht.get(Buffer.from(cmd.key, 'hex'), { signal }),
+      e => e.name === 'VALUE' ? { from: e.from.toString(), value: Buffer.from(e.value).toString('hex') } : undefined)
+    if (values.length === 0) throw new Error('no value found')
+    return { value: values[values.length - 1].value, values }
+  },
+  async kadProvide (cmd) {
+    const signal = AbortSignal.timeout(cmd.timeoutMs ?? 30000)
+    const told = await collect(node.services.dht.provide(cidOf(cmd.multihash), { signal }),
+      e => e.name === 'PEER_RESPONSE' ? e.from.toString() : undefined)
+    return { told: told.length }
+  },
+  async kadFindProviders (cmd) {
+    const signal = AbortSignal.timeout(cmd.timeoutMs ?? 30000)
+    const found = new Map()
+    for await (const e of node.services.dht.findProviders(cidOf(cmd.multihash), { signal })) {
+      if (e.name !== 'PROVIDER') continue
+      for (const p of e.providers) found.set(p.id.toString(), p.multiaddrs.map(a => a.toString()))
+      if (found.size >= (cmd.max ?? 20)) break
+    }
+    return { providers: [...found].map(([peerId, addrs]) => ({ peerId, addrs })) }
+  },
+  async kadFindPeer (cmd) {
+    const signal = AbortSignal.timeout(cmd.timeoutMs ?? 30000)
+    for await (const e of node.services.dht.findPeer(peerIdFromString(cmd.peer), { signal })) {
+      if (e.name === 'FINAL_PEER') return { peerId: e.peer.id.toString(), addrs: e.peer.multiaddrs.map(a => a.toString()) }
+    }
+    throw new Error('peer not found')
+  },
+  async kadClosestPeers (cmd) {
+    const signal = AbortSignal.timeout(cmd.timeoutMs ?? 30000)
+    const peers = await collect(node.services.dht.getClosestPeers(Buffer.from(cmd.key, 'hex'), { signal }),
+      e => e.name === 'FINAL_PEER' ? e.peer.id.toString() : undefined)
+    return { peers }
+  },
+  // this process's memory (after a GC when node runs with --expose-gc)
+  async memory () {
+    if (typeof globalThis.gc === 'function') globalThis.gc()
+    const m = process.memoryUsage()
+    return { rss: m.rss, heapUsed: m.heapUsed, external: m.external, arrayBuffers: m.arrayBuffers }
+  },
+  // opens "count" more connections to "addr" and keeps them (for memory per idle connection)
+  async openConnections (cmd) {
+    for (let i = 0; i < cmd.count; i++) {
+      await node.dial(multiaddr(cmd.addr), { force: true, signal: AbortSignal.timeout(cmd.timeoutMs ?? 20000) })
+    }
+    return { connections: node.getConnections().length }
   },
   async stop () {
     setTimeout(async () => { await node.stop(); process.exit(0) }, 10)

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import net.sovereignbridge.app.config.GatewayConfig;
 import net.sovereignbridge.app.control.ControlServer;
+import net.sovereignbridge.app.dht.DhtService;
 import net.sovereignbridge.app.services.MessageViews;
 import net.sovereignbridge.app.services.LocalServices;
 import net.sovereignbridge.app.transport.lan.LanTransport;
@@ -47,6 +48,7 @@ public final class Gateway implements AutoCloseable {
     private ControlServer control;
     private LocalServices services;
     private LanTransport lan;
+    private DhtService dht;
 
     private Gateway(GatewayConfig config, NodeIdentity identity, Database db) throws SQLException {
         this.config = config;
@@ -65,6 +67,7 @@ public final class Gateway implements AutoCloseable {
         try {
             g.addTransports();
             g.node.start();
+            g.startDht();
             g.control = ControlServer.start(config.stateDir(), g::handle);
             g.services = LocalServices.start(config.coap(), config.mqtt(), g.node, g::serviceStatus, config.stateDir());
         } catch (IOException | RuntimeException e) {
@@ -90,6 +93,25 @@ public final class Gateway implements AutoCloseable {
                 log.warn("LoRa radio not available: {}", down.reason());
             }
         });
+    }
+
+    /** The DHT, when {@code dht.enabled} (or bootstrap peers, or the bootstrap role) asks for it. */
+    private void startDht() throws SQLException {
+        if (!config.dht().enabled()) return;
+        try {
+            dht = DhtService.start(config.dht(), identity, db, node);
+            node.setOverlayBridges(dht.bridges());
+        } catch (IOException e) {
+            // like a radio that is absent: reported, the rest of the node still serves
+            String why = "cannot listen on " + config.dht().listenText() + ": " + e.getMessage();
+            unavailable.put("dht", why);
+            log.warn("DHT not available: {}", why);
+        }
+    }
+
+    /** The DHT service, or null when it is not running. */
+    public DhtService dht() {
+        return dht;
     }
 
     public Node node() {
@@ -155,6 +177,7 @@ public final class Gateway implements AutoCloseable {
         if (lan != null && lan.localAddress() != null) out.add("lan udp " + lan.localAddress());
         transports.all().stream().filter(t -> t != lan).forEach(t -> out.add(t.id() + " " + t.state()));
         unavailable.forEach((id, why) -> out.add(id + " UNAVAILABLE: " + why));
+        if (dht != null) out.addAll(dht.endpoints());
         if (services != null) out.addAll(services.endpoints());
         return out;
     }
@@ -168,7 +191,15 @@ public final class Gateway implements AutoCloseable {
             case "messages" -> messages(request);
             case "bundle-export" -> bundleExport();
             case "bundle-import" -> bundleImport(request);
-            default -> throw new IllegalArgumentException("unknown op '" + op + "'");
+            default -> {
+                if (!op.startsWith("dht-")) throw new IllegalArgumentException("unknown op '" + op + "'");
+                if (dht == null) {
+                    throw new IllegalArgumentException(unavailable.containsKey("dht") ? "the DHT is unavailable: "
+                            + unavailable.get("dht") : "the DHT is not enabled on this daemon (set dht.enabled, or give"
+                            + " bootstrap peers in dht.bootstrap; docs/configuration.md)");
+                }
+                yield dht.handle(op, request);
+            }
         };
     }
 
@@ -305,6 +336,7 @@ public final class Gateway implements AutoCloseable {
         out.put("routes", node.routes().size());
         out.put("custodyPending", node.custody().pendingCount());
         out.put("flood", node.flood().counters());
+        if (dht != null) out.put("dht", dht.status());
         if (services != null) out.put("services", services.status());
         return out;
     }
@@ -313,6 +345,7 @@ public final class Gateway implements AutoCloseable {
     public void close() {
         if (services != null) services.close();
         if (control != null) control.close();
+        if (dht != null) dht.close();
         node.close();
         for (AutoCloseable r : resources) {
             try {

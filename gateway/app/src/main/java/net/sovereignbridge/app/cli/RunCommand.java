@@ -23,11 +23,24 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--lan-port", paramLabel = "N", description = "UDP port of the LAN transport (default 4242)")
     Integer lanPort;
 
+    @Option(names = "--role", paramLabel = "ROLE", defaultValue = "gateway",
+            description = "gateway (default) or bootstrap: a high-uptime DHT seed (server mode, larger tables, no radios)")
+    String role;
+
     @Override
     public Integer call() throws Exception {
         GatewayConfig cfg;
+        GatewayConfig.Role r;
+        switch (role.toLowerCase(java.util.Locale.ROOT)) {
+            case "gateway" -> r = GatewayConfig.Role.GATEWAY;
+            case "bootstrap" -> r = GatewayConfig.Role.BOOTSTRAP;
+            default -> {
+                System.err.println("sbridge: --role: '" + role + "' is not one of gateway, bootstrap");
+                return ExitCodes.CONFIG;
+            }
+        }
         try {
-            cfg = GatewayConfig.load(config, state.explicit(), lanPort);
+            cfg = GatewayConfig.load(config, state.explicit(), lanPort, r);
         } catch (ConfigException e) {
             System.err.println("sbridge: configuration error: " + e.getMessage());
             return ExitCodes.CONFIG;
@@ -56,6 +69,7 @@ public final class RunCommand implements Callable<Integer> {
         System.out.println("  address  " + id.address().toHex());
         System.out.println("  did      " + id.did());
         System.out.println("  peerId   " + id.peerId());
+        System.out.println("  role     " + cfg.role().name().toLowerCase(java.util.Locale.ROOT));
         System.out.println("  state    " + cfg.stateDir().toAbsolutePath());
         System.out.println("  control  " + gateway.control().socket().toAbsolutePath());
         for (String e : gateway.endpoints()) System.out.println("  endpoint " + e);

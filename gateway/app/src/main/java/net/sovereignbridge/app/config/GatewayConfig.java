@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import net.sovereignbridge.app.coap.CoapSettings;
+import net.sovereignbridge.app.dht.DhtSettings;
 import net.sovereignbridge.app.mqtt.MqttSettings;
 import net.sovereignbridge.app.transport.lan.LanTransport;
 import net.sovereignbridge.app.transport.lora.LoraRadioConfig;
@@ -27,12 +28,26 @@ public record GatewayConfig(
         Optional<LoraRadioConfig> lora,
         String logLevel,
         CoapSettings coap,
-        MqttSettings mqtt) {
+        MqttSettings mqtt,
+        DhtSettings dht,
+        Role role) {
+
+    /**
+     * What the daemon is for. GATEWAY: the default, radios and all. BOOTSTRAP ({@code run --role bootstrap}):
+     * a high-uptime DHT seed: DHT always on in server mode with the larger bootstrap profile, no radios
+     * started (a configured LoRa board is ignored), everything else as configured.
+     */
+    public enum Role { GATEWAY, BOOTSTRAP }
 
     /** Reads {@code file} (null = embedded defaults), then applies command-line overrides. */
     public static GatewayConfig load(Path file, Path stateDirOverride, Integer lanPortOverride) throws ConfigException {
+        return load(file, stateDirOverride, lanPortOverride, Role.GATEWAY);
+    }
+
+    public static GatewayConfig load(Path file, Path stateDirOverride, Integer lanPortOverride, Role role)
+            throws ConfigException {
         ConfigNode root = file == null ? ConfigNode.empty() : ConfigNode.load(file);
-        GatewayConfig c = read(root);
+        GatewayConfig c = read(root, file, role);
         root.rejectUnknownKeys();
         Path stateDir = stateDirOverride != null ? stateDirOverride : c.stateDir();
         LanTransport.Options lan = c.lan();
@@ -44,10 +59,14 @@ public record GatewayConfig(
                     lan.discoveryPort(), lan.interfaces(), lan.staticPeers(), lan.discovery());
         }
         return new GatewayConfig(c.nodeName(), stateDir, c.hopLimit(), c.announceIntervalSeconds(), c.lanEnabled(),
-                lan, c.lora(), c.logLevel(), c.coap(), c.mqtt());
+                lan, c.lora(), c.logLevel(), c.coap(), c.mqtt(), c.dht(), role);
     }
 
     public static GatewayConfig read(ConfigNode root) throws ConfigException {
+        return read(root, null, Role.GATEWAY);
+    }
+
+    public static GatewayConfig read(ConfigNode root, Path file, Role role) throws ConfigException {
         ConfigNode node = root.section("node");
         String name = node.string("name", "");
         if (name.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > 32) {
@@ -100,7 +119,9 @@ public record GatewayConfig(
         String level = log.choice("level", "info", "error", "warn", "info", "debug", "trace");
         CoapSettings coap = CoapSettings.read(root.section("coap"));
         MqttSettings mqtt = MqttSettings.read(root.section("mqtt"));
-        return new GatewayConfig(name, stateDir, hopLimit, announce, lanEnabled, lan, lora, level, coap, mqtt);
+        DhtSettings dht = DhtSettings.read(root.section("dht"), file, role == Role.BOOTSTRAP);
+        if (role == Role.BOOTSTRAP) lora = Optional.empty(); // a seed on a server needs no radio
+        return new GatewayConfig(name, stateDir, hopLimit, announce, lanEnabled, lan, lora, level, coap, mqtt, dht, role);
     }
 
     /** ./var/sbridge, or $XDG_STATE_HOME/sbridge when that is set. */

@@ -17,7 +17,9 @@ import picocli.CommandLine.Parameters;
 
 /** {@code sbridge dht ...}: the Kademlia DHT (see docs/dht.md). */
 @Command(name = "dht", description = "Kademlia DHT tools", mixinStandardHelpOptions = true,
-        subcommands = {DhtCommand.Sim.class, DhtCommand.RegionKeysCommand.class})
+        subcommands = {DhtDaemonCommands.Put.class, DhtDaemonCommands.Get.class, DhtDaemonCommands.Provide.class,
+                DhtDaemonCommands.Providers.class, DhtDaemonCommands.FindPeer.class, DhtDaemonCommands.Bridges.class,
+                DhtDaemonCommands.Status.class, DhtCommand.Sim.class, DhtCommand.RegionKeysCommand.class})
 public final class DhtCommand implements Runnable {
     @Override
     public void run() {

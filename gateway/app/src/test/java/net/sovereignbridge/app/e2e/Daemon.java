@@ -42,9 +42,11 @@ final class Daemon implements AutoCloseable {
     }
 
     /** As above, with extra environment variables (e.g. systemd's NOTIFY_SOCKET). */
-    static Daemon start(Path stateDir, int lanPort, Path config, Map<String, String> env) throws Exception {
+    static Daemon start(Path stateDir, int lanPort, Path config, Map<String, String> env, String... extraArgs)
+            throws Exception {
         List<String> cmd = new ArrayList<>(javaCommand());
         cmd.addAll(List.of("run", "--state-dir", stateDir.toString(), "--lan-port", Integer.toString(lanPort)));
+        cmd.addAll(List.of(extraArgs));
         if (config != null) cmd.addAll(List.of("--config", config.toString()));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
         pb.environment().remove("NOTIFY_SOCKET"); // a test run under systemd must not notify the real one

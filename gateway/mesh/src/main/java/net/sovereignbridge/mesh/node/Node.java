@@ -120,6 +120,7 @@ public final class Node implements AutoCloseable {
     private final PeerDirectory peers;
     private final DirectNeighbours neighbours;
     private volatile NextHop nextHop;
+    private volatile OverlayBridges overlayBridges = OverlayBridges.NONE;
     private final Map<String, Reassembler> reassemblers = new ConcurrentHashMap<>();
     private final AtomicInteger messageIds;
     private final AtomicInteger fragmentSets;
@@ -222,6 +223,11 @@ public final class Node implements AutoCloseable {
     /** Replaces how next hops are chosen (the router does this). */
     public void setNextHop(NextHop nextHop) {
         this.nextHop = nextHop;
+    }
+
+    /** Sets routing tier 3: bridges that reach an address over the internet overlay (the DHT answers). */
+    public void setOverlayBridges(OverlayBridges bridges) {
+        this.overlayBridges = bridges == null ? OverlayBridges.NONE : bridges;
     }
 
     public void addDeliveryListener(Consumer<Inbox.Message> listener) {
@@ -330,12 +336,13 @@ public final class Node implements AutoCloseable {
             if (!candidates.contains(r.via())) candidates.add(r.via());
         });
         candidates.sort(java.util.Comparator.comparingDouble(this::endpointCost));
-        List<Endpoint> usable = new java.util.ArrayList<>();
-        for (Endpoint to : candidates) {
-            Transport t = transports.get(to.transportId());
-            if (t != null && t.state().canSend() && encoded.length <= Fragmenter.maxFrameLength(t.profile().mtu())) {
-                usable.add(to);
-            }
+        List<Endpoint> usable = usableFor(candidates, encoded);
+        if (usable.isEmpty()) {
+            // Tier 3: a bridge that reaches the destination over the overlay, in the order the DHT gave.
+            List<Endpoint> bridges = new java.util.ArrayList<>();
+            overlayBridges.known(destination).forEach(h -> bridges.add(h.endpoint()));
+            usable = usableFor(bridges, encoded);
+            if (usable.isEmpty()) overlayBridges.search(destination, this::bridgeFound);
         }
         if (!usable.isEmpty()) {
             // Unicast hops ask for a link acknowledgement and are retransmitted, then tried on the next
@@ -351,6 +358,27 @@ public final class Node implements AutoCloseable {
             any |= sendFragments(t, Endpoint.broadcast(t.id()), FrameCodec.withHopAck(encoded, false));
         }
         return any ? "flood" : null;
+    }
+
+    private List<Endpoint> usableFor(List<Endpoint> candidates, byte[] encoded) {
+        List<Endpoint> usable = new java.util.ArrayList<>();
+        for (Endpoint to : candidates) {
+            Transport t = transports.get(to.transportId());
+            if (t != null && t.state().canSend() && encoded.length <= Fragmenter.maxFrameLength(t.profile().mtu())) {
+                usable.add(to);
+            }
+        }
+        return usable;
+    }
+
+    /** The overlay-bridge lookup found a bridge for {@code destination}: send what waits for it. */
+    private void bridgeFound(MeshAddress destination) {
+        if (!running) return;
+        try {
+            timers.execute(() -> releaseHeldFor(destination));
+        } catch (java.util.concurrent.RejectedExecutionException ignored) {
+            // shutting down
+        }
     }
 
     private static final int HOP_RETRANSMISSIONS = 3;

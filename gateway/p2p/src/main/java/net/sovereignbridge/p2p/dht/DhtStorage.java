@@ -38,6 +38,9 @@ public interface DhtStorage {
 
     List<StoredRecord> own(boolean provider);
 
+    /** Forgets one of our own keys: it is no longer republished (copies elsewhere expire on their own). */
+    void removeOwn(byte[] key, boolean provider);
+
     void saveRoutingTable(List<DhtPeer> peers);
 
     List<DhtPeer> loadRoutingTable();

@@ -509,6 +509,22 @@ public final class KademliaDht {
         return new PutResult(told, l);
     }
 
+    /** Stops announcing a key we provided: it is no longer republished, the copies on others expire in 48 h. */
+    public void stopProviding(byte[] key) {
+        storage.removeOwn(key, true);
+    }
+
+    /** Keys this node provides itself (republished every 22 h). */
+    public List<byte[]> provided() {
+        return storage.own(true).stream().map(DhtStorage.StoredRecord::key).toList();
+    }
+
+    /** A value this node published itself, or null. */
+    public byte[] ownValue(byte[] key) {
+        for (DhtStorage.StoredRecord r : storage.own(false)) if (Arrays.equals(r.key(), key)) return r.value();
+        return null;
+    }
+
     public record ProvidersResult(List<DhtPeer> providers, Lookup lookup) {}
 
     /** GET_PROVIDERS lookup; stops once {@code max} distinct providers are known. */

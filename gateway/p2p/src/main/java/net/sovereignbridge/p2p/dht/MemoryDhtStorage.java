@@ -97,6 +97,11 @@ public final class MemoryDhtStorage implements DhtStorage {
     }
 
     @Override
+    public synchronized void removeOwn(byte[] key, boolean provider) {
+        (provider ? ownProvided : ownValues).remove(k(key));
+    }
+
+    @Override
     public synchronized List<StoredRecord> own(boolean provider) {
         return new ArrayList<>((provider ? ownProvided : ownValues).values());
     }

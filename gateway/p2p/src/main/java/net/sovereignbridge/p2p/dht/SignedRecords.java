@@ -36,6 +36,9 @@ public final class SignedRecords implements RecordValidator {
     public static final int MAX_TRANSPORTS = 16;
     public static final int MAX_NAME_BYTES = 32;
     public static final int MAX_REGION_BYTES = 12;
+    /** Mesh addresses a bridge may list as reached through it (16 bytes each): 1 KiB of the 10 KiB. */
+    public static final int MAX_MESH_ADDRS = 64;
+    public static final int MESH_ADDR_BYTES = 16;
     static final byte[] NODE_MAGIC = {'S', 'B', 'N', 1};
     static final byte[] PROFILE_MAGIC = {'S', 'B', 'P', 1};
     static final byte[] SIGNING_CONTEXT = "sbridge-dht-record:".getBytes(StandardCharsets.US_ASCII);
@@ -43,7 +46,7 @@ public final class SignedRecords implements RecordValidator {
 
     /** A gateway's contact record. flags: bit 0 = relay capable, bit 1 = bootstrap node. */
     public record NodeContact(long sequence, byte[] publicKey, String region, int flags, List<String> transports,
-                              List<byte[]> addrs) {
+                              List<byte[]> addrs, List<byte[]> meshAddrs) {
         public static final int RELAY = 1;
         public static final int BOOTSTRAP = 2;
 
@@ -66,6 +69,16 @@ public final class SignedRecords implements RecordValidator {
 
     public static byte[] signNodeContact(NodeIdentity identity, long sequence, String region, int flags,
                                          List<String> transports, List<byte[]> addrs) {
+        return signNodeContact(identity, sequence, region, flags, transports, addrs, List.of());
+    }
+
+    /**
+     * A contact record that also lists the mesh addresses this bridge reaches (its radio and LAN
+     * neighbours and routes), for the mesh's overlay-bridge tier. An empty list leaves the optional
+     * section out, so records without it keep their v1 bytes.
+     */
+    public static byte[] signNodeContact(NodeIdentity identity, long sequence, String region, int flags,
+                                         List<String> transports, List<byte[]> addrs, List<byte[]> meshAddrs) {
         byte[] pub = identity.publicIdentity().publicKey();
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         out.writeBytes(NODE_MAGIC);
@@ -83,6 +96,14 @@ public final class SignedRecords implements RecordValidator {
             out.write(a.length >>> 8);
             out.write(a.length);
             out.writeBytes(a);
+        }
+        if (meshAddrs.size() > MAX_MESH_ADDRS) throw new IllegalArgumentException("too many mesh addresses");
+        if (!meshAddrs.isEmpty()) {
+            out.write(meshAddrs.size());
+            for (byte[] m : meshAddrs) {
+                if (m.length != MESH_ADDR_BYTES) throw new IllegalArgumentException("mesh address of " + m.length + " bytes");
+                out.writeBytes(m);
+            }
         }
         return sign(identity, nodeKey(identity.publicIdentity().peerId()), out.toByteArray());
     }
@@ -148,9 +169,20 @@ public final class SignedRecords implements RecordValidator {
                 b.get(a);
                 addrs.add(a);
             }
+            List<byte[]> mesh = new ArrayList<>();
+            if (b.hasRemaining()) {
+                // optional section: one canonical form, so an empty list is the absent section, never a count of 0
+                int nm = b.get() & 0xFF;
+                if (nm == 0 || nm > MAX_MESH_ADDRS) return null;
+                for (int i = 0; i < nm; i++) {
+                    byte[] m = new byte[MESH_ADDR_BYTES];
+                    b.get(m);
+                    mesh.add(m);
+                }
+            }
             if (b.hasRemaining()) return null;
             if (region == null || transports.contains(null)) return null;
-            return new NodeContact(seq, pub, region, flags, transports, addrs);
+            return new NodeContact(seq, pub, region, flags, transports, addrs, mesh);
         } catch (java.nio.BufferUnderflowException | IllegalArgumentException | IndexOutOfBoundsException e) {
             return null;
         }

@@ -154,6 +154,17 @@ public final class SqliteDhtStorage implements DhtStorage {
     }
 
     @Override
+    public void removeOwn(byte[] key, boolean provider) {
+        run(c -> {
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM dht_own WHERE key = ? AND provider = ?")) {
+                ps.setBytes(1, key);
+                ps.setInt(2, provider ? 1 : 0);
+                return ps.executeUpdate();
+            }
+        });
+    }
+
+    @Override
     public List<StoredRecord> own(boolean provider) {
         return run(c -> {
             try (PreparedStatement ps = c.prepareStatement("SELECT key, value FROM dht_own WHERE provider = ?")) {

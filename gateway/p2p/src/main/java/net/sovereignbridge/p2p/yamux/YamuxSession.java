@@ -10,6 +10,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
@@ -22,9 +30,11 @@ import org.slf4j.LoggerFactory;
  * A Yamux session ({@code /yamux/1.0.0}, hashicorp/yamux spec.md) over a {@link SecureDuplex}.
  *
  * <p>Threads: one reader per session decodes frames and never writes to the channel (so two sessions
- * whose channels are both full cannot deadlock on each other); one control writer sends what the reader
- * decides (ACK, RST, ping answers, GoAway) and the keep-alive pings. Application threads write their
- * Data frames and window updates themselves. Every frame is written with one {@code io.write} call under
+ * whose channels are both full cannot deadlock on each other). What the reader decides to send (ACK,
+ * RST, ping answers, GoAway) is queued and written by a task on a shared, on-demand pool, one task per
+ * session at a time, in queue order; keep-alive pings are queued by one shared timer thread. So an idle
+ * session holds one thread, its reader. Application threads write their Data frames and window
+ * updates themselves. Every frame is written with one {@code io.write} call under
  * one lock, so frames of concurrent streams interleave whole.
  *
  * <p>Any protocol violation by the peer closes the session with GoAway "protocol error" and a logged
@@ -37,6 +47,26 @@ public final class YamuxSession implements Closeable {
     /** How many stream ids below the highest one the peer opened may still arrive late (out of order). */
     private static final int REORDER_WINDOW = 64;
     private static final long CLOSE_FLUSH_MILLIS = 1000;
+
+    /** Writes control frames; threads exist only while some session has control frames to send. */
+    private static final ExecutorService CONTROL_WRITERS = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 30,
+            TimeUnit.SECONDS, new SynchronousQueue<>(), daemonThreads("yamux-control-"));
+    /** Queues the keep-alive pings of every session; never writes itself. */
+    private static final ScheduledExecutorService KEEP_ALIVE = Executors.newSingleThreadScheduledExecutor(
+            daemonThreads("yamux-keepalive-"));
+
+    /** Threads of the shared pools: they never wait for a flush (they may be the ones doing it). */
+    private static final class PoolThread extends Thread {
+        PoolThread(Runnable r, String name) {
+            super(r, name);
+            setDaemon(true);
+        }
+    }
+
+    private static ThreadFactory daemonThreads(String prefix) {
+        AtomicInteger n = new AtomicInteger();
+        return r -> new PoolThread(r, prefix + n.incrementAndGet());
+    }
 
     private final SecureDuplex io;
     private final boolean initiator;
@@ -62,42 +92,54 @@ public final class YamuxSession implements Closeable {
     private long keepAlivePing = -1;
     private final List<Consumer<String>> closeListeners = new ArrayList<>();
 
-    /** Control frames for the control writer; guarded by itself. */
+    /** Control frames waiting for the drain task; guarded by itself, like {@code draining}. */
     private final ArrayDeque<Control> control = new ArrayDeque<>();
-    private Thread reader;
-    private Thread writer;
+    private boolean draining;
+    private volatile Thread reader;
+    private ScheduledFuture<?> keepAliveTask;
+    private final CountDownLatch channelClosed = new CountDownLatch(1);
 
     private record PingWaiter(long sentNanos, CompletableFuture<Duration> result) {}
 
-    /** A frame the reader wants sent; {@code ackFor} set: the ACK of that inbound stream, if still due. */
-    private record Control(YamuxHeader header, YamuxStream ackFor) {}
+    /**
+     * A frame to send from the control queue. With {@code stream} set it is that stream's frame and
+     * carries ACK if it is the stream's first; {@code ackOnly}: the delayed ACK of an inbound stream (with
+     * our extra window as delta), skipped if another frame carried the ACK already and there is no delta.
+     */
+    private record Control(YamuxHeader header, YamuxStream stream, boolean ackOnly) {
+        Control(YamuxHeader header) {
+            this(header, null, false);
+        }
+    }
 
-    /** The last item shutdown queues: the control writer closes the channel when it gets there. */
-    private static final Control STOP = new Control(null, null);
+    /** The last item shutdown queues: the drain task closes the channel when it gets there. */
+    private static final Control STOP = new Control(null);
 
     /**
      * @param onInboundStream called on the reader thread for each stream the peer opens; it must return
      *                        quickly (hand the stream to an executor), since no frame is read meanwhile
      */
     public YamuxSession(SecureDuplex io, boolean initiator, YamuxConfig config, Consumer<YamuxStream> onInboundStream) {
-        this.io = io;
+        this.io = java.util.Objects.requireNonNull(io, "io");
         this.initiator = initiator;
-        this.config = config;
-        this.onInboundStream = onInboundStream;
+        this.config = java.util.Objects.requireNonNull(config, "config");
+        this.onInboundStream = java.util.Objects.requireNonNull(onInboundStream, "onInboundStream");
         this.name = "yamux-" + SESSIONS.incrementAndGet() + (initiator ? "-out" : "-in");
         this.nextLocalId = initiator ? 1 : 2;
         this.frames = new YamuxFrameReader(io::read, config.maxWindow());
     }
 
-    /** Starts the reader and the control writer threads ({name}-reader, {name}-writer). */
+    /** Starts the reader thread ({name}-reader) and the keep-alive pings. */
     public synchronized void start() {
         if (reader != null) throw new IllegalStateException(name + " already started");
+        if (closed) throw new IllegalStateException(name + " is closed");
         reader = new Thread(this::readLoop, name + "-reader");
-        writer = new Thread(this::controlLoop, name + "-writer");
         reader.setDaemon(true);
-        writer.setDaemon(true);
-        writer.start();
         reader.start();
+        if (config.keepAliveEnabled()) {
+            long ms = Math.max(1, config.keepAlive().toMillis());
+            keepAliveTask = KEEP_ALIVE.scheduleAtFixedRate(this::keepAliveTick, ms, ms, TimeUnit.MILLISECONDS);
+        }
     }
 
     public String name() {
@@ -152,7 +194,7 @@ public final class YamuxSession implements Closeable {
             id = takePingId();
             pings.put(id, new PingWaiter(System.nanoTime(), f));
         }
-        if (!offerControl(new Control(new YamuxHeader(YamuxHeader.TYPE_PING, YamuxHeader.FLAG_SYN, 0, id), null))) {
+        if (!offerControl(new Control(new YamuxHeader(YamuxHeader.TYPE_PING, YamuxHeader.FLAG_SYN, 0, id)))) {
             synchronized (this) {
                 pings.remove(id);
             }
@@ -170,7 +212,7 @@ public final class YamuxSession implements Closeable {
             if (closed || localGoAway) return;
             localGoAway = true;
         }
-        offerControl(new Control(new YamuxHeader(YamuxHeader.TYPE_GO_AWAY, 0, 0, code & YamuxHeader.MAX_U32), null));
+        offerControl(new Control(new YamuxHeader(YamuxHeader.TYPE_GO_AWAY, 0, 0, code & YamuxHeader.MAX_U32)));
     }
 
     public synchronized boolean isClosed() {
@@ -206,14 +248,43 @@ public final class YamuxSession implements Closeable {
         shutdown("closed locally", YamuxHeader.GO_AWAY_NORMAL, true);
     }
 
+    /** A stream closed locally is reset if the peer's FIN does not come within the close timeout. */
+    void closeTimeout(YamuxStream s) {
+        if (isClosed()) return;
+        KEEP_ALIVE.schedule(() -> {
+            if (!isClosed() && s.resetAfterCloseTimeout()) {
+                LOG.debug("{}: {} reset, no FIN within {} after our close", name, s, config.streamCloseTimeout());
+                offerControl(new Control(new YamuxHeader(YamuxHeader.TYPE_WINDOW_UPDATE, YamuxHeader.FLAG_RST,
+                        s.longId(), 0)));
+            }
+        }, config.streamCloseTimeout().toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** Bytes received and not yet read by the application, over all open streams. */
+    long bufferedBytes() {
+        long sum = 0;
+        for (YamuxStream s : streams.values()) sum += s.bufferedBytes();
+        return sum;
+    }
+
     int maxFrameBody() {
         return config.maxFrameBody();
     }
 
     // ---- writing ----
 
-    /** A frame of stream {@code s} from an application thread; carries ACK if it is the stream's first. */
+    /**
+     * A frame of stream {@code s} from an application thread; carries ACK if it is the stream's first.
+     * Called on the reader thread (an inbound-stream callback that resets, closes or reads a stream),
+     * a body-less frame is queued instead, since the reader must never block on the channel.
+     */
     void sendStreamFrame(YamuxStream s, int type, int flags, long length, byte[] body, int off, int len) throws IOException {
+        if (len == 0 && Thread.currentThread() == reader) {
+            if (!offerControl(new Control(new YamuxHeader(type, flags, s.longId(), length), s, false))) {
+                throw new IOException(name + ": control queue full");
+            }
+            return;
+        }
         writeLock.lock();
         try {
             if (s.takeAckPending()) flags |= YamuxHeader.FLAG_ACK;
@@ -244,9 +315,16 @@ public final class YamuxSession implements Closeable {
         synchronized (control) {
             if (control.size() >= config.maxPendingControl()) return false;
             control.addLast(c);
-            control.notifyAll();
-            return true;
+            scheduleDrain();
         }
+        return true;
+    }
+
+    /** Holding {@code control}: makes sure one drain task runs. */
+    private void scheduleDrain() {
+        if (draining) return;
+        draining = true;
+        CONTROL_WRITERS.execute(this::drainControl);
     }
 
     /** From the reader: a full queue means the peer asks for answers faster than the link takes them. */
@@ -257,34 +335,28 @@ public final class YamuxSession implements Closeable {
         }
     }
 
-    private void controlLoop() {
-        long keepAliveNanos = config.keepAliveEnabled() ? config.keepAlive().toNanos() : 0;
-        long nextKeepAlive = System.nanoTime() + keepAliveNanos;
-        try {
-            while (true) {
-                Control c;
-                synchronized (control) {
-                    while (control.isEmpty()) {
-                        long waitNanos = keepAliveNanos > 0 && !isClosed() ? nextKeepAlive - System.nanoTime() : Long.MAX_VALUE;
-                        if (waitNanos <= 0) break;
-                        TimeUnit.NANOSECONDS.timedWait(control, Math.min(waitNanos, TimeUnit.SECONDS.toNanos(60)));
-                    }
-                    c = control.pollFirst();
-                }
+    /** Writes queued control frames in order until the queue is empty; the only writer of control frames. */
+    private void drainControl() {
+        while (true) {
+            Control c;
+            synchronized (control) {
+                c = control.pollFirst();
                 if (c == null) {
-                    nextKeepAlive = System.nanoTime() + keepAliveNanos;
-                    sendKeepAlive();
-                    continue;
+                    draining = false;
+                    return;
                 }
-                if (c == STOP) break;
-                writeControl(c);
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (IOException e) {
-            if (!isClosed()) shutdown("write failed: " + e.getMessage(), YamuxHeader.GO_AWAY_INTERNAL_ERROR, false);
-        } finally {
-            closeChannel();
+            if (c == STOP) {
+                closeChannel(); // "draining" stays set: nothing is written after the GoAway
+                return;
+            }
+            try {
+                writeControl(c);
+            } catch (IOException e) {
+                shutdown("write failed: " + e.getMessage(), YamuxHeader.GO_AWAY_INTERNAL_ERROR, false);
+                closeChannel();
+                return;
+            }
         }
     }
 
@@ -293,12 +365,14 @@ public final class YamuxSession implements Closeable {
         try {
             YamuxHeader h = c.header();
             boolean goAway = h.type() == YamuxHeader.TYPE_GO_AWAY;
-            if (c.ackFor() != null) {
-                YamuxStream s = c.ackFor();
+            if (c.stream() != null) {
+                YamuxStream s = c.stream();
                 boolean ack = s.takeAckPending();
-                if (!ack && h.length() == 0) return;
-                s.addCredit(h.length());
-                h = new YamuxHeader(h.type(), h.flags() | (ack ? YamuxHeader.FLAG_ACK : 0), h.streamId(), h.length());
+                if (c.ackOnly()) {
+                    if (!ack && h.length() == 0) return;
+                    s.addCredit(h.length());
+                }
+                if (ack) h = new YamuxHeader(h.type(), h.flags() | YamuxHeader.FLAG_ACK, h.streamId(), h.length());
             }
             // once closed only the GoAway goes out; other answers are moot (and must not end this thread)
             synchronized (this) {
@@ -310,10 +384,11 @@ public final class YamuxSession implements Closeable {
         }
     }
 
-    /** Sends a keep-alive ping, or closes the session when the previous one is still unanswered. */
-    private void sendKeepAlive() {
+    /** On the shared timer: queues a keep-alive ping, or closes the session if the last one is unanswered. */
+    private void keepAliveTick() {
         long id = -1;
         synchronized (this) {
+            if (closed) return;
             boolean unanswered = keepAlivePing >= 0 && pings.containsKey(keepAlivePing);
             if (!unanswered) {
                 id = takePingId();
@@ -322,11 +397,10 @@ public final class YamuxSession implements Closeable {
             }
         }
         if (id < 0) {
-            // the GoAway this queues is still written by the control loop before it ends
             shutdown("keep-alive ping unanswered for " + config.keepAlive().toMillis() + " ms",
                     YamuxHeader.GO_AWAY_NORMAL, true);
         } else {
-            offerControl(new Control(new YamuxHeader(YamuxHeader.TYPE_PING, YamuxHeader.FLAG_SYN, 0, id), null));
+            offerControl(new Control(new YamuxHeader(YamuxHeader.TYPE_PING, YamuxHeader.FLAG_SYN, 0, id)));
         }
     }
 
@@ -394,13 +468,13 @@ public final class YamuxSession implements Closeable {
             s.checkReceive(h.length());
             byte[] body = frames.readBody((int) h.length());
             long grant = s.receive(body);
-            if (grant > 0) queueControl(new Control(new YamuxHeader(YamuxHeader.TYPE_WINDOW_UPDATE, 0, id, grant), null));
+            if (grant > 0) queueControl(new Control(new YamuxHeader(YamuxHeader.TYPE_WINDOW_UPDATE, 0, id, grant)));
         } else {
             s.windowUpdate(h.length());
         }
         if (opened) {
             int extra = config.initialWindow() - YamuxConfig.SPEC_INITIAL_WINDOW;
-            queueControl(new Control(new YamuxHeader(YamuxHeader.TYPE_WINDOW_UPDATE, 0, id, extra), s));
+            queueControl(new Control(new YamuxHeader(YamuxHeader.TYPE_WINDOW_UPDATE, 0, id, extra), s, true));
             try {
                 onInboundStream.accept(s);
             } catch (RuntimeException e) {
@@ -422,7 +496,7 @@ public final class YamuxSession implements Closeable {
             throw new YamuxProtocolException("SYN for stream " + id + ": the " + (initiator ? "responder" : "initiator")
                     + " must open " + (remoteOdd ? "odd" : "even") + " ids");
         }
-        boolean refuse;
+        String refusal = null;
         YamuxStream s = null;
         synchronized (this) {
             if (id > highestRemoteId) {
@@ -441,17 +515,22 @@ public final class YamuxSession implements Closeable {
                 }
                 remoteSeen |= 1L << back;
             }
-            refuse = localGoAway || closed || inboundActive >= config.maxStreams();
-            if (!refuse) {
+            if (closed) {
+                return null; // closing: the stream dies with the session, nothing to answer
+            } else if (localGoAway) {
+                refusal = "going away";
+            } else if (inboundActive >= config.maxStreams()) {
+                refusal = config.maxStreams() + " inbound streams already open";
+            }
+            if (refusal == null) {
                 inboundActive++;
                 s = new YamuxStream(this, id, true, config.initialWindow());
                 streams.put(id, s);
             }
         }
-        if (refuse) {
-            LOG.warn("{}: refusing stream {} with RST: {}", name, id,
-                    localGoAway ? "going away" : config.maxStreams() + " inbound streams already open");
-            queueControl(new Control(new YamuxHeader(YamuxHeader.TYPE_WINDOW_UPDATE, YamuxHeader.FLAG_RST, id, 0), null));
+        if (refusal != null) {
+            LOG.warn("{}: refusing stream {} with RST: {}", name, id, refusal);
+            queueControl(new Control(new YamuxHeader(YamuxHeader.TYPE_WINDOW_UPDATE, YamuxHeader.FLAG_RST, id, 0)));
         }
         return s;
     }
@@ -464,7 +543,7 @@ public final class YamuxSession implements Closeable {
 
     private void handlePing(YamuxHeader h) throws YamuxProtocolException {
         if (h.has(YamuxHeader.FLAG_SYN)) {
-            queueControl(new Control(new YamuxHeader(YamuxHeader.TYPE_PING, YamuxHeader.FLAG_ACK, 0, h.length()), null));
+            queueControl(new Control(new YamuxHeader(YamuxHeader.TYPE_PING, YamuxHeader.FLAG_ACK, 0, h.length())));
         } else if (h.has(YamuxHeader.FLAG_ACK)) {
             PingWaiter w;
             synchronized (this) {
@@ -502,7 +581,7 @@ public final class YamuxSession implements Closeable {
     private void shutdown(String reason, int goAwayCode, boolean sendGoAway) {
         List<Consumer<String>> listeners;
         List<PingWaiter> waiting;
-        boolean started;
+        ScheduledFuture<?> ticks;
         synchronized (this) {
             if (closed) return;
             closed = true;
@@ -511,8 +590,9 @@ public final class YamuxSession implements Closeable {
             closeListeners.clear();
             waiting = new ArrayList<>(pings.values());
             pings.clear();
-            started = writer != null;
+            ticks = keepAliveTask;
         }
+        if (ticks != null) ticks.cancel(false);
         if (goAwayCode == YamuxHeader.GO_AWAY_PROTOCOL_ERROR) {
             LOG.warn("{}: closing: {}", name, reason);
         } else {
@@ -522,20 +602,23 @@ public final class YamuxSession implements Closeable {
         IOException failure = new IOException(name + " closed: " + reason);
         for (PingWaiter w : waiting) w.result().completeExceptionally(failure);
         synchronized (control) {
-            // pending answers are moot; the GoAway is the last frame, written by the control writer
+            // pending answers are moot; the GoAway is the last frame, then the drain task closes the channel
             control.clear();
-            if (sendGoAway && started) {
-                control.addLast(new Control(new YamuxHeader(YamuxHeader.TYPE_GO_AWAY, 0, 0, goAwayCode), null));
+            // one GoAway per session: after goAway(0) a normal close has said everything already
+            boolean said;
+            synchronized (this) {
+                said = localGoAway && goAwayCode == YamuxHeader.GO_AWAY_NORMAL;
+                localGoAway = true;
             }
+            if (sendGoAway && !said) control.addLast(new Control(new YamuxHeader(YamuxHeader.TYPE_GO_AWAY, 0, 0, goAwayCode)));
             control.addLast(STOP);
-            control.notifyAll();
+            scheduleDrain();
         }
-        if (!started) {
-            closeChannel();
-        } else if (Thread.currentThread() != writer && !writeLock.isHeldByCurrentThread()) {
-            // give the GoAway a moment to leave; a blocked channel is closed anyway, which unblocks the writer
+        boolean mayWait = !writeLock.isHeldByCurrentThread() && !(Thread.currentThread() instanceof PoolThread);
+        if (mayWait) {
+            // give the GoAway a moment to leave; a blocked channel is closed anyway, which unblocks the write
             try {
-                writer.join(CLOSE_FLUSH_MILLIS);
+                channelClosed.await(CLOSE_FLUSH_MILLIS, TimeUnit.MILLISECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
@@ -555,6 +638,8 @@ public final class YamuxSession implements Closeable {
             io.close();
         } catch (IOException e) {
             LOG.debug("{}: closing the channel: {}", name, e.toString());
+        } finally {
+            channelClosed.countDown();
         }
     }
 }

@@ -74,14 +74,17 @@ public final class YamuxStream implements Closeable {
         return output;
     }
 
-    /** Half-close: sends FIN; reading continues until the peer's FIN. Idempotent. */
+    /**
+     * Half-close: sends FIN; reading continues until the peer's FIN. Idempotent. A write blocked on the
+     * window in another thread fails at once; a frame already being written goes out before the FIN.
+     */
     public void closeWrite() throws IOException {
+        synchronized (this) {
+            if (finSent || resetReason != null) return;
+            finSent = true;
+            notifyAll();
+        }
         synchronized (writeMutex) {
-            synchronized (this) {
-                if (finSent || resetReason != null) return;
-                finSent = true;
-                notifyAll();
-            }
             session.sendStreamFrame(this, YamuxHeader.TYPE_WINDOW_UPDATE, YamuxHeader.FLAG_FIN, 0, null, 0, 0);
         }
         maybeRemove();
@@ -89,18 +92,34 @@ public final class YamuxStream implements Closeable {
 
     /** Aborts both directions at once: sends RST; further reads and writes fail. Idempotent. */
     public void reset() {
-        synchronized (this) {
-            if (resetReason != null || removed) return;
-            resetReason = "stream " + id + " was reset locally";
-            dropBuffer();
-            notifyAll();
-        }
+        if (!markReset("stream " + id + " was reset locally")) return;
         try {
             session.sendStreamFrame(this, YamuxHeader.TYPE_WINDOW_UPDATE, YamuxHeader.FLAG_RST, 0, null, 0, 0);
         } catch (IOException e) {
             // the session is gone, so is the stream: nothing left to tell the peer
         }
         maybeRemove();
+    }
+
+    /** Marks the stream reset; false if it already was, or is freed. The caller tells the peer. */
+    private boolean markReset(String reason) {
+        synchronized (this) {
+            if (resetReason != null || removed) return false;
+            resetReason = reason;
+            dropBuffer();
+            notifyAll();
+            return true;
+        }
+    }
+
+    /**
+     * The peer never answered our close with its FIN: reset without writing (on the shared timer, which
+     * must not block on a channel); true if the caller must queue the RST.
+     */
+    boolean resetAfterCloseTimeout() {
+        boolean r = markReset("stream " + id + " was reset: no FIN from the peer after close");
+        if (r) maybeRemove();
+        return r;
     }
 
     /**
@@ -111,6 +130,9 @@ public final class YamuxStream implements Closeable {
     public void close() throws IOException {
         try {
             closeWrite();
+        } catch (IOException e) {
+            // a closed session has closed the stream already; only a live session's failure is news
+            if (!session.isClosed()) throw e;
         } finally {
             long grant;
             synchronized (this) {
@@ -122,6 +144,7 @@ public final class YamuxStream implements Closeable {
             }
             grantWindow(grant);
             maybeRemove();
+            if (!isFullyClosed()) session.closeTimeout(this);
         }
     }
 
@@ -196,6 +219,10 @@ public final class YamuxStream implements Closeable {
         recvCredit += delta;
     }
 
+    synchronized long bufferedBytes() {
+        return buffered;
+    }
+
     synchronized boolean isFullyClosed() {
         return resetReason != null || (finSent && finReceived);
     }
@@ -251,18 +278,19 @@ public final class YamuxStream implements Closeable {
     }
 
     private final class Input extends InputStream {
+        /** Without a temporary array: multistream-select reads its varints byte by byte. */
         @Override
         public int read() throws IOException {
-            byte[] one = new byte[1];
-            int n = read(one, 0, 1);
-            return n < 0 ? -1 : one[0] & 0xFF;
+            return read(null, 0, 1);
         }
 
+        /** With {@code b} null: reads one byte and returns it (0-255), or -1. */
         @Override
         public int read(byte[] b, int off, int len) throws IOException {
-            Objects.checkFromIndexSize(off, len, b.length);
+            if (b != null) Objects.checkFromIndexSize(off, len, b.length);
             if (len == 0) return 0;
             int n = 0;
+            int single = -1;
             long grant;
             YamuxStream s = YamuxStream.this;
             synchronized (s) {
@@ -276,7 +304,11 @@ public final class YamuxStream implements Closeable {
                 while (n < len && !buffer.isEmpty()) {
                     byte[] head = buffer.peekFirst();
                     int c = Math.min(len - n, head.length - headPos);
-                    System.arraycopy(head, headPos, b, off + n, c);
+                    if (b == null) {
+                        single = head[headPos] & 0xFF;
+                    } else {
+                        System.arraycopy(head, headPos, b, off + n, c);
+                    }
                     n += c;
                     headPos += c;
                     if (headPos == head.length) {
@@ -289,7 +321,7 @@ public final class YamuxStream implements Closeable {
                 grant = takeGrant(false);
             }
             grantWindow(grant);
-            return n;
+            return b == null ? single : n;
         }
 
         @Override

@@ -97,6 +97,7 @@ public final class JsLibp2pPeer implements AutoCloseable {
     public static Path folder() {
         Path p = Path.of("src/test/js/libp2p-peer");
         if (!Files.isDirectory(p)) p = Path.of("gateway/p2p/src/test/js/libp2p-peer"); // run from the repository root
+        if (!Files.isDirectory(p)) p = Path.of("../p2p/src/test/js/libp2p-peer"); // run from another gateway module
         return p.toAbsolutePath();
     }
 
@@ -111,7 +112,7 @@ public final class JsLibp2pPeer implements AutoCloseable {
         Path logDir = Path.of("target");
         Files.createDirectories(logDir);
         Path log = logDir.resolve("js-peer-" + ProcessHandle.current().pid() + "-" + INSTANCES.incrementAndGet() + ".log").toAbsolutePath();
-        ProcessBuilder pb = new ProcessBuilder("node", "--import", "./polyfill.mjs", "peer.mjs", MiniJson.write(options))
+        ProcessBuilder pb = new ProcessBuilder("node", "--expose-gc", "--import", "./polyfill.mjs", "peer.mjs", MiniJson.write(options))
                 .directory(dir.toFile())
                 .redirectError(log.toFile());
         return new JsLibp2pPeer(pb.start(), log);

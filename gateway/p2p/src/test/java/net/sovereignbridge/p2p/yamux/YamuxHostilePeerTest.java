@@ -223,6 +223,56 @@ class YamuxHostilePeerTest {
     }
 
     @Test
+    void aPeerThatNeverAnswersOurCloseWithFinGetsRstAndLosesTheSlot() throws Exception {
+        YamuxSession[] s = new YamuxSession[1];
+        RawYamuxPeer peer = responderFacing(YamuxConfig.defaults().withStreamCloseTimeout(java.time.Duration.ofMillis(200)), s);
+        peer.send(W, SYN, 1, 0);
+        YamuxStream st = inbound.poll(10, TimeUnit.SECONDS);
+        assertNotNull(st);
+        st.close();
+        assertEquals(1, s[0].activeStreams(), "waiting for the peer's FIN");
+        List<YamuxHeader> got = new ArrayList<>();
+        while (got.stream().noneMatch(h -> h.has(RST))) got.add(peer.next());
+        assertTrue(got.stream().anyMatch(h -> h.has(YamuxHeader.FLAG_FIN) && h.streamId() == 1), got.toString());
+        assertEquals(new YamuxHeader(W, RST, 1, 0), got.get(got.size() - 1));
+        assertEquals(0, s[0].activeStreams());
+        assertFalse(s[0].isClosed());
+    }
+
+    @Test
+    void aHandlerResettingOnTheReaderThreadNeverBlocksItOnAFullChannel() throws Exception {
+        // the peer does not read at first: a 64-byte pipe holds five frames, so a reader writing its
+        // RSTs itself would stall after five streams
+        InMemoryDuplex[] ends = InMemoryDuplex.pair(64);
+        java.util.concurrent.atomic.AtomicInteger handled = new java.util.concurrent.atomic.AtomicInteger();
+        YamuxSession s = new YamuxSession(ends[0], false, YamuxConfig.defaults(), st -> {
+            handled.incrementAndGet();
+            st.reset();
+        });
+        sessions.add(s);
+        s.start();
+        RawYamuxPeer peer = new RawYamuxPeer(ends[1]);
+        for (int i = 0; i < 40; i++) peer.send(W, SYN, 2L * i + 1, 0);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (handled.get() < 40 && System.nanoTime() < deadline) Thread.sleep(5);
+        assertEquals(40, handled.get(), "the reader went on through all 40 SYNs");
+        // once the peer reads, every stream gets its ACK, then its RST
+        java.util.Set<Long> acked = new java.util.HashSet<>();
+        java.util.Set<Long> reset = new java.util.HashSet<>();
+        while (reset.size() < 40) {
+            YamuxHeader h = peer.next();
+            assertNotNull(h);
+            if (h.has(YamuxHeader.FLAG_ACK)) acked.add(h.streamId());
+            if (h.has(RST)) {
+                assertTrue(acked.contains(h.streamId()), "ACK before RST on " + h);
+                reset.add(h.streamId());
+            }
+        }
+        assertEquals(0, s.activeStreams());
+        assertFalse(s.isClosed());
+    }
+
+    @Test
     void pingFloodOnAStalledLinkIsBounded() throws Exception {
         // a tiny pipe the peer never reads: our answers cannot leave, so the queue of answers hits its limit
         InMemoryDuplex[] ends = InMemoryDuplex.pair(64);

@@ -124,6 +124,56 @@ class YamuxSessionTest {
     }
 
     @Test
+    void concurrentWritersInterleaveWholeFramesOnTheWire() throws Exception {
+        InMemoryDuplex[] ends = InMemoryDuplex.pair(64 * 1024);
+        YamuxSession a = new YamuxSession(ends[0], true, YamuxConfig.defaults(), st -> { });
+        sessions.add(a);
+        a.start();
+        YamuxFrameReader wire = new YamuxFrameReader(ends[1]::read, 1 << 20);
+        int perStream = 200_000; // within the 256 KiB window: no updates needed
+        List<YamuxStream> streams = new ArrayList<>();
+        for (int k = 0; k < 4; k++) streams.add(a.openStream());
+        for (YamuxStream st : streams) {
+            pool.submit(() -> {
+                byte[] chunk = new byte[30_001];
+                java.util.Arrays.fill(chunk, (byte) st.id());
+                for (int sent = 0; sent < perStream; sent += chunk.length) {
+                    st.output().write(chunk, 0, Math.min(chunk.length, perStream - sent));
+                }
+                st.closeWrite();
+                return null;
+            });
+        }
+        java.util.Map<Long, Long> received = new java.util.HashMap<>();
+        int fins = 0;
+        while (fins < 4) {
+            YamuxHeader h = wire.readHeader();
+            assertNotNull(h);
+            if (h.type() == YamuxHeader.TYPE_DATA) {
+                assertTrue(h.length() <= YamuxConfig.defaults().maxFrameBody(), h.toString());
+                byte[] body = wire.readBody((int) h.length());
+                for (byte x : body) assertEquals((byte) h.streamId(), x, "a byte of another stream inside " + h);
+                received.merge(h.streamId(), h.length(), Long::sum);
+            }
+            if (h.has(YamuxHeader.FLAG_FIN)) fins++;
+        }
+        for (YamuxStream st : streams) assertEquals(perStream, received.get((long) st.id()));
+    }
+
+    @Test
+    void singleByteReadsSeeEveryByteAndEndOfStream() throws Exception {
+        YamuxSession[] s = connected(YamuxConfig.defaults());
+        YamuxStream c = s[0].openStream();
+        byte[] data = random(1000, 11);
+        c.output().write(data);
+        c.closeWrite();
+        YamuxStream r = inbound.poll(20, TimeUnit.SECONDS);
+        assertNotNull(r);
+        for (byte expected : data) assertEquals(expected & 0xFF, r.input().read());
+        assertEquals(-1, r.input().read());
+    }
+
+    @Test
     void slowReaderStopsTheWriterAtTheWindowAndAnUpdateResumesIt() throws Exception {
         YamuxSession[] s = connected(YamuxConfig.defaults());
         YamuxStream c = s[0].openStream();
@@ -214,6 +264,41 @@ class YamuxSessionTest {
         assertNotNull(r2);
         assertEquals(42, r2.input().read());
         assertFalse(s[0].isClosed() || s[1].isClosed());
+    }
+
+    @Test
+    void closeFromAnotherThreadFailsAWriterBlockedOnTheWindowAndSendsFin() throws Exception {
+        YamuxSession[] s = connected(YamuxConfig.defaults());
+        YamuxStream c = s[0].openStream();
+        Future<?> writer = pool.submit(() -> {
+            c.output().write(new byte[WINDOW + 10]);
+            return null;
+        });
+        YamuxStream r = inbound.poll(20, TimeUnit.SECONDS);
+        assertNotNull(r);
+        waitFor(() -> available(r) == WINDOW, "the window to fill");
+        c.close();
+        var e = assertThrows(java.util.concurrent.ExecutionException.class, () -> writer.get(10, TimeUnit.SECONDS));
+        assertTrue(e.getCause().getMessage().contains("closed for writing"), e.getCause().getMessage());
+        // what was sent before the FIN arrives whole, then end of stream
+        assertEquals(WINDOW, r.input().readAllBytes().length);
+        r.close();
+        waitFor(() -> s[0].activeStreams() == 0 && s[1].activeStreams() == 0, "the stream to be freed");
+    }
+
+    @Test
+    void anIdleSessionHoldsOnlyItsReaderThread() throws Exception {
+        YamuxSession[] s = connected(YamuxConfig.defaults());
+        s[0].ping().get(10, TimeUnit.SECONDS); // control frames went out and came back
+        for (YamuxSession session : s) {
+            List<String> own = Thread.getAllStackTraces().keySet().stream().map(Thread::getName)
+                    .filter(n -> n.startsWith(session.name() + "-")).toList();
+            assertEquals(List.of(session.name() + "-reader"), own);
+        }
+        s[0].close();
+        waitFor(() -> Thread.getAllStackTraces().keySet().stream()
+                .noneMatch(t -> t.getName().startsWith(s[0].name() + "-") || t.getName().startsWith(s[1].name() + "-")),
+                "both readers to end with the connection");
     }
 
     @Test
