@@ -337,6 +337,19 @@ export const commands = {
       e => e.name === 'FINAL_PEER' ? e.peer.id.toString() : undefined)
     return { peers }
   },
+  // this process's memory (after a GC when node runs with --expose-gc)
+  async memory () {
+    if (typeof globalThis.gc === 'function') globalThis.gc()
+    const m = process.memoryUsage()
+    return { rss: m.rss, heapUsed: m.heapUsed, external: m.external, arrayBuffers: m.arrayBuffers }
+  },
+  // opens "count" more connections to "addr" and keeps them (for memory per idle connection)
+  async openConnections (cmd) {
+    for (let i = 0; i < cmd.count; i++) {
+      await node.dial(multiaddr(cmd.addr), { force: true, signal: AbortSignal.timeout(cmd.timeoutMs ?? 20000) })
+    }
+    return { connections: node.getConnections().length }
+  },
   async stop () {
     setTimeout(async () => { await node.stop(); process.exit(0) }, 10)
     return {}

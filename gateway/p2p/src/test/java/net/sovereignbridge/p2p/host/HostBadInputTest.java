@@ -37,6 +37,7 @@ import org.junit.jupiter.api.Test;
 class HostBadInputTest {
     final SecureRandom random = new SecureRandom();
     final LinkedBlockingQueue<String> failures = new LinkedBlockingQueue<>();
+    final LinkedBlockingQueue<String> disconnects = new LinkedBlockingQueue<>();
     Libp2pHost host;
     Multiaddr listen;
     Libp2pHost honest;
@@ -48,6 +49,11 @@ class HostBadInputTest {
             @Override
             public void upgradeFailed(Multiaddr remote, boolean outbound, String reason) {
                 failures.add(reason);
+            }
+
+            @Override
+            public void disconnected(Connection connection, String reason) {
+                disconnects.add(reason);
             }
         });
         listen = host.listen(Multiaddr.parse("/ip4/127.0.0.1/tcp/0"));
@@ -258,5 +264,59 @@ class HostBadInputTest {
             }
             assertTrue(rtt != null && rtt.toMillis() < 5000);
         }
+    }
+
+    @Test
+    void garbageConnectionsAreAllClosedAndTheHostCarriesOn() throws Exception {
+        java.util.Random r = new java.util.Random(5);
+        int count = 30;
+        for (int i = 0; i < count; i++) {
+            try (Socket s = raw()) {
+                ByteArrayOutputStream b = new ByteArrayOutputStream();
+                switch (i % 3) {
+                    case 0 -> { } // garbage from the first byte
+                    case 1 -> b.writeBytes(MultistreamSelect.encode(MultistreamSelect.HEADER)); // then garbage
+                    default -> { // a valid /noise selection, then a garbage Noise message
+                        b.writeBytes(MultistreamSelect.encode(MultistreamSelect.HEADER));
+                        b.writeBytes(MultistreamSelect.encode("/noise"));
+                    }
+                }
+                byte[] junk = new byte[1 + r.nextInt(300)];
+                r.nextBytes(junk);
+                b.writeBytes(junk);
+                s.getOutputStream().write(b.toByteArray());
+                s.shutdownOutput();
+                assertClosedByRemote(s);
+            }
+        }
+        for (int i = 0; i < count; i++) {
+            String reason = failures.poll(10, TimeUnit.SECONDS);
+            assertTrue(reason != null, "upgrade failure " + i + " reported");
+        }
+        assertTrue(host.connections().isEmpty());
+        hostStillServes();
+    }
+
+    @Test
+    void aTamperedNoiseTransportMessageClosesTheConnection() throws Exception {
+        NodeIdentity me = NodeIdentity.generate(random);
+        try (Socket s = raw()) {
+            InputStream in = new java.io.BufferedInputStream(s.getInputStream());
+            OutputStream out = s.getOutputStream();
+            MultistreamSelect.select(in, out, List.of("/noise"));
+            var channel = net.sovereignbridge.p2p.noise.NoiseSecureChannel.dial(in, out, me,
+                    PeerId.toBytes(host.identity().publicIdentity().publicKey()), random);
+            var duplex = new net.sovereignbridge.p2p.noise.NoiseDuplex(channel, s);
+            MultistreamSelect.select(duplex.input(), duplex.output(), List.of("/yamux/1.0.0"));
+            // a well-framed Noise message whose ciphertext is garbage: its tag cannot verify
+            byte[] junk = new byte[100];
+            random.nextBytes(junk);
+            writeNoiseFrame(out, junk);
+            assertClosedByRemote(s);
+        }
+        String reason = disconnects.poll(5, TimeUnit.SECONDS);
+        assertTrue(reason != null && reason.contains("authentication failed"), reason);
+        assertTrue(host.connections().isEmpty());
+        hostStillServes();
     }
 }

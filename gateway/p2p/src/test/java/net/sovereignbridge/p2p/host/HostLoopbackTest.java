@@ -86,4 +86,18 @@ class HostLoopbackTest {
             assertEquals(advertised, c.identified().get().signedRecord().addresses());
         }
     }
+
+    @Test
+    void ipv6LoopbackWorksAndAddressesPrintCompressed() throws Exception {
+        try (Libp2pHost a = HostJsInteropTest.newHost(); Libp2pHost b = HostJsInteropTest.newHost()) {
+            Multiaddr lb = b.listen(Multiaddr.parse("/ip6/::1/tcp/0"));
+            assertTrue(lb.toString().startsWith("/ip6/::1/tcp/"), lb.toString());
+            Connection c = a.dial(b.fullListenAddrs().get(0));
+            assertTrue(c.remoteAddr().toString().startsWith("/ip6/::1/tcp/"), c.remoteAddr().toString());
+            IdentifyInfo info = c.identified().get(10, TimeUnit.SECONDS);
+            assertEquals(List.of(lb), info.listenAddrs());
+            assertEquals(c.localAddr(), info.observedAddr());
+            assertTrue(a.ping(b.peerId()).toMillis() < 5000);
+        }
+    }
 }

@@ -112,7 +112,7 @@ public final class JsLibp2pPeer implements AutoCloseable {
         Path logDir = Path.of("target");
         Files.createDirectories(logDir);
         Path log = logDir.resolve("js-peer-" + ProcessHandle.current().pid() + "-" + INSTANCES.incrementAndGet() + ".log").toAbsolutePath();
-        ProcessBuilder pb = new ProcessBuilder("node", "--import", "./polyfill.mjs", "peer.mjs", MiniJson.write(options))
+        ProcessBuilder pb = new ProcessBuilder("node", "--expose-gc", "--import", "./polyfill.mjs", "peer.mjs", MiniJson.write(options))
                 .directory(dir.toFile())
                 .redirectError(log.toFile());
         return new JsLibp2pPeer(pb.start(), log);

@@ -13,7 +13,7 @@ import net.sovereignbridge.mesh.identity.NodeIdentity;
 import net.sovereignbridge.mesh.identity.PeerId;
 import org.junit.jupiter.api.Test;
 
-/** Our dialler against our listener over a loopback TCP socket (js-libp2p interop is still to do). */
+/** Our dialler against our listener over a loopback TCP socket (against js-libp2p: p2p.host.HostJsInteropTest). */
 class NoiseSecureChannelTest {
     private final SecureRandom random = new SecureRandom();
     private final NodeIdentity server = NodeIdentity.generate(random);

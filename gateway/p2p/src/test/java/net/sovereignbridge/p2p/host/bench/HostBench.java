@@ -78,6 +78,31 @@ public final class HostBench {
         }
 
         idleConnections(200);
+        jsIdleConnections(200);
+    }
+
+    /** The same for js-libp2p: two Node processes, RSS and V8 heap (after gc) before and after. */
+    static void jsIdleConnections(int count) throws Exception {
+        Map<String, Object> many = Map.of("connectionManager", Map.of("inboundConnectionThreshold", 100000, "maxConnections", count + 50,
+                "maxIncomingPendingConnections", count + 50));
+        try (JsLibp2pPeer a = JsLibp2pPeer.start(many); JsLibp2pPeer b = JsLibp2pPeer.start(many)) {
+            String bPlain = b.tcpAddr().substring(0, b.tcpAddr().indexOf("/p2p/"));
+            a.call("openConnections", "addr", bPlain, "count", 1);
+            Thread.sleep(2000);
+            long[] before = jsMemory(a, b);
+            a.call(java.time.Duration.ofMinutes(5), "openConnections", "addr", bPlain, "count", count);
+            Thread.sleep(3000); // identify on both sides
+            long[] after = jsMemory(a, b);
+            System.out.printf("js idle connections: %d; per connection end: V8 heap %.1f KiB, RSS %.1f KiB%n",
+                    count, (after[0] - before[0]) / 1024.0 / (2 * count), (after[1] - before[1]) / 1024.0 / (2 * count));
+        }
+    }
+
+    static long[] jsMemory(JsLibp2pPeer a, JsLibp2pPeer b) throws IOException {
+        Map<String, Object> ma = a.call("memory");
+        Map<String, Object> mb = b.call("memory");
+        return new long[] {((Number) ma.get("heapUsed")).longValue() + ((Number) mb.get("heapUsed")).longValue(),
+                ((Number) ma.get("rss")).longValue() + ((Number) mb.get("rss")).longValue()};
     }
 
     static Libp2pHost host() {
