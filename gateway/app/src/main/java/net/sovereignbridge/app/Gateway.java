@@ -13,6 +13,7 @@ import java.util.Map;
 import net.sovereignbridge.app.config.GatewayConfig;
 import net.sovereignbridge.app.control.ControlServer;
 import net.sovereignbridge.app.dht.DhtService;
+import net.sovereignbridge.app.overlay.OverlayService;
 import net.sovereignbridge.app.services.MessageViews;
 import net.sovereignbridge.app.services.LocalServices;
 import net.sovereignbridge.app.transport.lan.LanTransport;
@@ -49,6 +50,7 @@ public final class Gateway implements AutoCloseable {
     private LocalServices services;
     private LanTransport lan;
     private DhtService dht;
+    private OverlayService overlay;
 
     private Gateway(GatewayConfig config, NodeIdentity identity, Database db) throws SQLException {
         this.config = config;
@@ -68,6 +70,7 @@ public final class Gateway implements AutoCloseable {
         Gateway g = new Gateway(config, identity, db);
         try {
             g.addTransports();
+            g.startOverlay();
             g.node.start();
             g.startDht();
             g.control = ControlServer.start(config.stateDir(), g::handle);
@@ -99,18 +102,38 @@ public final class Gateway implements AutoCloseable {
         });
     }
 
+    /**
+     * The libp2p host and the mesh overlay transport, when {@code p2p.enabled} (the default). A listener
+     * that cannot bind is like a radio that is absent: reported, the rest of the node still serves.
+     */
+    private void startOverlay() throws SQLException {
+        if (!config.p2p().enabled()) return;
+        try {
+            overlay = OverlayService.start(config.p2p(), identity, db);
+            transports.add(overlay.transport());
+            for (String a : overlay.fullListenAddrs()) log.info("overlay listening on {}", a);
+        } catch (IOException e) {
+            unavailable.put("overlay", e.getMessage());
+            log.error("overlay not available, running without it: {}", e.getMessage());
+        }
+    }
+
     /** The DHT, when {@code dht.enabled} (or bootstrap peers, or the bootstrap role) asks for it. */
     private void startDht() throws SQLException {
         if (!config.dht().enabled()) return;
-        try {
-            dht = DhtService.start(config.dht(), identity, db, node);
-            node.setOverlayBridges(dht.bridges());
-        } catch (IOException e) {
-            // like a radio that is absent: reported, the rest of the node still serves
-            String why = "cannot listen on " + config.dht().listenText() + ": " + e.getMessage();
-            unavailable.put("dht", why);
-            log.warn("DHT not available: {}", why);
+        if (overlay == null) {
+            unavailable.put("dht", "the overlay is unavailable: " + unavailable.getOrDefault("overlay", "not running"));
+            log.warn("DHT not available: {}", unavailable.get("dht"));
+            return;
         }
+        dht = DhtService.start(config.dht(), identity, db, node, overlay.host(), config.p2p().announce(),
+                config.p2p().boundOrAnnounced());
+        node.setOverlayBridges(dht.bridges());
+    }
+
+    /** The overlay service, or null when it is off or could not listen. */
+    public OverlayService overlay() {
+        return overlay;
     }
 
     /** The DHT service, or null when it is not running. */
@@ -181,6 +204,10 @@ public final class Gateway implements AutoCloseable {
         if (lan != null && lan.localAddress() != null) out.add("lan udp " + lan.localAddress());
         transports.all().stream().filter(t -> t != lan).forEach(t -> out.add(t.id() + " " + t.state()));
         unavailable.forEach((id, why) -> out.add(id + " UNAVAILABLE: " + why));
+        if (overlay != null) {
+            for (String a : overlay.fullListenAddrs()) out.add("p2p " + a);
+            for (String p : overlay.listenProblems()) out.add("p2p UNAVAILABLE: " + p);
+        }
         if (dht != null) out.addAll(dht.endpoints());
         if (services != null) out.addAll(services.endpoints());
         return out;
@@ -196,6 +223,13 @@ public final class Gateway implements AutoCloseable {
             case "bundle-export" -> bundleExport();
             case "bundle-import" -> bundleImport(request);
             default -> {
+                if (op.startsWith("p2p-")) {
+                    if (overlay == null) {
+                        throw new IllegalArgumentException(unavailable.containsKey("overlay") ? "the overlay is unavailable: "
+                                + unavailable.get("overlay") : "the overlay is off on this daemon (p2p.enabled: false)");
+                    }
+                    yield overlay.handle(op, request);
+                }
                 if (!op.startsWith("dht-")) throw new IllegalArgumentException("unknown op '" + op + "'");
                 if (dht == null) {
                     throw new IllegalArgumentException(unavailable.containsKey("dht") ? "the DHT is unavailable: "
@@ -341,6 +375,7 @@ public final class Gateway implements AutoCloseable {
         out.put("custodyPending", node.custody().pendingCount());
         out.put("flood", node.flood().counters());
         out.put("topics", node.topics().status());
+        if (overlay != null) out.put("p2p", overlay.status());
         if (dht != null) out.put("dht", dht.status());
         if (services != null) out.put("services", services.status());
         return out;
@@ -352,6 +387,7 @@ public final class Gateway implements AutoCloseable {
         if (control != null) control.close();
         if (dht != null) dht.close();
         node.close();
+        if (overlay != null) overlay.close();
         for (AutoCloseable r : resources) {
             try {
                 r.close();

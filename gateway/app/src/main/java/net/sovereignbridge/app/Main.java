@@ -5,6 +5,7 @@ import net.sovereignbridge.app.cli.IdentityCommand;
 import net.sovereignbridge.app.cli.InboxCommand;
 import net.sovereignbridge.app.cli.Logging;
 import net.sovereignbridge.app.cli.MessagesCommand;
+import net.sovereignbridge.app.cli.P2pCommand;
 import net.sovereignbridge.app.cli.RunCommand;
 import net.sovereignbridge.app.cli.SendCommand;
 import net.sovereignbridge.app.cli.StatusCommand;
@@ -21,7 +22,7 @@ import picocli.CommandLine.Command;
         description = "Sovereign Bridge mesh gateway",
         subcommands = {RunCommand.class, IdentityCommand.class, SendCommand.class, InboxCommand.class,
                 StatusCommand.class, MessagesCommand.class, BundleCommand.class, SimCommand.class, LoraCommand.class,
-                BoardCommand.class, PowerBudgetCommand.class, DhtCommand.class})
+                BoardCommand.class, PowerBudgetCommand.class, DhtCommand.class, P2pCommand.class})
 public final class Main implements Runnable {
     public static void main(String[] args) {
         System.exit(execute(args));

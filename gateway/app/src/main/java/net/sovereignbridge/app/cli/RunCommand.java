@@ -72,6 +72,9 @@ public final class RunCommand implements Callable<Integer> {
         System.out.println("  role     " + cfg.role().name().toLowerCase(java.util.Locale.ROOT));
         System.out.println("  state    " + cfg.stateDir().toAbsolutePath());
         System.out.println("  control  " + gateway.control().socket().toAbsolutePath());
+        if (gateway.overlay() != null) {
+            for (String a : gateway.overlay().fullListenAddrs()) System.out.println("  listen   " + a);
+        }
         for (String e : gateway.endpoints()) System.out.println("  endpoint " + e);
         System.out.flush();
         systemd.ready(gateway.statusLine());

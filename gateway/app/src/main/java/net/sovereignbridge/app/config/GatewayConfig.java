@@ -10,6 +10,7 @@ import java.util.Optional;
 import net.sovereignbridge.app.coap.CoapSettings;
 import net.sovereignbridge.app.dht.DhtSettings;
 import net.sovereignbridge.app.mqtt.MqttSettings;
+import net.sovereignbridge.app.overlay.P2pSettings;
 import net.sovereignbridge.app.transport.lan.LanTransport;
 import net.sovereignbridge.app.transport.lora.LoraRadioConfig;
 
@@ -30,6 +31,7 @@ public record GatewayConfig(
         CoapSettings coap,
         MqttSettings mqtt,
         DhtSettings dht,
+        P2pSettings p2p,
         Role role,
         Routing routing) {
 
@@ -70,7 +72,7 @@ public record GatewayConfig(
                     lan.discoveryPort(), lan.interfaces(), lan.staticPeers(), lan.discovery());
         }
         return new GatewayConfig(c.nodeName(), stateDir, c.hopLimit(), c.announceIntervalSeconds(), c.lanEnabled(),
-                lan, c.lora(), c.logLevel(), c.coap(), c.mqtt(), c.dht(), role, c.routing());
+                lan, c.lora(), c.logLevel(), c.coap(), c.mqtt(), c.dht(), c.p2p(), role, c.routing());
     }
 
     public static GatewayConfig read(ConfigNode root) throws ConfigException {
@@ -146,8 +148,14 @@ public record GatewayConfig(
         CoapSettings coap = CoapSettings.read(root.section("coap"));
         MqttSettings mqtt = MqttSettings.read(root.section("mqtt"));
         DhtSettings dht = DhtSettings.read(root.section("dht"), file, role == Role.BOOTSTRAP);
+        ConfigNode p2pNode = root.section("p2p");
+        P2pSettings p2p = P2pSettings.read(p2pNode, role == Role.BOOTSTRAP);
+        if (dht.enabled() && !p2p.enabled()) {
+            throw p2pNode.invalid("enabled", "the DHT runs on the overlay's libp2p host: turn p2p on or set dht.enabled: false");
+        }
         if (role == Role.BOOTSTRAP) lora = Optional.empty(); // a seed on a server needs no radio
-        return new GatewayConfig(name, stateDir, hopLimit, announce, lanEnabled, lan, lora, level, coap, mqtt, dht, role, routing);
+        return new GatewayConfig(name, stateDir, hopLimit, announce, lanEnabled, lan, lora, level, coap, mqtt, dht, p2p, role,
+                routing);
     }
 
     /** ./var/sbridge, or $XDG_STATE_HOME/sbridge when that is set. */

@@ -94,25 +94,19 @@ public final class DhtService implements AutoCloseable {
         this.bridges = new DhtBridgeLocator(new MeshBridges(dht), upkeep);
     }
 
-    /** Binds the listener and starts joining in the background. */
-    public static DhtService start(DhtSettings settings, NodeIdentity identity, Database db, Node node)
-            throws IOException, SQLException {
-        // the libp2p host (TCP + Noise + yamux, identify, ping); the DHT owns it until the overlay is wired
-        // into the daemon and hands one shared host to every protocol
-        Libp2pHost host = new Libp2pHost(identity, HostConfig.defaults());
-        try {
-            host.listen(Multiaddr.parse(settings.listenText()));
-        } catch (IOException | MultiaddrException e) {
-            host.close();
-            throw new IOException(e.getMessage(), e);
-        }
-        KadTransport transport = new HostKadTransport(host, KadStreams.SBRIDGE, settings.announce());
+    /**
+     * Starts the DHT on the daemon's libp2p host (the overlay's, {@code p2p.listen}) and joins in the
+     * background. The host stays the overlay's: closing the DHT only stops serving kad on it.
+     */
+    public static DhtService start(DhtSettings settings, NodeIdentity identity, Database db, Node node, Libp2pHost host,
+            List<byte[]> announce, boolean reachable) throws SQLException {
+        KadTransport transport = new HostKadTransport(host, KadStreams.SBRIDGE, announce);
         ExecutorService requests = Executors.newFixedThreadPool(8, r -> daemon(r, "kad-out"));
         ScheduledExecutorService upkeep = Executors.newScheduledThreadPool(2, r -> daemon(r, "dht-upkeep"));
         try {
             DhtConfig cfg = (settings.bootstrapRole() ? DhtConfig.bootstrapProfile() : DhtConfig.defaults())
                     .withAlpha(settings.alpha())
-                    .withServerMode(serverMode(settings, transport.listenAddrs()));
+                    .withServerMode(serverMode(settings, reachable, transport.listenAddrs()));
             DhtPeer self = new DhtPeer(PeerId.toBytes(identity.publicIdentity().publicKey()), transport.listenAddrs());
             StreamDhtNetwork network = new StreamDhtNetwork(transport, KadStreams.SBRIDGE, requests, 5_000);
             KademliaDht dht = new KademliaDht(self, cfg, network, new SqliteDhtStorage(db), new SignedRecords(),
@@ -121,7 +115,7 @@ public final class DhtService implements AutoCloseable {
             KademliaDht publicDht = null;
             if (!settings.publicBootstrap().isEmpty()) {
                 // the same host opens /ipfs/kad/1.0.0 streams; as a client it never serves or lists that protocol
-                StreamDhtNetwork ipfs = new StreamDhtNetwork(new HostKadTransport(host, KadStreams.IPFS, settings.announce()),
+                StreamDhtNetwork ipfs = new StreamDhtNetwork(new HostKadTransport(host, KadStreams.IPFS, announce),
                         KadStreams.IPFS, requests, 10_000);
                 publicDht = PublicRendezvous.client(self, ipfs, System::currentTimeMillis, new SecureRandom());
                 publicDht.startMaintenance(upkeep, settings.maintenanceSeconds() * 1000L);
@@ -134,7 +128,6 @@ public final class DhtService implements AutoCloseable {
             return s;
         } catch (SQLException | RuntimeException e) {
             transport.close();
-            host.close();
             requests.shutdownNow();
             upkeep.shutdownNow();
             throw e;
@@ -152,14 +145,14 @@ public final class DhtService implements AutoCloseable {
      * announced address, a listener bound to one specific address, or a public address on an interface.
      * Behind NAT (only private addresses, nothing announced) we stay a client until AutoNAT exists.
      */
-    static boolean serverMode(DhtSettings s, List<byte[]> listenAddrs) {
+    static boolean serverMode(DhtSettings s, boolean boundOrAnnounced, List<byte[]> listenAddrs) {
         switch (s.mode()) {
             case "server":
                 return true;
             case "client":
                 return false;
             default:
-                if (!s.announce().isEmpty() || !s.listen().getAddress().isAnyLocalAddress()) return true;
+                if (boundOrAnnounced) return true;
                 for (byte[] a : listenAddrs) if (isPublic(a)) return true;
                 return false;
         }
@@ -190,7 +183,7 @@ public final class DhtService implements AutoCloseable {
 
     public List<String> endpoints() {
         List<String> out = new ArrayList<>();
-        for (byte[] a : transport.listenAddrs()) out.add("dht " + text(a) + "/p2p/" + identity.publicIdentity().peerId());
+        out.add("dht " + (dht.serverMode() ? "server" : "client") + " mode on the overlay host, " + lastJoin);
         return out;
     }
 
@@ -552,8 +545,7 @@ public final class DhtService implements AutoCloseable {
         upkeep.shutdownNow();
         if (publicDht != null) publicDht.close();
         dht.close();
-        transport.close();
-        host.close();
+        transport.close(); // stops serving kad; the host belongs to the overlay
         requests.shutdownNow();
     }
 

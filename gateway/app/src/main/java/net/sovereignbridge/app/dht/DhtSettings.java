@@ -19,22 +19,21 @@ import net.sovereignbridge.p2p.multiaddr.MultiaddrException;
 /**
  * The {@code dht.*} configuration keys (docs/configuration.md) and the bootstrap-peers file.
  *
- * @param listen where the kad listener binds (from {@code dht.listen}, a /ip4 or /ip6 + /tcp multiaddr)
- * @param announce binary multiaddrs to tell others; empty = what the listener is bound to
+ * <p>Where the DHT listens and what it announces are the overlay host's {@code p2p.listen} and
+ * {@code p2p.announce} (one libp2p host per daemon, {@code app.overlay.P2pSettings}).
+ *
  * @param bootstrap seed peers (PeerId from the /p2p part, addresses without it)
  * @param mode "auto", "server" or "client"
  * @param region geohash of this node (3..12 characters) or empty
  */
-public record DhtSettings(boolean enabled, boolean bootstrapRole, InetSocketAddress listen, String listenText,
-        List<byte[]> announce, List<DhtPeer> bootstrap, String mode, String region, int alpha,
+public record DhtSettings(boolean enabled, boolean bootstrapRole, List<DhtPeer> bootstrap, String mode, String region, int alpha,
         int maintenanceSeconds, boolean meshBridge, List<DhtPeer> publicBootstrap) {
 
-    public static final String DEFAULT_LISTEN = "/ip4/0.0.0.0/tcp/4001";
     /** Written by the image's first boot (image-builder firstboot.sh), one multiaddr per line. */
     public static final String BOOTSTRAP_FILE = "bootstrap-peers";
 
     public static DhtSettings disabled() {
-        return new DhtSettings(false, false, new InetSocketAddress(4001), DEFAULT_LISTEN, List.of(), List.of(), "auto",
+        return new DhtSettings(false, false, List.of(), "auto",
                 "", 3, 300, true, List.of());
     }
 
@@ -46,12 +45,11 @@ public record DhtSettings(boolean enabled, boolean bootstrapRole, InetSocketAddr
      * @param configFile the configuration file (its directory holds {@code bootstrap-peers}), or null
      */
     public static DhtSettings read(ConfigNode dht, Path configFile, boolean bootstrapRole) throws ConfigException {
-        String listenText = dht.string("listen", DEFAULT_LISTEN);
-        InetSocketAddress listen = listenAddress(dht, listenText);
-        List<byte[]> announce = new ArrayList<>();
-        for (String a : dht.strings("announce", List.of())) announce.add(dialable(dht, "announce", a, false).toBytes());
-        if (announce.size() > 16) throw dht.invalid("announce", "at most 16 addresses (they travel in the contact record)");
-
+        for (String moved : List.of("listen", "announce")) {
+            if (dht.has(moved)) {
+                throw dht.invalid(moved, "moved to p2p." + moved + " (the DHT runs on the overlay's libp2p host)");
+            }
+        }
         List<DhtPeer> bootstrap = new ArrayList<>();
         for (String b : dht.strings("bootstrap", List.of())) bootstrap.add(peer(dht, "bootstrap", b));
         String fileText = dht.string("bootstrap-file", null);
@@ -87,36 +85,8 @@ public record DhtSettings(boolean enabled, boolean bootstrapRole, InetSocketAddr
         if (publicBootstrap.size() > 64) throw dht.invalid("public-bootstrap", "at most 64 peers");
         boolean enabled = dht.bool("enabled", bootstrapRole || !bootstrap.isEmpty() || !publicBootstrap.isEmpty());
         if (bootstrapRole && !enabled) throw dht.invalid("enabled", "the bootstrap role needs the DHT");
-        return new DhtSettings(enabled, bootstrapRole, listen, listenText, List.copyOf(announce), List.copyOf(bootstrap),
+        return new DhtSettings(enabled, bootstrapRole, List.copyOf(bootstrap),
                 mode, region, alpha, maintenance, meshBridge, List.copyOf(publicBootstrap));
-    }
-
-    private static InetSocketAddress listenAddress(ConfigNode dht, String text) throws ConfigException {
-        Multiaddr m;
-        try {
-            m = Multiaddr.parse(text);
-        } catch (MultiaddrException e) {
-            throw dht.invalid("listen", "'" + text + "' is not a multiaddr: " + e.getMessage());
-        }
-        List<Multiaddr.Component> c = m.components();
-        if (c.size() != 2 || (c.get(0).protocol() != Multiaddr.Protocol.IP4 && c.get(0).protocol() != Multiaddr.Protocol.IP6)
-                || c.get(1).protocol() != Multiaddr.Protocol.TCP) {
-            throw dht.invalid("listen", "'" + text + "' must be /ip4/ADDRESS/tcp/PORT or /ip6/ADDRESS/tcp/PORT");
-        }
-        try {
-            return new InetSocketAddress(InetAddress.getByAddress(c.get(0).value()), Integer.parseInt(c.get(1).valueText()));
-        } catch (UnknownHostException e) {
-            throw dht.invalid("listen", e.getMessage());
-        }
-    }
-
-    /** A multiaddr we can dial: ip4/ip6/dns/dns4/dns6 then tcp, then /p2p only when {@code withPeer}. */
-    private static Multiaddr dialable(ConfigNode dht, String key, String text, boolean withPeer) throws ConfigException {
-        try {
-            return checkDialable(text, withPeer);
-        } catch (IllegalArgumentException e) {
-            throw dht.invalid(key, e.getMessage());
-        }
     }
 
     static Multiaddr checkDialable(String text, boolean withPeer) {

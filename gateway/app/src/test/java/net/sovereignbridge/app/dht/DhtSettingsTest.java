@@ -54,11 +54,16 @@ class DhtSettingsTest {
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
-        "dht:\\n  listen: /ip4/0.0.0.0/udp/4001|:2: dht.listen: '/ip4/0.0.0.0/udp/4001' is not a multiaddr",
-        "dht:\\n  listen: /dns4/example.org/tcp/4001|:2: dht.listen: '/dns4/example.org/tcp/4001' must be /ip4/ADDRESS/tcp/PORT",
+        "dht:\\n  listen: /ip4/0.0.0.0/tcp/4001|:2: dht.listen: moved to p2p.listen",
+        "p2p:\\n  listen: [/ip4/0.0.0.0/udp/4001]|:2: p2p.listen: '/ip4/0.0.0.0/udp/4001' is not a multiaddr",
+        "p2p:\\n  listen: [/dns4/example.org/tcp/4001]|:2: p2p.listen: '/dns4/example.org/tcp/4001' must be /ip4/ADDRESS/tcp/PORT",
+        "p2p:\\n  static-peers: [/ip4/192.0.2.1/tcp/4001]|:2: p2p.static-peers: '/ip4/192.0.2.1/tcp/4001' must look like",
+        "p2p:\\n  max-inbound: 5000|:2: p2p.max-inbound: 5000 is out of range 0..1024",
+        "p2p:\\n  enabled: false\\ndht:\\n  enabled: true|:2: p2p.enabled: the DHT runs on the overlay's libp2p host",
         "dht:\\n  bootstrap: [/ip4/192.0.2.1/tcp/4001]|:2: dht.bootstrap: '/ip4/192.0.2.1/tcp/4001' must look like",
         "dht:\\n  bootstrap: [seed.example.org]|:2: dht.bootstrap: 'seed.example.org' is not a multiaddr",
-        "dht:\\n  announce: [/ip4/192.0.2.1/tcp/4001/p2p/12D3KooWJ1TsijH7H5F74hfAD5XishQz3sxrmAtVY37GtNd9CqYf]|:2: dht.announce:",
+        "dht:\\n  announce: [/ip4/192.0.2.1/tcp/4001]|:2: dht.announce: moved to p2p.announce",
+        "p2p:\\n  announce: [/ip4/192.0.2.1/tcp/4001/p2p/12D3KooWJ1TsijH7H5F74hfAD5XishQz3sxrmAtVY37GtNd9CqYf]|:2: p2p.announce:",
         "dht:\\n  region: u0|:2: dht.region: 'u0' must be a geohash of 3..12 characters",
         "dht:\\n  region: u0vxai|:2: dht.region: 'u0vxai' is not a geohash",
         "dht:\\n  alpha: 0|:2: dht.alpha: 0 is out of range 1..10",

@@ -55,7 +55,7 @@ class DhtDaemonJsTest {
             Path cfg = dir.resolve("a.yaml");
             Files.writeString(cfg, "node:\n  name: alpha\nlan:\n  bind: 127.0.0.1\n  discovery: false\n"
                     + "coap:\n  enabled: false\nmqtt:\n  enabled: false\n"
-                    + "dht:\n  listen: /ip4/127.0.0.1/tcp/" + port + "\n  bootstrap: [" + j0.tcpAddr() + "]\n  region: u0vxkq\n");
+                    + "p2p:\n  listen: [/ip4/127.0.0.1/tcp/" + port + "]\ndht:\n  bootstrap: [" + j0.tcpAddr() + "]\n  region: u0vxkq\n");
             try (Daemon a = Daemon.start(dir.resolve("a"), Daemon.freeUdpPort(), cfg)) {
                 String aId = (String) a.cliHere("identity", "--json").json().get("peerId");
                 j1.call("dial", "addr", j0.tcpAddr());
@@ -121,7 +121,7 @@ class DhtDaemonJsTest {
             Path cfg = dir.resolve("b.yaml");
             Files.writeString(cfg, "node:\n  name: bravo\nlan:\n  bind: 127.0.0.1\n  discovery: false\n"
                     + "coap:\n  enabled: false\nmqtt:\n  enabled: false\n"
-                    + "dht:\n  listen: /ip4/127.0.0.1/tcp/" + DhtDaemonsTest.freeTcpPort() + "\n  public-bootstrap: ["
+                    + "p2p:\n  listen: [/ip4/127.0.0.1/tcp/" + DhtDaemonsTest.freeTcpPort() + "]\ndht:\n  public-bootstrap: ["
                     + p0.tcpAddr() + "]\n  region: u0vxkq\n");
             try (Daemon b = Daemon.start(dir.resolve("b"), Daemon.freeUdpPort(), cfg)) {
                 String bId = (String) b.cliHere("identity", "--json").json().get("peerId");

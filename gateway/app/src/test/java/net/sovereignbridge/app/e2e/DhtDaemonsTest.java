@@ -40,7 +40,17 @@ class DhtDaemonsTest {
         y.append("lan:\n  bind: 127.0.0.1\n  interfaces: [lo]\n  discovery: false\n  discovery-port: ").append(discovery).append("\n");
         if (lanPeers.length > 0) y.append("  peers: [").append(String.join(", ", lanPeers)).append("]\n");
         y.append("coap:\n  enabled: false\nmqtt:\n  enabled: false\n");
-        if (dht != null) y.append("dht:\n").append(dht);
+        if (dht != null) {
+            // the DHT runs on the overlay's host: its listen address is p2p.listen
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("  listen: (\\S+)\n").matcher(dht);
+            if (m.find()) {
+                y.append("p2p:\n  listen: [").append(m.group(1)).append("]\n");
+                dht = m.replaceFirst("");
+            }
+            y.append("dht:\n").append(dht);
+        } else {
+            y.append("p2p:\n  enabled: false\n");
+        }
         y.append("log:\n  level: info\n");
         Path d = Files.createDirectories(dir.resolve("etc-" + name));
         Path file = d.resolve("sbridge.yaml");

@@ -31,16 +31,16 @@ class DhtCoapTest {
         LocalTools.coapClient();
         int aPort = LocalTools.freeTcpPort();
         int bPort = LocalTools.freeTcpPort();
-        alpha = Gateway.start(config("alpha", "  enabled: true\n  mode: server\n  listen: /ip4/127.0.0.1/tcp/" + aPort + "\n"));
+        alpha = Gateway.start(config("alpha", aPort, "  enabled: true\n  mode: server\n"));
         String seed = "/ip4/127.0.0.1/tcp/" + aPort + "/p2p/" + alpha.identity().publicIdentity().peerId();
-        bravo = Gateway.start(config("bravo", "  mode: server\n  listen: /ip4/127.0.0.1/tcp/" + bPort
-                + "\n  bootstrap: [" + seed + "]\n"));
+        bravo = Gateway.start(config("bravo", bPort, "  mode: server\n  bootstrap: [" + seed + "]\n"));
     }
 
-    private GatewayConfig config(String name, String dht) throws Exception {
+    private GatewayConfig config(String name, int p2pPort, String dht) throws Exception {
         Path file = dir.resolve(name + ".yaml");
         Files.writeString(file, "node:\n  name: " + name + "\nlan:\n  enabled: false\n"
-                + "coap:\n  port: 0\n  bind: [127.0.0.1]\nmqtt:\n  enabled: false\ndht:\n" + dht);
+                + "coap:\n  port: 0\n  bind: [127.0.0.1]\nmqtt:\n  enabled: false\n"
+                + "p2p:\n  listen: [/ip4/127.0.0.1/tcp/" + p2pPort + "]\ndht:\n" + dht);
         return GatewayConfig.load(file, dir.resolve(name), null);
     }
 
