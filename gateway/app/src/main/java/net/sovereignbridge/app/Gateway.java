@@ -129,6 +129,8 @@ public final class Gateway implements AutoCloseable {
         dht = DhtService.start(config.dht(), identity, db, node, overlay.host(), config.p2p().announce(),
                 config.p2p().boundOrAnnounced());
         node.setOverlayBridges(dht.bridges());
+        OverlayService o = overlay;
+        dht.bridges().onFound(b -> o.learnFromDht(b.peer().id(), b.peer().addrs()));
     }
 
     /** The overlay service, or null when it is off or could not listen. */

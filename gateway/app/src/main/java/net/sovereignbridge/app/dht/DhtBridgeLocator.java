@@ -39,6 +39,8 @@ public final class DhtBridgeLocator implements OverlayBridges {
         }
     };
     private final Set<MeshAddress> inFlight = ConcurrentHashMap.newKeySet();
+    /** Told of every bridge a lookup found, e.g. to put its addresses in the overlay's peer store. */
+    private volatile Consumer<MeshBridges.Bridge> onFound = b -> {};
 
     DhtBridgeLocator(MeshBridges lookup, ExecutorService executor) {
         this.lookup = lookup;
@@ -78,12 +80,24 @@ public final class DhtBridgeLocator implements OverlayBridges {
         }
     }
 
+    /** Sets who is told of found bridges (the overlay records their addresses so its transport can dial them). */
+    public void onFound(Consumer<MeshBridges.Bridge> listener) {
+        this.onFound = listener;
+    }
+
     /** A DHT lookup now (blocking), which also refreshes the cache. */
     public List<MeshBridges.Bridge> lookupNow(MeshAddress destination) {
         List<MeshBridges.Bridge> bridges = lookup.find(destination, BRIDGES_PER_ADDRESS);
         long ttl = bridges.isEmpty() ? MISS_TTL_MS : FOUND_TTL_MS;
         synchronized (cache) {
             cache.put(destination, new Entry(List.copyOf(bridges), System.currentTimeMillis() + ttl));
+        }
+        for (MeshBridges.Bridge b : bridges) {
+            try {
+                onFound.accept(b);
+            } catch (RuntimeException e) {
+                log.debug("bridge listener: {}", e.toString());
+            }
         }
         return bridges;
     }

@@ -128,6 +128,22 @@ public final class OverlayService implements AutoCloseable {
         return host.fullListenAddrs().stream().map(Multiaddr::toString).toList();
     }
 
+    /**
+     * Addresses learned from the DHT (a bridge's signed contact record): into the peer store, so the mesh
+     * transport can dial that bridge. Addresses that do not decode are skipped.
+     */
+    public void learnFromDht(byte[] peerId, List<byte[]> addrs) {
+        List<Multiaddr> list = new ArrayList<>();
+        for (byte[] a : addrs) {
+            try {
+                list.add(Multiaddr.decode(a).withoutPeerId());
+            } catch (MultiaddrException e) {
+                // not ours to dial
+            }
+        }
+        if (!list.isEmpty()) peerStore.addAddresses(peerId, list, PeerStore.Source.DHT);
+    }
+
     /** Addresses to dial a peer we are not connected to: the peer store's, best source first. */
     private List<Multiaddr> knownAddresses(String peerId) {
         try {

@@ -24,7 +24,8 @@ class OverlayDaemonsTest {
     Path dir;
 
     private Path config(String name, String p2p) throws Exception {
-        String y = "node:\n  name: " + name + "\n  announce-interval-seconds: 5\n"
+        // the default announce period (30 s): a new overlay neighbour is greeted with an announce at once
+        String y = "node:\n  name: " + name + "\n"
                 + "lan:\n  enabled: false\ncoap:\n  enabled: false\nmqtt:\n  enabled: false\n"
                 + "p2p:\n" + p2p + "log:\n  level: info\n";
         Path file = dir.resolve(name + ".yaml");
@@ -69,9 +70,10 @@ class OverlayDaemonsTest {
             String aAddr = a.address();
             String bAddr = b.address();
 
-            // announces travel over the overlay: each learns the other as a neighbour on transport "overlay"
-            Daemon.await("alpha to hear bravo's announce over the overlay", 60, () -> Daemon.knowsPeer(bAddr).test(a.status()));
-            Daemon.await("bravo to hear alpha's announce over the overlay", 60, () -> Daemon.knowsPeer(aAddr).test(b.status()));
+            // announces travel over the overlay: each greets the new neighbour at once (well before the 30 s
+            // periodic announce), so both know each other within 20 s of bravo's start
+            Daemon.await("alpha to hear bravo's announce over the overlay", 20, () -> Daemon.knowsPeer(bAddr).test(a.status()));
+            Daemon.await("bravo to hear alpha's announce over the overlay", 20, () -> Daemon.knowsPeer(aAddr).test(b.status()));
 
             Daemon.Result sent = a.cliHere("send", bAddr, "hello over the internet overlay");
             assertEquals(0, sent.exit(), sent.toString());

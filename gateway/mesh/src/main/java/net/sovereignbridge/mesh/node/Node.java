@@ -48,6 +48,7 @@ import net.sovereignbridge.mesh.transport.AirtimeBudget;
 import net.sovereignbridge.mesh.transport.CarriedTransport;
 import net.sovereignbridge.mesh.transport.Endpoint;
 import net.sovereignbridge.mesh.transport.LinkQuality;
+import net.sovereignbridge.mesh.transport.Neighbour;
 import net.sovereignbridge.mesh.transport.Transport;
 import net.sovereignbridge.mesh.transport.TransportKind;
 import net.sovereignbridge.mesh.transport.TransportManager;
@@ -239,6 +240,14 @@ public final class Node implements AutoCloseable {
                 if (!state.canSend()) {
                     routes.forgetTransport(transport.id());
                     geo.forgetTransport(transport.id());
+                }
+            }
+
+            @Override
+            public void onNeighbour(Transport transport, Neighbour neighbour, boolean up) {
+                // links that cost no airtime only: a LoRa neighbour waits for the periodic announce
+                if (up && running && transport.kind() == TransportKind.DUPLEX && !transport.profile().regulatedAirtime()) {
+                    greet(transport, neighbour.endpoint());
                 }
             }
         });
@@ -760,6 +769,9 @@ public final class Node implements AutoCloseable {
         return ids;
     }
 
+    static final long GREET_GAP_MS = 10_000;
+    private final Map<Endpoint, Long> greeted = new java.util.concurrent.ConcurrentHashMap<>();
+
     private void announceDue() {
         long now = clock.millis();
         for (Transport t : transports.all()) {
@@ -767,6 +779,24 @@ public final class Node implements AutoCloseable {
                     : options.announceIntervalMillis();
             Long last = lastAnnounce.get(t.id());
             if (last == null || now - last >= interval) announceOn(t);
+        }
+    }
+
+    /**
+     * A transport reports a new link-level neighbour (an overlay peer that just connected): our announce
+     * goes to it at once, unicast, instead of at the next periodic announce; at most once per endpoint
+     * per {@link #GREET_GAP_MS}, so a peer that reconnects in a loop gets no announce storm.
+     */
+    private void greet(Transport t, Endpoint to) {
+        long now = clock.millis();
+        Long last = greeted.get(to);
+        if (last != null && now - last < GREET_GAP_MS) return;
+        if (greeted.size() > 1024) greeted.clear();
+        greeted.put(to, now);
+        try {
+            timers.execute(() -> announceTo(t, to));
+        } catch (java.util.concurrent.RejectedExecutionException ignored) {
+            // shutting down
         }
     }
 
