@@ -186,4 +186,63 @@ class OverlayDaemonsTest {
             }
         }
     }
+
+    /**
+     * mesh A -LAN- bridge A =overlay= bridge B -LAN- mesh B, four daemons: the mesh-only nodes have no overlay
+     * and only a LAN peer each; the bridges have no LAN path to each other, only bravo's static overlay peer.
+     * Mesh B's announce is relayed over the overlay into A's LAN, mesh A's message goes the same way and
+     * its ACK comes back.
+     */
+    @Test
+    void aMessageCrossesTheOverlayBetweenTwoLans() throws Exception {
+        int lanMa = Daemon.freeUdpPort();
+        int lanBa = Daemon.freeUdpPort();
+        int lanBb = Daemon.freeUdpPort();
+        int lanMb = Daemon.freeUdpPort();
+        int tcpA = DhtDaemonsTest.freeTcpPort();
+        Path baState = dir.resolve("bridge-a");
+        String baId = peerIdOf(baState);
+        Path ma = lanConfig("mesh-a", lanBa, "  enabled: false\n");
+        Path ba = lanConfig("bridge-a", lanMa, "  listen: [/ip4/127.0.0.1/tcp/" + tcpA + "]\n");
+        Path bb = lanConfig("bridge-b", lanMb, "  listen: [/ip4/127.0.0.1/tcp/" + DhtDaemonsTest.freeTcpPort() + "]\n"
+                + "  static-peers: [/ip4/127.0.0.1/tcp/" + tcpA + "/p2p/" + baId + "]\n");
+        Path mb = lanConfig("mesh-b", lanBb, "  enabled: false\n");
+        try (Daemon meshA = Daemon.start(dir.resolve("mesh-a"), lanMa, ma);
+                Daemon bridgeA = Daemon.start(baState, lanBa, ba);
+                Daemon bridgeB = Daemon.start(dir.resolve("bridge-b"), lanBb, bb);
+                Daemon meshB = Daemon.start(dir.resolve("mesh-b"), lanMb, mb)) {
+            String mbAddr = meshB.address();
+            String maAddr = meshA.address();
+            Daemon.await("mesh A to learn mesh B through the overlay", 90, () -> Daemon.knowsPeer(mbAddr).test(meshA.status()));
+            Daemon.Result sent = meshA.cliHere("send", mbAddr, "across two LANs and the internet");
+            assertEquals(0, sent.exit(), sent.toString());
+            Daemon.await("the message in mesh B's inbox", 90, () -> meshB.cliHere("inbox", "--json").out()
+                    .contains("across two LANs and the internet"));
+            Map<String, Object> msg = list(meshB.cliHere("inbox", "--json").json(), "messages").get(0);
+            assertEquals(maAddr, msg.get("from"));
+            assertEquals("lan", msg.get("transport"), "the last hop is bridge B's LAN");
+            Daemon.await("mesh A's message to be acknowledged", 90, () -> {
+                List<Map<String, Object>> mine = list(meshA.cliHere("messages", "--json").json(), "messages");
+                return !mine.isEmpty() && "delivered".equals(mine.get(0).get("state"));
+            });
+            // it crossed the overlay: both bridges moved frames on it; the mesh-only nodes have no overlay
+            for (Daemon bridge : List.of(bridgeA, bridgeB)) {
+                Map<String, Object> o = list(bridge.status(), "transports").stream()
+                        .filter(t -> "overlay".equals(t.get("id"))).findFirst().orElseThrow();
+                assertTrue(((Number) o.get("framesIn")).longValue() > 0 && ((Number) o.get("framesOut")).longValue() > 0, o.toString());
+            }
+            assertTrue(list(meshA.status(), "transports").stream().noneMatch(t -> "overlay".equals(t.get("id"))));
+        }
+    }
+
+    /** LAN on loopback with one static LAN peer and no multicast, so only the pairs we name hear each other. */
+    private Path lanConfig(String name, int lanPeer, String p2p) throws Exception {
+        String y = "node:\n  name: " + name + "\n"
+                + "lan:\n  bind: 127.0.0.1\n  interfaces: [lo]\n  discovery: false\n  peers: [127.0.0.1:" + lanPeer + "]\n"
+                + "coap:\n  enabled: false\nmqtt:\n  enabled: false\n"
+                + "p2p:\n" + p2p + "log:\n  level: info\n";
+        Path file = dir.resolve(name + ".yaml");
+        Files.writeString(file, y);
+        return file;
+    }
 }
