@@ -267,6 +267,13 @@ public final class YamuxSession implements Closeable {
         return sum;
     }
 
+    /** Array bytes held by the streams' receive buffers (at most about twice {@link #bufferedBytes()}). */
+    long heldBytes() {
+        long sum = 0;
+        for (YamuxStream s : streams.values()) sum += s.heldBytes();
+        return sum;
+    }
+
     int maxFrameBody() {
         return config.maxFrameBody();
     }
@@ -624,12 +631,21 @@ public final class YamuxSession implements Closeable {
             }
             closeChannel();
         }
-        for (Consumer<String> l : listeners) {
-            try {
-                l.accept(reason);
-            } catch (RuntimeException e) {
-                LOG.warn("{}: close listener failed", name, e);
+        Runnable notify = () -> {
+            for (Consumer<String> l : listeners) {
+                try {
+                    l.accept(reason);
+                } catch (RuntimeException e) {
+                    LOG.warn("{}: close listener failed", name, e);
+                }
             }
+        };
+        // listeners may take their time (a host closing its connection, telling its own listeners):
+        // never on the shared timer or a control writer, which other sessions wait for
+        if (Thread.currentThread() instanceof PoolThread) {
+            CONTROL_WRITERS.execute(notify);
+        } else {
+            notify.run();
         }
     }
 

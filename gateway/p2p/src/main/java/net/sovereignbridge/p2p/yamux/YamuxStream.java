@@ -25,7 +25,8 @@ public final class YamuxStream implements Closeable {
     private final Output output = new Output();
 
     // receive side
-    private final ArrayDeque<byte[]> buffer = new ArrayDeque<>();
+    /** Received bytes in order; small bodies are packed into blocks (see {@link #receive}). */
+    private final ArrayDeque<Segment> buffer = new ArrayDeque<>();
     private int headPos;
     private long buffered;
     /** Bytes the peer may still send before its next window update from us. */
@@ -44,6 +45,18 @@ public final class YamuxStream implements Closeable {
     private String resetReason;
     private String sessionClosedReason;
     private boolean removed;
+
+    private static final int BLOCK = 4096;
+
+    private static final class Segment {
+        final byte[] data;
+        int end;
+
+        Segment(byte[] data, int end) {
+            this.data = data;
+            this.end = end;
+        }
+    }
 
     YamuxStream(YamuxSession session, long id, boolean inbound, int windowSize) {
         this.session = session;
@@ -174,7 +187,19 @@ public final class YamuxStream implements Closeable {
             consumedUngranted += body.length;
             return takeGrant(false);
         }
-        buffer.addLast(body);
+        // pack small bodies into 4 KiB blocks: a peer sending one-byte frames must not make us hold an
+        // array (and its 16-byte header) per byte; memory stays within about twice the window
+        Segment tail = buffer.peekLast();
+        if (tail != null && tail.data.length - tail.end >= body.length) {
+            System.arraycopy(body, 0, tail.data, tail.end, body.length);
+            tail.end += body.length;
+        } else if (body.length < BLOCK) {
+            Segment block = new Segment(new byte[BLOCK], body.length);
+            System.arraycopy(body, 0, block.data, 0, body.length);
+            buffer.addLast(block);
+        } else {
+            buffer.addLast(new Segment(body, body.length));
+        }
         buffered += body.length;
         notifyAll();
         return 0;
@@ -221,6 +246,13 @@ public final class YamuxStream implements Closeable {
 
     synchronized long bufferedBytes() {
         return buffered;
+    }
+
+    /** Array bytes held for the buffered data (what the buffer really costs), for the limit tests. */
+    synchronized long heldBytes() {
+        long sum = 0;
+        for (Segment seg : buffer) sum += seg.data.length;
+        return sum;
     }
 
     synchronized boolean isFullyClosed() {
@@ -302,16 +334,16 @@ public final class YamuxStream implements Closeable {
                     await();
                 }
                 while (n < len && !buffer.isEmpty()) {
-                    byte[] head = buffer.peekFirst();
-                    int c = Math.min(len - n, head.length - headPos);
+                    Segment head = buffer.peekFirst();
+                    int c = Math.min(len - n, head.end - headPos);
                     if (b == null) {
-                        single = head[headPos] & 0xFF;
+                        single = head.data[headPos] & 0xFF;
                     } else {
-                        System.arraycopy(head, headPos, b, off + n, c);
+                        System.arraycopy(head.data, headPos, b, off + n, c);
                     }
                     n += c;
                     headPos += c;
-                    if (headPos == head.length) {
+                    if (headPos == head.end) {
                         buffer.pollFirst();
                         headPos = 0;
                     }

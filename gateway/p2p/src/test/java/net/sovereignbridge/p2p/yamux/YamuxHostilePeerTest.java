@@ -96,6 +96,31 @@ class YamuxHostilePeerTest {
     }
 
     @Test
+    void oneByteFramesDoNotCostAnArrayEach() throws Exception {
+        YamuxSession[] s = new YamuxSession[1];
+        RawYamuxPeer peer = responderFacing(YamuxConfig.defaults(), s);
+        peer.send(W, SYN, 1, 0);
+        // 20 000 one-byte frames in few writes, nobody reading the stream
+        byte[] frames = new byte[20_000 * 13];
+        for (int i = 0; i < 20_000; i++) {
+            new YamuxHeader(D, 0, 1, 1).encode(frames, i * 13);
+            frames[i * 13 + 12] = (byte) i;
+        }
+        peer.io.write(frames, 0, frames.length);
+        peer.send(YamuxHeader.TYPE_PING, SYN, 0, 7); // its answer shows the reader got through the frames
+        YamuxHeader h;
+        do {
+            h = peer.next();
+        } while (h.type() != YamuxHeader.TYPE_PING);
+        assertEquals(20_000, s[0].bufferedBytes());
+        assertTrue(s[0].heldBytes() <= 20_000 + 4096, "held " + s[0].heldBytes() + " bytes for 20 000 buffered");
+        YamuxStream st = inbound.poll(10, TimeUnit.SECONDS);
+        assertNotNull(st);
+        byte[] got = st.input().readNBytes(20_000);
+        for (int i = 0; i < 20_000; i++) assertEquals((byte) i, got[i]);
+    }
+
+    @Test
     void oversizedFrameIsRejectedBeforeItsBody() throws Exception {
         YamuxSession[] s = new YamuxSession[1];
         RawYamuxPeer peer = responderFacing(YamuxConfig.defaults(), s);

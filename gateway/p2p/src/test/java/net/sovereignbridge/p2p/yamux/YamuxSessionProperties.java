@@ -98,6 +98,8 @@ class YamuxSessionProperties {
             // let the reader take the input in, then check the bounds while streams may still be open
             Thread.sleep(3);
             long buffered = s.bufferedBytes();
+            long held = s.heldBytes();
+            assertTrue(held <= 2 * buffered + (long) s.activeStreams() * 4096, "held " + held + " for " + buffered);
             assertTrue(buffered <= (long) s.activeStreams() * YamuxConfig.SPEC_INITIAL_WINDOW
                     && s.activeStreams() <= MAX_STREAMS,
                     "buffered " + buffered + " bytes on " + s.activeStreams() + " streams");

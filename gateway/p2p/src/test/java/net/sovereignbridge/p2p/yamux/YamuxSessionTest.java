@@ -416,8 +416,12 @@ class YamuxSessionTest {
         YamuxHeader first = peer.next();
         assertEquals(YamuxHeader.TYPE_PING, first.type());
         peer.send(YamuxHeader.TYPE_PING, YamuxHeader.FLAG_ACK, 0, first.length()); // answer the first one only
+        CompletableFuture<String> listenerThread = new CompletableFuture<>();
+        a.onClose(reason -> listenerThread.complete(Thread.currentThread().getName()));
         List<YamuxHeader> rest = peer.untilEnd();
         assertTrue(a.closeReason().contains("keep-alive ping unanswered"), a.closeReason());
+        assertTrue(listenerThread.get(5, TimeUnit.SECONDS).startsWith("yamux-control-"),
+                "the close listener runs off the shared keep-alive timer: " + listenerThread.getNow(null));
         assertEquals(YamuxHeader.TYPE_PING, rest.get(0).type());
         assertEquals(YamuxHeader.TYPE_GO_AWAY, rest.get(rest.size() - 1).type());
     }
