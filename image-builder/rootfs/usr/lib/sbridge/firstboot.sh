@@ -86,7 +86,8 @@ mkdir -p /etc/sbridge
     if [ -n "$region" ]; then echo "  region: $region"; fi
   fi
 } > /etc/sbridge/sbridge.yaml
-# The overlay (libp2p) reads bootstrap peers once it ships; kept one per line until then.
+# One multiaddr per line; the daemon reads this file beside its configuration (dht.bootstrap-file) and
+# joins the DHT when it lists any peer (docs/configuration.md).
 if [ -n "$peers" ]; then printf '%s\n' $peers > /etc/sbridge/bootstrap-peers; fi
 
 if [ -n "$country" ]; then

@@ -57,6 +57,8 @@ public final class Gateway implements AutoCloseable {
         this.transports = new TransportManager();
         this.node = new Node(identity, db, transports, Node.Options.defaults().withName(config.nodeName())
                 .withAnnounceInterval(config.announceIntervalSeconds() * 1000L), Clock.systemUTC());
+        node.announceAirtime().setShare(config.routing().announceAirtimeShare());
+        config.routing().position().ifPresent(node::setPosition);
     }
 
     /** Loads the identity (refusing an unsafe key file), opens storage, starts transports and the control channel. */
@@ -69,7 +71,9 @@ public final class Gateway implements AutoCloseable {
             g.node.start();
             g.startDht();
             g.control = ControlServer.start(config.stateDir(), g::handle);
-            g.services = LocalServices.start(config.coap(), config.mqtt(), g.node, g::serviceStatus, config.stateDir());
+            DhtService dht = g.dht;
+            g.services = LocalServices.start(config.coap(), config.mqtt(), g.node, g::serviceStatus, config.stateDir(),
+                    dht == null ? null : key -> dht.handle("dht-get", Map.of("key", java.util.HexFormat.of().formatHex(key))));
         } catch (IOException | RuntimeException e) {
             g.close();
             throw e;
@@ -336,6 +340,7 @@ public final class Gateway implements AutoCloseable {
         out.put("routes", node.routes().size());
         out.put("custodyPending", node.custody().pendingCount());
         out.put("flood", node.flood().counters());
+        out.put("topics", node.topics().status());
         if (dht != null) out.put("dht", dht.status());
         if (services != null) out.put("services", services.status());
         return out;

@@ -23,6 +23,8 @@ import net.sovereignbridge.mesh.frame.Fragmenter;
 import net.sovereignbridge.mesh.frame.MeshFrame;
 import net.sovereignbridge.mesh.frame.Reassembler;
 import net.sovereignbridge.mesh.identity.NodeIdentity;
+import net.sovereignbridge.mesh.topics.TopicBody;
+import net.sovereignbridge.mesh.transport.TrafficOrigin;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -59,6 +61,32 @@ class ProtocolVectorsTest {
         System.arraycopy(HEX.parseHex("6ab03b80"), 0, body, 32, 4);
         MeshFrame announce = SignedFrames.sign(alice, FrameType.ANNOUNCE, null, 0x0A0B0C0D, 1, body);
         assertEquals(v.getProperty("announce.frame"), HEX.formatHex(FrameCodec.encode(announce)));
+
+        // The same DATA addressed to a region (flag 0x08, geohash after the message id, covered by the tag).
+        MeshFrame regional = new Envelope(alice).seal(FrameType.DATA, bob.publicIdentity(), 0x01020304, 1_790_000_000L,
+                MeshFrame.FLAG_WANT_ACK, 8, "hello mesh".getBytes(StandardCharsets.US_ASCII), "u0vxkq");
+        assertEquals(v.getProperty("data.region.frame"), HEX.formatHex(FrameCodec.encode(regional)));
+        MeshFrame regionalIn = FrameCodec.decode(HEX.parseHex(v.getProperty("data.region.frame"))).value();
+        assertEquals("u0vxkq", regionalIn.region());
+        assertArrayEquals("hello mesh".getBytes(StandardCharsets.US_ASCII),
+                new Envelope(bob).open(regionalIn, alice.publicIdentity()).value().plaintext());
+        // An announce with a position TLV (type 2, geohash).
+        byte[] positioned = java.util.Arrays.copyOf(body, 36 + 8);
+        System.arraycopy(net.sovereignbridge.mesh.node.AnnounceBody.positionExtension("u0vxkq"), 0, positioned, 36, 8);
+        assertEquals(v.getProperty("announce.position.frame"),
+                HEX.formatHex(FrameCodec.encode(SignedFrames.sign(alice, FrameType.ANNOUNCE, null, 0x0A0B0C0D, 1, positioned))));
+        assertEquals("u0vxkq", net.sovereignbridge.mesh.node.AnnounceBody.decode(positioned).value().position());
+        // Topic message: signed BROADCAST, no destination; the body says topic, origin and time.
+        TopicBody topic = new TopicBody(1_790_000_000L, TrafficOrigin.DEVICE, "weather",
+                "21.5 C".getBytes(StandardCharsets.US_ASCII));
+        assertEquals(v.getProperty("topic.body"), HEX.formatHex(topic.encode()));
+        MeshFrame topicFrame = SignedFrames.sign(alice, FrameType.BROADCAST, null, 0x0A0B0C0E, 8, topic.encode());
+        assertEquals(v.getProperty("topic.frame"), HEX.formatHex(FrameCodec.encode(topicFrame)));
+        MeshFrame heard = FrameCodec.decode(HEX.parseHex(v.getProperty("topic.frame"))).value();
+        TopicBody read = TopicBody.decode(SignedFrames.verify(heard, alice.publicIdentity()).value()).value();
+        assertEquals("weather", read.topic());
+        assertEquals(TrafficOrigin.DEVICE, read.origin());
+        assertArrayEquals("21.5 C".getBytes(StandardCharsets.US_ASCII), read.message());
 
         List<byte[]> fragments = Fragmenter.split(wire, 32, 0x1234);
         Reassembler r = Reassembler.withDefaults();

@@ -41,6 +41,10 @@ public final class StatusCommand implements Callable<Integer> {
                         + l.get("queuedInternet") + " internet");
             }
         }
+        if (s.get("dht") instanceof Map<?, ?> d) {
+            System.out.println("dht " + d.get("mode") + " (" + d.get("role") + "), " + d.get("routingTable")
+                    + " peers in the table, " + d.get("join") + "; sbridge dht status for more");
+        }
         for (Object o : (List<Object>) s.get("peers")) {
             Map<String, Object> p = (Map<String, Object>) o;
             System.out.println("peer " + p.get("address") + " " + p.get("name")

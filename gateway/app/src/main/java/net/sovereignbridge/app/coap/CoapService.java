@@ -64,6 +64,7 @@ public final class CoapService implements AutoCloseable {
     private final Map<String, String> unavailable = new LinkedHashMap<>();
     private final MessagesResource messages;
     private String rpkPublicKey;
+    private DhtResource dht;
 
     static {
         CoapConfig.register();
@@ -100,13 +101,27 @@ public final class CoapService implements AutoCloseable {
      */
     public static CoapService start(CoapSettings settings, Node node, Supplier<Map<String, Object>> status, Path stateDir)
             throws IOException {
+        return start(settings, node, status, stateDir, null);
+    }
+
+    /**
+     * As above; {@code dhtGet} (null when the daemon runs no DHT) answers {@code /dht/{key}} with the control
+     * channel's {@code dht-get} result.
+     */
+    public static CoapService start(CoapSettings settings, Node node, Supplier<Map<String, Object>> status, Path stateDir,
+            java.util.function.Function<byte[], Map<String, Object>> dhtGet) throws IOException {
         Configuration config = configuration();
         LocalSender sender = new LocalSender(node,
                 net.sovereignbridge.app.services.IngressGovernor.of(settings.ingressPerMinute(), settings.ingressBurst()));
         ReceiptsResource receipts = new ReceiptsResource();
         MessagesResource messages = new MessagesResource(node, sender, receipts);
         CoapService s = new CoapService(config, messages);
-        s.server.add(new NodeResource(status, s::dtlsInfo), new PeersResource(status), messages, receipts);
+        s.server.add(new NodeResource(status, s::dtlsInfo), new PeersResource(status), messages, receipts,
+                new TopicsResource(node, sender));
+        if (dhtGet != null) {
+            s.dht = new DhtResource(dhtGet::apply);
+            s.server.add(s.dht);
+        }
         node.addDeliveryListener(messages::delivered);
 
         List<InetSocketAddress> plain = new ArrayList<>();
@@ -246,6 +261,7 @@ public final class CoapService implements AutoCloseable {
 
     @Override
     public void close() {
+        if (dht != null) dht.close();
         server.destroy();
     }
 }

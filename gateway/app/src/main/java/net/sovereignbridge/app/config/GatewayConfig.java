@@ -30,7 +30,8 @@ public record GatewayConfig(
         CoapSettings coap,
         MqttSettings mqtt,
         DhtSettings dht,
-        Role role) {
+        Role role,
+        Routing routing) {
 
     /**
      * What the daemon is for. GATEWAY: the default, radios and all. BOOTSTRAP ({@code run --role bootstrap}):
@@ -38,6 +39,16 @@ public record GatewayConfig(
      * started (a configured LoRa board is ignored), everything else as configured.
      */
     public enum Role { GATEWAY, BOOTSTRAP }
+
+    /**
+     * @param announceAirtimeShare share of a regulated transport's airtime budget announces may use
+     * @param position this gateway's position as a geohash, announced for geographic routing; empty: none
+     */
+    public record Routing(double announceAirtimeShare, Optional<String> position) {
+        public static Routing defaults() {
+            return new Routing(0.02, Optional.empty());
+        }
+    }
 
     /** Reads {@code file} (null = embedded defaults), then applies command-line overrides. */
     public static GatewayConfig load(Path file, Path stateDirOverride, Integer lanPortOverride) throws ConfigException {
@@ -59,7 +70,7 @@ public record GatewayConfig(
                     lan.discoveryPort(), lan.interfaces(), lan.staticPeers(), lan.discovery());
         }
         return new GatewayConfig(c.nodeName(), stateDir, c.hopLimit(), c.announceIntervalSeconds(), c.lanEnabled(),
-                lan, c.lora(), c.logLevel(), c.coap(), c.mqtt(), c.dht(), role);
+                lan, c.lora(), c.logLevel(), c.coap(), c.mqtt(), c.dht(), role, c.routing());
     }
 
     public static GatewayConfig read(ConfigNode root) throws ConfigException {
@@ -76,6 +87,21 @@ public record GatewayConfig(
         Path stateDir = stateDirText != null ? Path.of(stateDirText) : defaultStateDir();
         int hopLimit = (int) node.integer("hop-limit", 8, 1, 15);
         int announce = (int) node.integer("announce-interval-seconds", 30, 5, 86_400);
+        String shareText = node.string("announce-airtime-share", "0.02");
+        double share;
+        try {
+            share = Double.parseDouble(shareText);
+        } catch (NumberFormatException e) {
+            share = Double.NaN;
+        }
+        if (!(share >= 0.001 && share <= 1)) {
+            throw node.invalid("announce-airtime-share", "'" + shareText + "' is not a number in 0.001..1");
+        }
+        String position = node.string("position", null);
+        if (position != null && !net.sovereignbridge.mesh.routing.Geohash.isValid(position)) {
+            throw node.invalid("position", "'" + position + "' is not a geohash (1..12 characters of 0-9 b-h j k m n p-z)");
+        }
+        Routing routing = new Routing(share, Optional.ofNullable(position));
 
         ConfigNode lanNode = root.section("lan");
         boolean lanEnabled = lanNode.bool("enabled", true);
@@ -121,7 +147,7 @@ public record GatewayConfig(
         MqttSettings mqtt = MqttSettings.read(root.section("mqtt"));
         DhtSettings dht = DhtSettings.read(root.section("dht"), file, role == Role.BOOTSTRAP);
         if (role == Role.BOOTSTRAP) lora = Optional.empty(); // a seed on a server needs no radio
-        return new GatewayConfig(name, stateDir, hopLimit, announce, lanEnabled, lan, lora, level, coap, mqtt, dht, role);
+        return new GatewayConfig(name, stateDir, hopLimit, announce, lanEnabled, lan, lora, level, coap, mqtt, dht, role, routing);
     }
 
     /** ./var/sbridge, or $XDG_STATE_HOME/sbridge when that is set. */

@@ -49,7 +49,7 @@ final class DhtDaemonCommands {
             try {
                 return HexFormat.of().parseHex(spec.substring(4));
             } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("'" + spec + "': not an even number of hex digits");
+                throw new IllegalArgumentException("'" + spec + "': not hex (an even number of digits 0-9, a-f)");
             }
         }
         if (spec.isEmpty()) throw new IllegalArgumentException("empty key");

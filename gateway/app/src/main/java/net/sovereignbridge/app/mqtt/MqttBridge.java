@@ -26,6 +26,8 @@ import net.sovereignbridge.app.services.ReceiptTracker;
 import net.sovereignbridge.app.services.SendRequest;
 import net.sovereignbridge.mesh.node.Node;
 import net.sovereignbridge.mesh.store.Inbox;
+import net.sovereignbridge.mesh.topics.TopicMessage;
+import net.sovereignbridge.mesh.topics.Topics;
 import org.eclipse.paho.client.mqttv3.IMqttActionListener;
 import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
 import org.eclipse.paho.client.mqttv3.IMqttToken;
@@ -53,7 +55,9 @@ import org.slf4j.LoggerFactory;
  * away, messages wait there (at most {@code mqtt.queue-limit}; beyond it the oldest are dropped and
  * counted) and go out after the reconnect. Reconnects back off exponentially from 1 s to 60 s with jitter.
  */
-public final class MqttBridge implements AutoCloseable {
+public final class MqttBridge implements AutoCloseable, Topics.Listener {
+    /** Mesh topics are bridged to and from {@code sbridge/topic/<name>} (one level: names have no '/'). */
+    public static final String TOPIC_PREFIX = "sbridge/topic/";
     private static final Logger log = LoggerFactory.getLogger(MqttBridge.class);
     private static final long MAX_BACKOFF_MS = 60_000;
 
@@ -73,6 +77,9 @@ public final class MqttBridge implements AutoCloseable {
     private final AtomicLong droppedWhileAway = new AtomicLong();
     private final AtomicLong received = new AtomicLong();
     private final AtomicLong rejected = new AtomicLong();
+    private final AtomicLong topicsIn = new AtomicLong();
+    private final AtomicLong topicsOut = new AtomicLong();
+    private final AtomicLong renderingsIgnored = new AtomicLong();
     private volatile boolean connected;
     private volatile boolean closed;
     private volatile String lastError = "";
@@ -139,7 +146,8 @@ public final class MqttBridge implements AutoCloseable {
                 // Handled on Paho's callback thread: while we work, the broker holds the next message
                 // (natural backpressure, nothing dropped). onSend only enqueues, it never waits on Paho.
                 try {
-                    onSend(topic, message.getPayload());
+                    if (topic.startsWith(TOPIC_PREFIX)) onTopicPublish(topic, message.getPayload());
+                    else onSend(topic, message.getPayload());
                 } catch (RuntimeException e) {
                     // Paho drops the connection when a callback throws; a bad message must not do that.
                     log.warn("MQTT: handling a message on {} failed: {}", topic, e.toString());
@@ -153,6 +161,9 @@ public final class MqttBridge implements AutoCloseable {
         });
         node.addDeliveryListener(this::onDelivered);
         this.receipts = new ReceiptTracker(node, this::publishReceipt);
+        // Mesh -> MQTT needs the node to keep the bridged topics; "*" (the default) keeps all of them.
+        for (String t : settings.topics()) node.topics().subscribe(t);
+        node.topics().addListener(this);
     }
 
     private static Thread daemon(Runnable r, String name) {
@@ -205,6 +216,7 @@ public final class MqttBridge implements AutoCloseable {
         try {
             client.connect(options).waitForCompletion(15_000);
             client.subscribe(base + "send", 1).waitForCompletion(10_000);
+            if (!settings.topics().isEmpty()) client.subscribe(TOPIC_PREFIX + "+", 1).waitForCompletion(10_000);
             backoffMs = 1000;
             connected = true;
             lastError = "";
@@ -325,6 +337,42 @@ public final class MqttBridge implements AutoCloseable {
         receipts.track(receipt);
     }
 
+    /**
+     * A publish on {@code sbridge/topic/<name>}: the payload's bytes become a mesh topic message (origin DEVICE,
+     * so radios cap it). Renderings of mesh messages (ours coming back from the broker, or another gateway's on
+     * a shared broker) carry the {@code "sbridge":"mesh-topic"} marker and are ignored: no loops.
+     */
+    private void onTopicPublish(String topic, byte[] payload) {
+        String name = topic.substring(TOPIC_PREFIX.length());
+        if (MessageViews.isTopicRendering(payload)) {
+            renderingsIgnored.incrementAndGet();
+            return;
+        }
+        if (!settings.bridges(name)) return;
+        LocalSender.Published p = sender.publish(name, payload, LocalSender.Origin.MQTT, this);
+        if (p.ok()) {
+            topicsIn.incrementAndGet();
+            return;
+        }
+        rejected.incrementAndGet();
+        Map<String, Object> err = new LinkedHashMap<>();
+        err.put("topic", topic);
+        err.put("reason", p.failure().name());
+        err.put("error", p.error());
+        if (p.retryAfterSeconds() > 0) err.put("retryAfter", p.retryAfterSeconds());
+        log.debug("MQTT: refused topic publish on {}: {}", topic, p.error());
+        enqueue(base + "errors", Json.write(err).getBytes(StandardCharsets.UTF_8), false);
+    }
+
+    /** Mesh -> MQTT: every message on a bridged topic, except those this bridge injected itself. */
+    @Override
+    public void onTopicMessage(TopicMessage m) {
+        if (!settings.bridges(m.topic())) return;
+        topicsOut.incrementAndGet();
+        enqueue(TOPIC_PREFIX + m.topic(), Json.write(MessageViews.topicMessage(m, false)).getBytes(StandardCharsets.UTF_8),
+                false);
+    }
+
     public boolean connected() {
         return connected;
     }
@@ -337,6 +385,9 @@ public final class MqttBridge implements AutoCloseable {
         m.put("published", published.get());
         m.put("received", received.get());
         m.put("rejected", rejected.get());
+        m.put("topicsIn", topicsIn.get());
+        m.put("topicsOut", topicsOut.get());
+        m.put("renderingsIgnored", renderingsIgnored.get());
         synchronized (pending) {
             m.put("waiting", pending.size() + inflight.size());
         }

@@ -3,8 +3,11 @@ package net.sovereignbridge.app.mqtt;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
+import java.util.List;
 import net.sovereignbridge.app.config.ConfigException;
 import net.sovereignbridge.app.config.ConfigNode;
+import net.sovereignbridge.mesh.topics.TopicBody;
+import net.sovereignbridge.mesh.topics.Topics;
 
 /**
  * The {@code mqtt.*} configuration keys (docs/configuration.md). {@code broker: embedded} (the default)
@@ -12,7 +15,7 @@ import net.sovereignbridge.app.config.ConfigNode;
  * the images), otherwise a Mosquitto child process the gateway starts and stops.
  */
 public record MqttSettings(boolean enabled, String broker, int embeddedPort, String username, String password,
-        Path caFile, String clientId, int queueLimit, int ingressPerMinute, int ingressBurst) {
+        Path caFile, String clientId, int queueLimit, int ingressPerMinute, int ingressBurst, List<String> topics) {
 
     public static final String EMBEDDED = "embedded";
 
@@ -21,12 +24,17 @@ public record MqttSettings(boolean enabled, String broker, int embeddedPort, Str
     }
 
     public static MqttSettings defaults() {
-        return new MqttSettings(true, EMBEDDED, 1883, null, null, null, null, 1000, 60, 20);
+        return new MqttSettings(true, EMBEDDED, 1883, null, null, null, null, 1000, 60, 20, List.of(Topics.ALL));
     }
 
     public MqttSettings withBroker(String uri) {
         return new MqttSettings(enabled, uri, embeddedPort, username, password, caFile, clientId, queueLimit,
-                ingressPerMinute, ingressBurst);
+                ingressPerMinute, ingressBurst, topics);
+    }
+
+    /** True when mesh topic {@code name} is bridged to and from {@code sbridge/topic/<name>}. */
+    public boolean bridges(String name) {
+        return topics.contains(Topics.ALL) || topics.contains(name);
     }
 
     @Override
@@ -62,7 +70,13 @@ public record MqttSettings(boolean enabled, String broker, int embeddedPort, Str
         int queue = (int) mqtt.integer("queue-limit", d.queueLimit(), 1, 100_000);
         int perMinute = (int) mqtt.integer("ingress-per-minute", d.ingressPerMinute(), 1, 100_000);
         int burst = (int) mqtt.integer("ingress-burst", d.ingressBurst(), 1, 10_000);
+        List<String> topics = mqtt.strings("topics", d.topics());
+        if (topics.size() > Topics.MAX_TOPICS) throw mqtt.invalid("topics", "at most " + Topics.MAX_TOPICS + " names");
+        for (String t : topics) {
+            String problem = Topics.ALL.equals(t) ? null : TopicBody.nameProblem(t);
+            if (problem != null) throw mqtt.invalid("topics", "'" + t + "': " + problem);
+        }
         return new MqttSettings(enabled, broker, embeddedPort, user, password, ca == null ? null : Path.of(ca),
-                clientId, queue, perMinute, burst);
+                clientId, queue, perMinute, burst, List.copyOf(topics));
     }
 }

@@ -5,9 +5,9 @@ import java.util.function.LongSupplier;
 /**
  * Caps how fast local services (CoAP, MQTT) may inject messages into the mesh: a token bucket of
  * {@code burst} messages refilled at {@code perMinute}. A broker full of chatty sensors must never flood
- * a radio mesh; this is the first gate. The second is the radio's own airtime governor, which today sees
- * every local-service message as {@code TrafficOrigin.LOCAL} because {@code Node.send} carries no origin
- * (see docs/services.md, "Airtime").
+ * a radio mesh; this is the first gate. The second is the radio's own airtime governor, which counts
+ * every local-service message ({@code TrafficOrigin.DEVICE}) against its internet share (docs/services.md,
+ * "Airtime").
  */
 public final class IngressGovernor {
     private final double perNano;

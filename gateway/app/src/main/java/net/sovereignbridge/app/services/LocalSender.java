@@ -5,10 +5,14 @@ import java.util.Map;
 import net.sovereignbridge.mesh.custody.MessageState;
 import net.sovereignbridge.mesh.node.Node;
 import net.sovereignbridge.mesh.node.SendException;
+import net.sovereignbridge.mesh.topics.TopicMessage;
+import net.sovereignbridge.mesh.topics.Topics;
+import net.sovereignbridge.mesh.transport.TrafficOrigin;
 
 /**
  * The one path from a local device into the mesh, shared by CoAP and MQTT: the ingress cap, then
- * {@link Node#send}, and a {@link Receipt} either way.
+ * {@link Node#send} (or {@link Node#publish} for topics) with origin {@link TrafficOrigin#DEVICE}, so radio
+ * transports count it against their internet share; and a {@link Receipt} either way.
  */
 public final class LocalSender {
     /** Which local service a message came in through; named in receipts and counted separately. */
@@ -83,7 +87,7 @@ public final class LocalSender {
                     "local ingress limit reached for " + origin.name().toLowerCase() + "; retry in " + wait + " s", wait);
         }
         try {
-            Node.Sent sent = node.send(request.to(), request.body());
+            Node.Sent sent = node.send(request.to(), request.body(), TrafficOrigin.DEVICE);
             return new Receipt(request.ref(), to, Integer.toUnsignedLong(sent.messageId()), state(sent.state()),
                     sent.via(), null, null, 0);
         } catch (SendException e) {
@@ -91,11 +95,43 @@ public final class LocalSender {
                 case UNKNOWN_DESTINATION -> Failure.UNKNOWN_ADDRESS;
                 case NO_ROUTE -> Failure.NO_ROUTE;
                 case TOO_LARGE -> Failure.TOO_LARGE;
-                case QUEUE_FULL -> Failure.BUSY;
+                case QUEUE_FULL, RATE_LIMITED -> Failure.BUSY;
+                case INVALID -> Failure.MALFORMED;
                 case SEND_FAILED, NOT_RUNNING -> Failure.FAILED;
             };
             return new Receipt(request.ref(), to, null, "rejected", null, f, e.getMessage(),
                     f == Failure.FAILED || f == Failure.BUSY ? 30 : 0);
+        }
+    }
+
+    /** What a topic publish gave: the message as published, or why not. */
+    public record Published(TopicMessage message, Failure failure, String error, long retryAfterSeconds) {
+        public boolean ok() {
+            return failure == null;
+        }
+    }
+
+    /**
+     * Publishes a device's message on a mesh topic through the ingress cap; {@code except} (the injecting
+     * bridge, may be null) is not told of it, so it is not echoed back where it came from.
+     */
+    public Published publish(String topic, byte[] body, Origin origin, Topics.Listener except) {
+        long wait = governor.tryAcquire();
+        if (wait > 0) {
+            return new Published(null, Failure.BUSY, "local ingress limit reached for " + origin.name().toLowerCase()
+                    + "; retry in " + wait + " s", wait);
+        }
+        try {
+            return new Published(node.publish(topic, body, TrafficOrigin.DEVICE, except), null, null, 0);
+        } catch (SendException e) {
+            Failure f = switch (e.reason()) {
+                case INVALID -> Failure.MALFORMED;
+                case TOO_LARGE -> Failure.TOO_LARGE;
+                case RATE_LIMITED, QUEUE_FULL -> Failure.BUSY;
+                default -> Failure.FAILED;
+            };
+            long retry = f == Failure.BUSY ? Math.max(1, node.topics().retryAfterSeconds(node.address())) : 0;
+            return new Published(null, f, e.getMessage(), retry);
         }
     }
 }

@@ -30,10 +30,17 @@ public final class LocalServices implements AutoCloseable {
 
     public static LocalServices start(CoapSettings coapSettings, MqttSettings mqttSettings, Node node,
             Supplier<Map<String, Object>> status, Path stateDir) {
+        return start(coapSettings, mqttSettings, node, status, stateDir, null);
+    }
+
+    /** As above; {@code dhtGet} (null without a DHT) serves CoAP {@code /dht/{key}}. */
+    public static LocalServices start(CoapSettings coapSettings, MqttSettings mqttSettings, Node node,
+            Supplier<Map<String, Object>> status, Path stateDir,
+            java.util.function.Function<byte[], Map<String, Object>> dhtGet) {
         LocalServices s = new LocalServices();
         if (coapSettings.enabled()) {
             try {
-                s.coap = CoapService.start(coapSettings, node, status, stateDir);
+                s.coap = CoapService.start(coapSettings, node, status, stateDir, dhtGet);
                 if (s.coap.listening().isEmpty()) s.unavailable.put("coap", "no endpoint could bind: " + s.coap.status());
             } catch (IOException | RuntimeException e) {
                 s.unavailable.put("coap", String.valueOf(e.getMessage()));

@@ -45,6 +45,12 @@ public final class SimCommand implements Callable<Integer> {
     @Option(names = "--announce-s", defaultValue = "5", description = "announce period of every node (default ${DEFAULT-VALUE})")
     long announceSeconds;
 
+    @Option(names = "--degree", defaultValue = "10", description = "random topology: average neighbours per node (default ${DEFAULT-VALUE})")
+    double degree;
+
+    @Option(names = "--fail-link", description = "afterwards, cut the busiest link and time how routes avoid it")
+    boolean failLink;
+
     @Option(names = "--json", description = "print JSON")
     boolean json;
 
@@ -53,18 +59,20 @@ public final class SimCommand implements Callable<Integer> {
         SimNetwork.Topology t;
         try {
             t = SimNetwork.Topology.valueOf(topology.toUpperCase(Locale.ROOT));
-            if (nodes < 2 || loss < 0 || loss >= 1 || churn < 0 || churn >= 1 || mtu < 32) {
-                throw new IllegalArgumentException("need --nodes >= 2, 0 <= --loss < 1, 0 <= --churn < 1, --mtu >= 32");
+            if (nodes < 2 || loss < 0 || loss >= 1 || churn < 0 || churn >= 1 || mtu < 32 || degree < 1) {
+                throw new IllegalArgumentException(
+                        "need --nodes >= 2, 0 <= --loss < 1, 0 <= --churn < 1, --mtu >= 32, --degree >= 1");
             }
         } catch (IllegalArgumentException e) {
             System.err.println("sbridge sim: " + e.getMessage());
             return ExitCodes.CONFIG;
         }
-        // Short timers: simulated links are fast, so retries and floods run at millisecond scale.
+        // Short timers: simulated links are fast, so retries and floods run at millisecond scale. A direct
+        // neighbour silent for three announce periods is dropped (the gateway default is six of its 30 s).
         Node.Options options = Node.Options.defaults().withAnnounceInterval(announceSeconds * 1000).withTimers(1_500, 10_000, 100)
-                .withHopLimit(15);
-        SimRun.Result r = SimRun.run(new SimNetwork.Config(nodes, t, loss, latency, bitrate, mtu, seed, options),
-                messages, churn, timeout * 1000);
+                .withHopLimit(15).withNeighbourExpiry(3 * announceSeconds * 1000);
+        SimRun.Result r = SimRun.run(new SimNetwork.Config(nodes, t, loss, latency, bitrate, mtu, seed, options)
+                .withAverageDegree(degree), messages, churn, timeout * 1000, failLink);
         if (json) {
             System.out.println(Json.write(r.toMap()));
         } else {

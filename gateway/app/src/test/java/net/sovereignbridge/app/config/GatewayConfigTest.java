@@ -27,6 +27,16 @@ class GatewayConfigTest {
         assertTrue(c.lanEnabled());
         assertTrue(c.lora().isEmpty());
         assertEquals(8, c.hopLimit());
+        assertEquals(0.02, c.routing().announceAirtimeShare());
+        assertTrue(c.routing().position().isEmpty());
+    }
+
+    @Test
+    void routingKeysAreRead() throws Exception {
+        Path f = write("node:\n  announce-airtime-share: 0.05\n  position: u0vxkq\n");
+        GatewayConfig c = GatewayConfig.load(f, null, null);
+        assertEquals(0.05, c.routing().announceAirtimeShare());
+        assertEquals("u0vxkq", c.routing().position().orElseThrow());
     }
 
     @Test
@@ -45,6 +55,8 @@ class GatewayConfigTest {
         "lan:\\n  port: 70000|:2: lan.port: 70000 is out of range 0..65535",
         "lan:\\n  port: many|:2: lan.port: expected an integer, got 'many'",
         "node:\\n  hop-limit: 0|:2: node.hop-limit: 0 is out of range 1..15",
+        "node:\\n  announce-airtime-share: 2|:2: node.announce-airtime-share: '2' is not a number in 0.001..1",
+        "node:\\n  position: atlantis|:2: node.position: 'atlantis' is not a geohash",
         "colour: blue|:1: colour: unknown key",
         "lan: 5|:1: lan: expected a mapping",
         "lan:\\n  discovery: maybe|:2: lan.discovery: expected true or false",

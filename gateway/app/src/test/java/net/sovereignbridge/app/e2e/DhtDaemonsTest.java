@@ -80,6 +80,8 @@ class DhtDaemonsTest {
             Map<String, Object> st = dht(seed, "status", "--json").json();
             assertEquals("bootstrap", st.get("role"));
             assertEquals("server", st.get("mode"));
+            Daemon.Result status = seed.cliHere("status");
+            assertTrue(status.out().contains("dht server (bootstrap)"), status.out());
 
             try (Daemon x = Daemon.start(dir.resolve("x"), lanX, xCfg);
                     Daemon a = Daemon.start(dir.resolve("a"), lanA, aCfg);

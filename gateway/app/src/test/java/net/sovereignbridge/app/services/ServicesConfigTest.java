@@ -61,5 +61,16 @@ class ServicesConfigTest {
         String unknown = error("mqtt:\n  brokr: tcp://x:1\n");
         assertTrue(unknown.contains("mqtt.brokr") && unknown.contains("unknown key"), unknown);
         assertTrue(error("coap:\n  bind: []\n").contains("coap.bind"));
+        String topic = error("mqtt:\n  topics: [weather, \"a/b\"]\n");
+        assertTrue(topic.contains("mqtt.topics") && topic.contains("'a/b'") && topic.contains("'/'"), topic);
+    }
+
+    @Test
+    void bridgedTopics() throws Exception {
+        assertTrue(GatewayConfig.load(null, null, null).mqtt().bridges("anything"), "default: every topic");
+        GatewayConfig c = load("mqtt:\n  topics: [weather, alerts]\n");
+        assertTrue(c.mqtt().bridges("weather"));
+        assertFalse(c.mqtt().bridges("chat"));
+        assertFalse(load("mqtt:\n  topics: []\n").mqtt().bridges("weather"));
     }
 }

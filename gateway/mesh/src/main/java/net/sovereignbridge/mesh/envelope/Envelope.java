@@ -74,8 +74,14 @@ public final class Envelope {
      */
     public MeshFrame seal(FrameType type, PublicIdentity recipient, int messageId, long unixSeconds, int flags,
             int hopLimit, byte[] plaintext) {
+        return seal(type, recipient, messageId, unixSeconds, flags, hopLimit, plaintext, null);
+    }
+
+    /** As above, with the geohash {@code region} of the recipient in the (authenticated) header, or null. */
+    public MeshFrame seal(FrameType type, PublicIdentity recipient, int messageId, long unixSeconds, int flags,
+            int hopLimit, byte[] plaintext, String region) {
         MeshFrame header = new MeshFrame(type, flags, hopLimit, 0, recipient.address(), self.address(), messageId,
-                new byte[0]);
+                new byte[0], region);
         byte[] payload = new byte[TIMESTAMP_LENGTH + plaintext.length + TAG_LENGTH];
         writeTimestamp(payload, unixSeconds);
         ChaCha20Poly1305 aead = new ChaCha20Poly1305();
@@ -86,7 +92,8 @@ public final class Envelope {
         } catch (InvalidCipherTextException e) {
             throw new IllegalStateException("encryption cannot fail", e);
         }
-        return new MeshFrame(type, flags, hopLimit, 0, recipient.address(), self.address(), messageId, payload);
+        return new MeshFrame(type, flags, hopLimit, 0, recipient.address(), self.address(), messageId, payload,
+                region);
     }
 
     /** Opens a sealed frame addressed to this node from {@code sender}, whose key the caller looked up by source. */

@@ -21,5 +21,7 @@ public enum DecodeError {
     /** A relayed frame whose hop limit is used up. */
     HOP_LIMIT,
     /** A copy of a frame already handled (flooding delivers several). */
-    DUPLICATE
+    DUPLICATE,
+    /** A topic frame beyond its origin's rate limit (not delivered, not relayed). */
+    RATE_LIMITED
 }

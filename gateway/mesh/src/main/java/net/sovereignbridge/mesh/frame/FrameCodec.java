@@ -32,6 +32,18 @@ public final class FrameCodec {
         return out;
     }
 
+    /** The region (geohash) of an encoded frame, or null when it has none or the frame is malformed. */
+    public static String region(byte[] encoded) {
+        if (encoded.length < 3 || (encoded[1] & MeshFrame.FLAG_REGION) == 0) return null;
+        boolean addressed = (encoded[1] & MeshFrame.FLAG_NO_DESTINATION) == 0;
+        int p = addressed ? MeshFrame.ADDRESSED_HEADER_LENGTH : MeshFrame.BROADCAST_HEADER_LENGTH;
+        if (p >= encoded.length) return null;
+        int n = encoded[p] & 0xFF;
+        if (n < 1 || n > MeshFrame.MAX_REGION_LENGTH || p + 1 + n > encoded.length) return null;
+        String region = new String(encoded, p + 1, n, java.nio.charset.StandardCharsets.US_ASCII);
+        return net.sovereignbridge.mesh.routing.Geohash.isValid(region) ? region : null;
+    }
+
     /** True when an encoded frame asks its last hop for a link acknowledgement. */
     public static boolean wantsHopAck(byte[] encoded) {
         return encoded.length > 1 && (encoded[1] & MeshFrame.FLAG_HOP_ACK) != 0;
@@ -52,6 +64,10 @@ public final class FrameCodec {
         out[p++] = (byte) (f.messageId() >>> 16);
         out[p++] = (byte) (f.messageId() >>> 8);
         out[p++] = (byte) f.messageId();
+        if (f.region() != null) {
+            out[p++] = (byte) f.region().length();
+            for (int i = 0; i < f.region().length(); i++) out[p++] = (byte) f.region().charAt(i);
+        }
         return p;
     }
 
@@ -89,8 +105,23 @@ public final class FrameCodec {
         p += MeshAddress.LENGTH;
         int messageId = ((in[p] & 0xFF) << 24) | ((in[p + 1] & 0xFF) << 16) | ((in[p + 2] & 0xFF) << 8) | (in[p + 3] & 0xFF);
         p += 4;
+        String region = null;
+        if ((flags & MeshFrame.FLAG_REGION) != 0) {
+            if (p >= in.length) return Decoded.error(DecodeError.TRUNCATED, "region length missing at " + p);
+            int n = in[p++] & 0xFF;
+            if (n < 1 || n > MeshFrame.MAX_REGION_LENGTH) {
+                return Decoded.error(DecodeError.MALFORMED_PAYLOAD, "region of " + n + " characters (1.."
+                        + MeshFrame.MAX_REGION_LENGTH + ")");
+            }
+            if (p + n > in.length) return Decoded.error(DecodeError.TRUNCATED, "region overruns the frame");
+            region = new String(in, p, n, java.nio.charset.StandardCharsets.US_ASCII);
+            if (!net.sovereignbridge.mesh.routing.Geohash.isValid(region)) {
+                return Decoded.error(DecodeError.MALFORMED_PAYLOAD, "region is not a geohash: '" + region + "'");
+            }
+            p += n;
+        }
         byte[] payload = java.util.Arrays.copyOfRange(in, p, in.length);
         return Decoded.ok(new MeshFrame(type, flags & (MeshFrame.FLAG_WANT_ACK | MeshFrame.FLAG_HOP_ACK), hopLimit,
-                hopCount, destination, source, messageId, payload));
+                hopCount, destination, source, messageId, payload, region));
     }
 }

@@ -15,11 +15,41 @@ import net.sovereignbridge.mesh.identity.PublicIdentity;
  * 32..35 timestamp, u32 BE seconds: a receiver keeps the newest and ignores older announces
  * 36..   TLV entries: type u8, length u8, value; unknown types are skipped so later versions can add them
  *        1 = node name (UTF-8, at most 32 bytes)
+ *        2 = position: a geohash, 1..12 ASCII characters (docs/routing.md, "Geographic routing")
  * </pre>
  */
 public record AnnounceBody(PublicIdentity identity, long unixSeconds, String name, byte[] extensions) {
     public static final int TLV_NAME = 1;
     public static final int MAX_NAME_BYTES = 32;
+    public static final int TLV_POSITION = 2;
+
+    /** The TLV bytes announcing {@code geohash} as the node's position, for {@code extensions}. */
+    public static byte[] positionExtension(String geohash) {
+        if (!net.sovereignbridge.mesh.routing.Geohash.isValid(geohash)) {
+            throw new IllegalArgumentException("not a geohash: '" + geohash + "'");
+        }
+        byte[] out = new byte[2 + geohash.length()];
+        out[0] = TLV_POSITION;
+        out[1] = (byte) geohash.length();
+        for (int i = 0; i < geohash.length(); i++) out[2 + i] = (byte) geohash.charAt(i);
+        return out;
+    }
+
+    /** The announced position (geohash), or null when there is none or it is not a valid geohash. */
+    public String position() {
+        int p = 0;
+        while (p + 2 <= extensions.length) {
+            int type = extensions[p] & 0xFF;
+            int len = extensions[p + 1] & 0xFF;
+            if (p + 2 + len > extensions.length) return null;
+            if (type == TLV_POSITION) {
+                String g = new String(extensions, p + 2, len, StandardCharsets.US_ASCII);
+                return net.sovereignbridge.mesh.routing.Geohash.isValid(g) ? g : null;
+            }
+            p += 2 + len;
+        }
+        return null;
+    }
 
     public AnnounceBody {
         extensions = extensions == null ? new byte[0] : extensions;

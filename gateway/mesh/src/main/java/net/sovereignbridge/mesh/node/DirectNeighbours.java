@@ -48,6 +48,12 @@ public final class DirectNeighbours implements NextHop {
         endpoints.put(from, nowMillis);
     }
 
+    /** Forgets every node heard through an endpoint whose link was found dead. */
+    public void forget(Endpoint endpoint) {
+        heard.values().forEach(m -> m.remove(endpoint));
+        heard.values().removeIf(Map::isEmpty);
+    }
+
     /** Addresses heard within the expiry, for status output. */
     public Map<MeshAddress, List<Endpoint>> snapshot() {
         Map<MeshAddress, List<Endpoint>> out = new java.util.TreeMap<>();

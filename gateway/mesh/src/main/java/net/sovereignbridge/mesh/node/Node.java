@@ -35,9 +35,16 @@ import net.sovereignbridge.mesh.identity.MeshAddress;
 import net.sovereignbridge.mesh.identity.NodeIdentity;
 import net.sovereignbridge.mesh.identity.PublicIdentity;
 import net.sovereignbridge.mesh.store.Database;
+import net.sovereignbridge.mesh.routing.AnnounceAirtime;
 import net.sovereignbridge.mesh.routing.FloodControl;
+import net.sovereignbridge.mesh.routing.Geohash;
+import net.sovereignbridge.mesh.routing.GeoTable;
 import net.sovereignbridge.mesh.routing.RouteTable;
 import net.sovereignbridge.mesh.store.Inbox;
+import net.sovereignbridge.mesh.topics.TopicBody;
+import net.sovereignbridge.mesh.topics.TopicMessage;
+import net.sovereignbridge.mesh.topics.Topics;
+import net.sovereignbridge.mesh.transport.AirtimeBudget;
 import net.sovereignbridge.mesh.transport.CarriedTransport;
 import net.sovereignbridge.mesh.transport.Endpoint;
 import net.sovereignbridge.mesh.transport.LinkQuality;
@@ -46,6 +53,7 @@ import net.sovereignbridge.mesh.transport.TransportKind;
 import net.sovereignbridge.mesh.transport.TransportManager;
 import net.sovereignbridge.mesh.transport.TransportProfile;
 import net.sovereignbridge.mesh.transport.TransportState;
+import net.sovereignbridge.mesh.transport.TrafficOrigin;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -103,6 +111,20 @@ public final class Node implements AutoCloseable {
                     floodDelayMillis, routeExpiryMillis, custodyPerDestination, custodyTotal);
         }
 
+        /** A direct neighbour silent this long is no longer a next hop. */
+        public Options withNeighbourExpiry(long millis) {
+            return new Options(name, hopLimit, announceIntervalMillis, regulatedAnnounceIntervalMillis, millis,
+                    maxPeers, receiveQueue, retryBaseMillis, retryMaxMillis, messageTtlMillis, floodDelayMillis,
+                    routeExpiryMillis, custodyPerDestination, custodyTotal);
+        }
+
+        /** Announce period on airtime-regulated transports (default 15 min). */
+        public Options withRegulatedAnnounceInterval(long millis) {
+            return new Options(name, hopLimit, announceIntervalMillis, millis, neighbourExpiryMillis,
+                    maxPeers, receiveQueue, retryBaseMillis, retryMaxMillis, messageTtlMillis, floodDelayMillis,
+                    routeExpiryMillis, custodyPerDestination, custodyTotal);
+        }
+
         public Options withTtl(long ttlMillis) {
             return new Options(name, hopLimit, announceIntervalMillis, regulatedAnnounceIntervalMillis,
                     neighbourExpiryMillis, maxPeers, receiveQueue, retryBaseMillis, retryMaxMillis, ttlMillis,
@@ -125,7 +147,7 @@ public final class Node implements AutoCloseable {
     private final AtomicInteger messageIds;
     private final AtomicInteger fragmentSets;
     private final List<Consumer<Inbox.Message>> deliveryListeners = new CopyOnWriteArrayList<>();
-    private final ThreadPoolExecutor receiver;
+    private final java.util.concurrent.ExecutorService receiver;
     private final ScheduledExecutorService timers;
     private final Map<String, Long> lastAnnounce = new ConcurrentHashMap<>();
     private final Map<MeshAddress, Long> lastRelayedAnnounce = new ConcurrentHashMap<>();
@@ -135,13 +157,48 @@ public final class Node implements AutoCloseable {
     private final Random random;
     private final List<Consumer<StateChange>> stateListeners = new CopyOnWriteArrayList<>();
     private final CarriedTransport carried = new CarriedTransport();
+    private final Topics topics = new Topics();
+    /**
+     * Origin of frames in flight or in custody that did not start here as LOCAL, so retries and relays keep it.
+     * In memory only: after a restart a held frame counts as LOCAL (bounded, least recently used out).
+     */
+    private final Map<OriginKey, TrafficOrigin> origins = java.util.Collections.synchronizedMap(
+            new java.util.LinkedHashMap<>(16, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<OriginKey, TrafficOrigin> eldest) {
+                    return size() > 20_000;
+                }
+            });
+
+    private record OriginKey(MeshAddress source, int messageId, int type) {}
     private volatile boolean running;
 
     /** A change in the state of one of this node's own messages. */
     public record StateChange(int messageId, MeshAddress destination, MessageState state) {}
 
+    /**
+     * Where a node runs its work. A gateway gives each node its own receive thread (behind a bounded queue) and
+     * timer thread ({@link #ownThreads()}); a simulation of many nodes passes one shared scheduler, possibly in
+     * virtual time, and a seeded random source so that a run repeats exactly for its seed.
+     *
+     * @param timers periodic announces, retries, flood delays; null: a thread of the node's own
+     * @param receiver receive work (decode, verify, SQLite); null: a thread of the node's own
+     * @param random message ids, jitter and flood delays; null: seeded from SecureRandom
+     */
+    public record Scheduling(ScheduledExecutorService timers, java.util.concurrent.ExecutorService receiver,
+            Random random) {
+        public static Scheduling ownThreads() {
+            return new Scheduling(null, null, null);
+        }
+    }
+
     public Node(NodeIdentity identity, Database db, TransportManager transports, Options options, Clock clock)
             throws SQLException {
+        this(identity, db, transports, options, clock, Scheduling.ownThreads());
+    }
+
+    public Node(NodeIdentity identity, Database db, TransportManager transports, Options options, Clock clock,
+            Scheduling scheduling) throws SQLException {
         this.identity = identity;
         this.options = options;
         this.clock = clock;
@@ -151,20 +208,23 @@ public final class Node implements AutoCloseable {
         this.peers = new PeerDirectory(db, options.maxPeers());
         this.neighbours = new DirectNeighbours(clock, options.neighbourExpiryMillis(), options.maxPeers());
         this.nextHop = neighbours;
-        SecureRandom random = new SecureRandom();
+        Random random = scheduling.random() != null ? scheduling.random() : new SecureRandom();
         this.messageIds = new AtomicInteger(random.nextInt());
         this.fragmentSets = new AtomicInteger(random.nextInt());
-        this.receiver = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS,
-                new ArrayBlockingQueue<>(options.receiveQueue()), r -> daemon(r, "node-receive"),
-                new ThreadPoolExecutor.AbortPolicy());
-        this.timers = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "node-timers"));
+        this.receiver = scheduling.receiver() != null ? scheduling.receiver()
+                : new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS,
+                        new ArrayBlockingQueue<>(options.receiveQueue()), r -> daemon(r, "node-receive"),
+                        new ThreadPoolExecutor.AbortPolicy());
+        this.timers = scheduling.timers() != null ? scheduling.timers()
+                : Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "node-timers"));
         this.random = new Random(random.nextLong());
         this.routes = new RouteTable(options.routeExpiryMillis(), options.maxPeers());
+        this.geo = new GeoTable(options.maxPeers(), options.routeExpiryMillis());
         // Duplicate memory: long enough for a flood to cross the mesh, shorter than the first retry.
         long floodMemory = Math.max(options.floodDelayMillis(), Math.min(options.hopLimit() * options.floodDelayMillis(),
                 options.retryBaseMillis() / 2));
-        this.flood = new FloodControl(timers, this.random, options.floodDelayMillis() / 8, options.floodDelayMillis(),
-                floodMemory, 50_000);
+        this.flood = new FloodControl(timers, clock, this.random, options.floodDelayMillis() / 8,
+                options.floodDelayMillis(), floodMemory, 50_000);
         this.custody = new CustodyQueue(db, options.custodyPerDestination(), options.custodyTotal());
         transports.add(carried);
         transports.addListener(new TransportManager.Events() {
@@ -176,7 +236,10 @@ public final class Node implements AutoCloseable {
             @Override
             public void onStateChanged(Transport transport, TransportState state, String reason) {
                 if (state == TransportState.ACTIVE && running) timers.execute(() -> announceOn(transport));
-                if (!state.canSend()) routes.forgetTransport(transport.id());
+                if (!state.canSend()) {
+                    routes.forgetTransport(transport.id());
+                    geo.forgetTransport(transport.id());
+                }
             }
         });
     }
@@ -253,6 +316,16 @@ public final class Node implements AutoCloseable {
         return flood;
     }
 
+    /** Mesh topics: subscriptions, recent messages, per-origin rate limits, listeners. */
+    public Topics topics() {
+        return topics;
+    }
+
+    /** {@link #send(MeshAddress, byte[], TrafficOrigin)} for traffic made on this node. */
+    public Sent send(MeshAddress destination, byte[] payload) throws SendException {
+        return send(destination, payload, TrafficOrigin.LOCAL);
+    }
+
     /**
      * Seals {@code payload} for {@code destination}, takes it into custody (committed to SQLite before this
      * returns: a crash afterwards loses nothing) and tries the routing tiers: direct neighbour, route table,
@@ -260,17 +333,40 @@ public final class Node implements AutoCloseable {
      * Delivery is confirmed by the recipient's authenticated ACK; until then it is retried with
      * exponential backoff and jitter until its time to live runs out.
      *
+     * <p>{@code origin} says where the message entered the mesh (DEVICE for CoAP/MQTT, INTERNET for the
+     * overlay); it goes down to the transports with every transmission and retry, so radio airtime caps apply.
+     *
      * @throws SendException when the destination's key is unknown (no announce heard yet), the payload is too
      *     large for every transport, or the custody queue is full
      */
-    public Sent send(MeshAddress destination, byte[] payload) throws SendException {
+    public Sent send(MeshAddress destination, byte[] payload, TrafficOrigin origin) throws SendException {
+        return send(destination, payload, null, origin);
+    }
+
+    /**
+     * As {@link #send(MeshAddress, byte[])}, addressed also to a region: {@code region} is the geohash the
+     * destination is known to be in (from the DHT, a directory, the operator), or null to use the position
+     * the destination announced, if any. Nodes without a route to the destination forward the frame greedily
+     * towards the region (docs/routing.md, "Geographic routing").
+     */
+    public Sent send(MeshAddress destination, byte[] payload, String region) throws SendException {
+        return send(destination, payload, region, TrafficOrigin.LOCAL);
+    }
+
+    /** Both: a region (or null) and the traffic origin. */
+    public Sent send(MeshAddress destination, byte[] payload, String region, TrafficOrigin origin) throws SendException {
+        if (region != null && !Geohash.isValid(region)) {
+            throw new SendException(SendException.Reason.SEND_FAILED, "region '" + region
+                    + "' is not a geohash (1..12 characters of 0-9 b-h j k m n p-z)");
+        }
+        if (region == null) region = geo.positionOf(destination).orElse(null);
         if (!running) throw new SendException(SendException.Reason.NOT_RUNNING, "node is not running");
         PublicIdentity recipient = peers.key(destination).orElseThrow(() -> new SendException(
                 SendException.Reason.UNKNOWN_DESTINATION,
                 "unknown destination " + destination + ": no announce heard from it yet, so its key is unknown"));
         int id = messageIds.getAndIncrement();
         MeshFrame frame = envelope.seal(FrameType.DATA, recipient, id, clock.instant().getEpochSecond(),
-                MeshFrame.FLAG_WANT_ACK, options.hopLimit(), payload);
+                MeshFrame.FLAG_WANT_ACK, options.hopLimit(), payload, region);
         byte[] encoded = FrameCodec.encode(frame);
         int largest = transports.all().stream().mapToInt(t -> Fragmenter.maxFrameLength(t.profile().mtu())).max()
                 .orElse(0);
@@ -289,6 +385,7 @@ public final class Node implements AutoCloseable {
             throw new SendException(SendException.Reason.SEND_FAILED, "cannot store the message: " + e.getMessage());
         }
         flood.remember(identity.address(), id, FrameType.DATA.code);
+        rememberOrigin(identity.address(), id, FrameType.DATA.code, origin);
         String via = attempt(entry, true);
         return new Sent(id, destination, via == null ? MessageState.QUEUED : MessageState.SENT, via);
     }
@@ -300,7 +397,9 @@ public final class Node implements AutoCloseable {
      */
     private String attempt(CustodyQueue.Entry e, boolean allowFlood) {
         long now = clock.millis();
-        String via = forward(e.destination(), e.frame(), allowFlood);
+        // Frames held for others were taken in from a flood: only a route releases them, no greedy step (see forward).
+        String via = forward(e.destination(), e.frame(), allowFlood, e.own(),
+                originOf(e.source(), e.messageId(), e.type()));
         try {
             if (e.own()) {
                 MessageState state = via != null || e.state() == MessageState.SENT ? MessageState.SENT : MessageState.QUEUED;
@@ -325,10 +424,48 @@ public final class Node implements AutoCloseable {
     }
 
     /**
-     * Routing tiers for an encoded frame: direct neighbour, then the route table, then (if allowed) a
-     * controlled flood on every active transport. Returns a description of the hop taken, or null.
+     * Routing tiers for an encoded frame: direct neighbour, then the route table, then a bridge over the
+     * overlay, then greedy geographic forwarding towards the frame's region, then (if allowed) a controlled
+     * flood on every active transport. Returns a description of the hop taken, or null.
+     *
+     * @param allowGeo false for a copy that reached us by flood: greedy forwarding already hit a local minimum
+     *     upstream, and a greedy step from here could lead straight back to it (the minimum is nearer to the
+     *     region than its neighbours), so the flood goes on until it meets a route
+     * @param origin where the frame entered the mesh, passed to the transports (airtime caps)
      */
-    private String forward(MeshAddress destination, byte[] encoded, boolean allowFlood) {
+    private String forward(MeshAddress destination, byte[] encoded, boolean allowFlood, boolean allowGeo,
+            TrafficOrigin origin) {
+        List<Endpoint> usable = usableHops(destination, encoded.length);
+        String kind = "";
+        if (usable.isEmpty()) {
+            // Tier 3: a bridge that reaches the destination over the overlay, in the order the DHT gave.
+            List<Endpoint> bridges = new java.util.ArrayList<>();
+            overlayBridges.known(destination).forEach(h -> bridges.add(h.endpoint()));
+            usable = usableFor(bridges, encoded.length);
+            if (usable.isEmpty()) overlayBridges.search(destination, this::bridgeFound);
+        }
+        if (usable.isEmpty() && allowGeo) {
+            usable = greedyHops(FrameCodec.region(encoded), encoded.length);
+            kind = "geo ";
+        }
+        if (!usable.isEmpty()) {
+            // Unicast hops ask for a link acknowledgement and are retransmitted, then tried on the next
+            // candidate, when none comes: on a lossy radio every hop would otherwise be a coin toss.
+            byte[] withAck = FrameCodec.withHopAck(encoded, true);
+            sendWithHopAck(withAck, usable, 0, origin);
+            return kind + usable.get(0);
+        }
+        if (!allowFlood) return null;
+        boolean any = false;
+        for (Transport t : transports.all()) {
+            if (!t.state().canSend() || encoded.length > Fragmenter.maxFrameLength(t.profile().mtu())) continue;
+            any |= sendFragments(t, Endpoint.broadcast(t.id()), FrameCodec.withHopAck(encoded, false), origin);
+        }
+        return any ? "flood" : null;
+    }
+
+    /** Next hops of tiers 1 and 2 for a frame of {@code length} bytes, in the order they are tried. */
+    private List<Endpoint> usableHops(MeshAddress destination, int length) {
         long now = clock.millis();
         List<Endpoint> candidates = new java.util.ArrayList<>();
         nextHop.candidates(destination).forEach(h -> candidates.add(h.endpoint()));
@@ -336,35 +473,15 @@ public final class Node implements AutoCloseable {
             if (!candidates.contains(r.via())) candidates.add(r.via());
         });
         candidates.sort(java.util.Comparator.comparingDouble(this::endpointCost));
-        List<Endpoint> usable = usableFor(candidates, encoded);
-        if (usable.isEmpty()) {
-            // Tier 3: a bridge that reaches the destination over the overlay, in the order the DHT gave.
-            List<Endpoint> bridges = new java.util.ArrayList<>();
-            overlayBridges.known(destination).forEach(h -> bridges.add(h.endpoint()));
-            usable = usableFor(bridges, encoded);
-            if (usable.isEmpty()) overlayBridges.search(destination, this::bridgeFound);
-        }
-        if (!usable.isEmpty()) {
-            // Unicast hops ask for a link acknowledgement and are retransmitted, then tried on the next
-            // candidate, when none comes: on a lossy radio every hop would otherwise be a coin toss.
-            byte[] withAck = FrameCodec.withHopAck(encoded, true);
-            sendWithHopAck(withAck, usable, 0);
-            return usable.get(0).toString();
-        }
-        if (!allowFlood) return null;
-        boolean any = false;
-        for (Transport t : transports.all()) {
-            if (!t.state().canSend() || encoded.length > Fragmenter.maxFrameLength(t.profile().mtu())) continue;
-            any |= sendFragments(t, Endpoint.broadcast(t.id()), FrameCodec.withHopAck(encoded, false));
-        }
-        return any ? "flood" : null;
+        return usableFor(candidates, length);
     }
 
-    private List<Endpoint> usableFor(List<Endpoint> candidates, byte[] encoded) {
+    /** The candidates whose transport is up and carries a frame of {@code length} bytes, in order. */
+    private List<Endpoint> usableFor(List<Endpoint> candidates, int length) {
         List<Endpoint> usable = new java.util.ArrayList<>();
         for (Endpoint to : candidates) {
             Transport t = transports.get(to.transportId());
-            if (t != null && t.state().canSend() && encoded.length <= Fragmenter.maxFrameLength(t.profile().mtu())) {
+            if (t != null && t.state().canSend() && length <= Fragmenter.maxFrameLength(t.profile().mtu())) {
                 usable.add(to);
             }
         }
@@ -381,7 +498,82 @@ public final class Node implements AutoCloseable {
         }
     }
 
+    /**
+     * Geographic tier, for a frame with a region and no route: the neighbours nearer to the region than we
+     * are, nearest first. Empty (and counted as a local minimum) when none is nearer: the caller falls back
+     * to the controlled flood, or custody.
+     */
+    private List<Endpoint> greedyHops(String region, int length) {
+        String here = position;
+        if (region == null || here == null) return List.of();
+        List<Endpoint> out = new java.util.ArrayList<>();
+        for (Endpoint e : geo.nearerNeighbours(region, here, clock.millis())) {
+            Transport t = transports.get(e.transportId());
+            if (t != null && t.state().canSend() && length <= Fragmenter.maxFrameLength(t.profile().mtu())) out.add(e);
+        }
+        if (out.isEmpty()) geoLocalMinima.incrementAndGet();
+        else geoForwards.incrementAndGet();
+        return out;
+    }
+
+    private final GeoTable geo;
+    private volatile String position;
+    private final java.util.concurrent.atomic.AtomicLong geoForwards = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong geoLocalMinima = new java.util.concurrent.atomic.AtomicLong();
+
+    /** This node's position as a geohash (announced to others), or null to announce none. */
+    public void setPosition(String geohash) {
+        if (geohash != null && !Geohash.isValid(geohash)) {
+            throw new IllegalArgumentException("position '" + geohash + "' is not a geohash");
+        }
+        position = geohash;
+    }
+
+    public Optional<String> position() {
+        return Optional.ofNullable(position);
+    }
+
+    public GeoTable geo() {
+        return geo;
+    }
+
+    /** Frames forwarded greedily towards a region, and frames that found no nearer neighbour (local minima). */
+    public Map<String, Long> geoCounters() {
+        return Map.of("greedy", geoForwards.get(), "localMinimum", geoLocalMinima.get());
+    }
+
+    private byte[] positionExtension() {
+        String p = position;
+        return p == null ? null : AnnounceBody.positionExtension(p);
+    }
+
+    /** The next hop a message to {@code destination} would take now (direct neighbour or route), if any. */
+    public Optional<Endpoint> nextHopFor(MeshAddress destination) {
+        List<Endpoint> hops = usableHops(destination, 0);
+        return hops.isEmpty() ? Optional.empty() : Optional.of(hops.get(0));
+    }
+
     private static final int HOP_RETRANSMISSIONS = 3;
+    /**
+     * A neighbour that leaves this many rounds of {@link #HOP_RETRANSMISSIONS} unicast hops unacknowledged,
+     * with nothing heard from it in between, is taken for gone: its routes are dropped at once instead of at
+     * their expiry, so traffic routes around a failed link within seconds. Two rounds, because at 20 % loss
+     * one round of three fails now and then on a good link (0.36^3, about 5 %), two in a row about 0.2 %.
+     */
+    static final int SILENT_ROUNDS_UNTIL_GONE = 2;
+
+    private final Map<Endpoint, Integer> silentRounds = new ConcurrentHashMap<>();
+
+    private void hopUnanswered(Endpoint to) {
+        int rounds = silentRounds.merge(to, 1, Integer::sum);
+        if (rounds >= SILENT_ROUNDS_UNTIL_GONE) {
+            silentRounds.remove(to);
+            routes.forget(to);
+            neighbours.forget(to);
+            geo.forget(to);
+            log.debug("neighbour {} stopped acknowledging: its routes are dropped", to);
+        }
+    }
 
     private record HopKey(MeshAddress source, int messageId, int type, Endpoint to) {}
 
@@ -401,17 +593,17 @@ public final class Node implements AutoCloseable {
      * silent retransmissions moves on to the next candidate. Everything after the first send runs on the
      * timer thread.
      */
-    private void sendWithHopAck(byte[] encoded, List<Endpoint> candidates, int attempt) {
+    private void sendWithHopAck(byte[] encoded, List<Endpoint> candidates, int attempt, TrafficOrigin origin) {
         if (!running || candidates.isEmpty()) return;
         Endpoint to = candidates.get(0);
         Transport t = transports.get(to.transportId());
         if (t == null || !t.state().canSend()) {
-            sendWithHopAck(encoded, candidates.subList(1, candidates.size()), 0);
+            sendWithHopAck(encoded, candidates.subList(1, candidates.size()), 0, origin);
             return;
         }
         HopKey key = hopKey(encoded, to);
         awaitingHopAck.put(key, Boolean.TRUE);
-        sendFragments(t, to, encoded);
+        sendFragments(t, to, encoded, origin);
         TransportProfile p = t.profile();
         long txMillis = encoded.length * 8L * 1000 / Math.max(1, p.nominalBitrate());
         long timeout = Math.max(options.floodDelayMillis(), 100) + 4L * p.nominalLatencyMillis() + 2 * txMillis;
@@ -419,9 +611,12 @@ public final class Node implements AutoCloseable {
             timers.schedule(() -> {
                 if (awaitingHopAck.remove(key) == null) return; // acknowledged
                 if (attempt + 1 < HOP_RETRANSMISSIONS) {
-                    sendWithHopAck(encoded, candidates, attempt + 1);
-                } else if (candidates.size() > 1) {
-                    sendWithHopAck(encoded, candidates.subList(1, candidates.size()), 0);
+                    sendWithHopAck(encoded, candidates, attempt + 1, origin);
+                } else {
+                    hopUnanswered(to);
+                    if (candidates.size() > 1) {
+                        sendWithHopAck(encoded, candidates.subList(1, candidates.size()), 0, origin);
+                    }
                 }
             }, timeout, TimeUnit.MILLISECONDS);
         } catch (java.util.concurrent.RejectedExecutionException e) {
@@ -443,11 +638,24 @@ public final class Node implements AutoCloseable {
     }
 
     private boolean sendFragments(Transport t, Endpoint to, byte[] encoded) {
+        return sendFragments(t, to, encoded, TrafficOrigin.LOCAL);
+    }
+
+    private boolean sendFragments(Transport t, Endpoint to, byte[] encoded, TrafficOrigin origin) {
         boolean ok = true;
         for (byte[] piece : Fragmenter.split(encoded, t.profile().mtu(), fragmentSets.getAndIncrement() & 0xFFFF)) {
-            ok &= transports.send(t.id(), to, piece);
+            ok &= transports.send(t.id(), to, piece, origin);
         }
         return ok;
+    }
+
+    private void rememberOrigin(MeshAddress source, int messageId, int type, TrafficOrigin origin) {
+        if (origin != TrafficOrigin.LOCAL) origins.put(new OriginKey(source, messageId, type), origin);
+    }
+
+    private TrafficOrigin originOf(MeshAddress source, int messageId, int type) {
+        TrafficOrigin o = origins.get(new OriginKey(source, messageId, type));
+        return o == null ? TrafficOrigin.LOCAL : o;
     }
 
     private void retryDue() {
@@ -491,7 +699,7 @@ public final class Node implements AutoCloseable {
     public byte[] exportBundle() throws SQLException {
         List<byte[]> frames = new java.util.ArrayList<>();
         AnnounceBody body = new AnnounceBody(identity.publicIdentity(), clock.instant().getEpochSecond(), options.name(),
-                null);
+                positionExtension());
         frames.add(FrameCodec.encode(SignedFrames.sign(identity, FrameType.ANNOUNCE, null, messageIds.getAndIncrement(),
                 1, body.encode())));
         for (CustodyQueue.Entry e : custody.pending(clock.millis(), Bundle.MAX_FRAMES - 1)) {
@@ -570,11 +778,13 @@ public final class Node implements AutoCloseable {
     private Integer announceTo(Transport t, Endpoint to) {
         if (!t.state().canSend()) return null;
         AnnounceBody body = new AnnounceBody(identity.publicIdentity(), clock.instant().getEpochSecond(),
-                options.name(), null);
+                options.name(), positionExtension());
         int id = messageIds.getAndIncrement();
         MeshFrame frame = SignedFrames.sign(identity, FrameType.ANNOUNCE, null, id, options.hopLimit(), body.encode());
+        byte[] encoded = FrameCodec.encode(frame);
+        if (!announceFits(t, encoded)) return null;
         flood.remember(identity.address(), id, FrameType.ANNOUNCE.code);
-        sendFragments(t, to, FrameCodec.encode(frame));
+        sendFragments(t, to, encoded);
         return id;
     }
 
@@ -592,6 +802,7 @@ public final class Node implements AutoCloseable {
             drop(transport, from, DecodeError.OVERSIZE, bytes.length + " bytes over mtu " + transport.profile().mtu());
             return;
         }
+        if (!silentRounds.isEmpty()) silentRounds.remove(from); // it is alive
         byte[] whole = bytes;
         if (Fragmenter.isFragment(bytes)) {
             Reassembler r = reassemblers.computeIfAbsent(transport.id(), k -> Reassembler.withDefaults());
@@ -624,6 +835,7 @@ public final class Node implements AutoCloseable {
                 case ANNOUNCE -> onAnnounce(transport, from, frame, quality);
                 case DATA -> onData(transport, from, frame, quality);
                 case ACK -> onAck(transport, from, frame, quality);
+                case BROADCAST -> onTopicMessage(transport, from, frame, quality);
                 default -> drop(transport, from, DecodeError.UNKNOWN_TYPE, "no handler for " + frame.type());
             }
         } catch (SQLException e) {
@@ -636,6 +848,7 @@ public final class Node implements AutoCloseable {
             throws SQLException {
         if (!flood.firstSighting(frame.source(), frame.messageId(), FrameType.ANNOUNCE.code, frame.hopCount())) {
             transports.counters(transport.id()).drop(DecodeError.DUPLICATE);
+            learnFromCopy(transport, from, frame, quality);
             return;
         }
         Decoded<PublicIdentity> key = SignedFrames.verifyAnnounce(frame);
@@ -660,6 +873,11 @@ public final class Node implements AutoCloseable {
         }
         routes.learn(frame.source(), from, frame.hopCount() + 1, RouteTable.linkCost(transport.profile(),
                 quality.lossRatio()), announced, now);
+        if (verifiedAnnounces.size() >= options.maxPeers()) verifiedAnnounces.clear();
+        String position = body.value().position();
+        verifiedAnnounces.put(frame.source(), new VerifiedAnnounce(frame.messageId(), announceDigest(frame), announced,
+                position));
+        if (position != null) geo.learn(frame.source(), position, frame.hopCount() == 0 ? from : null, now);
         if (frame.hopCount() == 0) {
             nextHop.heard(frame.source(), from, now);
             // Answer a newcomer on a duplex link at once, so both sides know each other without waiting
@@ -671,6 +889,42 @@ public final class Node implements AutoCloseable {
         releaseHeldFor(frame.source());
     }
 
+    /** The newest verified announce of each origin: id, digest of its signed bytes, timestamp. */
+    private record VerifiedAnnounce(int messageId, byte[] digest, long announcedAt, String position) {}
+
+    private final Map<MeshAddress, VerifiedAnnounce> verifiedAnnounces = new ConcurrentHashMap<>();
+
+    /** SHA-256 (first 16 bytes) of what the announce's signature covers: header without hop fields, payload. */
+    private static byte[] announceDigest(MeshFrame frame) {
+        try {
+            java.security.MessageDigest md = java.security.MessageDigest.getInstance("SHA-256");
+            md.update(FrameCodec.authenticatedHeader(frame));
+            md.update(frame.payload());
+            return java.util.Arrays.copyOf(md.digest(), 16);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 missing from the JDK", e);
+        }
+    }
+
+    /**
+     * A further copy of an announce already verified: every neighbour that relays it is a path to its origin,
+     * so the copy refreshes (or adds) the route through that neighbour. Without a signature check: the copy
+     * must be byte for byte the verified announce apart from the hop fields (same digest), which a relay can
+     * change anyway. Routes then track every live neighbour, not just the one whose copy came first.
+     */
+    private void learnFromCopy(Transport transport, Endpoint from, MeshFrame frame, LinkQuality quality) {
+        VerifiedAnnounce v = verifiedAnnounces.get(frame.source());
+        if (v == null || v.messageId() != frame.messageId()) return;
+        if (!java.util.Arrays.equals(v.digest(), announceDigest(frame))) return;
+        long now = clock.millis();
+        routes.learn(frame.source(), from, frame.hopCount() + 1, RouteTable.linkCost(transport.profile(),
+                quality.lossRatio()), v.announcedAt(), now);
+        if (frame.hopCount() == 0) {
+            nextHop.heard(frame.source(), from, now);
+            if (v.position() != null) geo.learn(frame.source(), v.position(), from, now);
+        }
+    }
+
     /** Rebroadcasts an announce once, rate-limited per origin, so routes form beyond one hop. */
     private void relayAnnounce(MeshFrame frame, LinkQuality quality, long now) {
         if (frame.hopsLeft() <= 1) return;
@@ -680,7 +934,7 @@ public final class Node implements AutoCloseable {
         if (lastRelayedAnnounce.size() > options.maxPeers()) lastRelayedAnnounce.clear();
         byte[] relayed = FrameCodec.encode(frame.forwarded());
         flood.scheduleRebroadcast(frame.source(), frame.messageId(), FrameType.ANNOUNCE.code, signalQuality(quality),
-                () -> floodOnAll(relayed));
+                () -> floodOnAll(relayed, true, TrafficOrigin.LOCAL));
     }
 
     /** At most one relayed announce per origin per this interval, so a chatty node cannot flood the mesh. */
@@ -711,13 +965,41 @@ public final class Node implements AutoCloseable {
 
     private volatile long lastTriggeredAnnounce;
 
-    private void floodOnAll(byte[] flagged) {
+    /** Broadcasts on every active transport for traffic from {@code origin}; announces only where their airtime share allows. */
+    private void floodOnAll(byte[] flagged, boolean announce, TrafficOrigin origin) {
         byte[] encoded = FrameCodec.withHopAck(flagged, false);
         for (Transport t : transports.all()) {
-            if (t.state().canSend() && encoded.length <= Fragmenter.maxFrameLength(t.profile().mtu())) {
-                sendFragments(t, Endpoint.broadcast(t.id()), encoded);
+            if (t.state().canSend() && encoded.length <= Fragmenter.maxFrameLength(t.profile().mtu())
+                    && (!announce || announceFits(t, encoded))) {
+                sendFragments(t, Endpoint.broadcast(t.id()), encoded, origin);
             }
         }
+    }
+
+    /** Announces (own and relayed) may use this share of a regulated transport's airtime budget. */
+    public AnnounceAirtime announceAirtime() {
+        return announceAirtime;
+    }
+
+    private final AnnounceAirtime announceAirtime = new AnnounceAirtime(AnnounceAirtime.DEFAULT_SHARE);
+
+    /**
+     * Where no transport reports its budget: 1 % of the hour, the duty cycle of the common EU868 sub-bands
+     * (the strictest regulated medium we drive).
+     */
+    static final double ASSUMED_DUTY_CYCLE = 0.01;
+
+    /** True (and the airtime booked) when an announce of these bytes fits its share on {@code t}. */
+    private boolean announceFits(Transport t, byte[] encoded) {
+        if (!t.profile().regulatedAirtime()) return true;
+        long airtime = 0;
+        for (byte[] piece : Fragmenter.split(encoded, t.profile().mtu(), 0)) {
+            airtime += t instanceof AirtimeBudget b ? b.airtimeNanos(piece.length)
+                    : piece.length * 8L * 1_000_000_000L / t.profile().nominalBitrate();
+        }
+        long budget = t instanceof AirtimeBudget b ? b.hourlyBudgetNanos()
+                : (long) (AnnounceAirtime.WINDOW_MILLIS * 1_000_000L * ASSUMED_DUTY_CYCLE);
+        return announceAirtime.tryTake(t.id(), airtime, budget, clock.millis());
     }
 
     /** 0..1 from SNR where the medium reports it (radios), else 0.5: drives the flood delay. */
@@ -765,9 +1047,10 @@ public final class Node implements AutoCloseable {
         byte[] body = new byte[8];
         java.nio.ByteBuffer.wrap(body).putInt(messageId).putInt((int) unixSeconds);
         int id = messageIds.getAndIncrement();
-        MeshFrame ack = envelope.seal(FrameType.ACK, to, id, clock.instant().getEpochSecond(), 0, options.hopLimit(), body);
+        MeshFrame ack = envelope.seal(FrameType.ACK, to, id, clock.instant().getEpochSecond(), 0, options.hopLimit(), body,
+                geo.positionOf(to.address()).orElse(null));
         flood.remember(identity.address(), id, FrameType.ACK.code);
-        forward(to.address(), FrameCodec.encode(ack), true);
+        forward(to.address(), FrameCodec.encode(ack), true, true, TrafficOrigin.LOCAL);
     }
 
     private void onAck(Transport transport, Endpoint from, MeshFrame frame, LinkQuality quality) throws SQLException {
@@ -820,15 +1103,110 @@ public final class Node implements AutoCloseable {
             return;
         }
         byte[] onward = FrameCodec.encode(frame.forwarded());
-        if (forward(frame.destination(), onward, false) != null) return;
+        // Forwarded frames keep the origin of the link they came in on (the overlay's is INTERNET).
+        TrafficOrigin origin = transport.receivedOrigin();
+        rememberOrigin(frame.source(), frame.messageId(), frame.type().code, origin);
+        // A copy without the hop-ACK flag was broadcast: part of a flood, not a unicast hop.
+        boolean flooded = (frame.flags() & MeshFrame.FLAG_HOP_ACK) == 0;
+        if (forward(frame.destination(), onward, false, !flooded, origin) != null) return;
         flood.scheduleRebroadcast(frame.source(), frame.messageId(), frame.type().code, signalQuality(quality),
-                () -> floodOnAll(onward));
+                () -> floodOnAll(onward, false, origin));
         try {
             custody.accept(frame.destination(), frame.source(), frame.messageId(), frame.type().code, onward, false, 0,
                     clock.millis(), options.messageTtlMillis(), MessageState.QUEUED);
         } catch (CustodyQueue.RefusedException e) {
             log.debug("not holding a frame for {}: {}", frame.destination(), e.getMessage());
         }
+    }
+
+    /** Topic messages older than this are not delivered or relayed: flooding has no store-and-forward. */
+    static final long TOPIC_MAX_AGE_SECONDS = 600;
+
+    /**
+     * Publishes {@code message} on a mesh topic: a signed BROADCAST frame flooded on every transport (controlled
+     * flooding, hop limit as for messages), delivered to this node's own subscribers too, except
+     * {@code except} (the bridge that injected it; may be null).
+     *
+     * @throws SendException INVALID for a bad topic name, TOO_LARGE over {@link TopicBody#MAX_MESSAGE} bytes,
+     *     RATE_LIMITED beyond this node's own topic rate (the limit every relay applies to it), NOT_RUNNING
+     */
+    public TopicMessage publish(String topic, byte[] message, TrafficOrigin origin, Topics.Listener except)
+            throws SendException {
+        if (!running) throw new SendException(SendException.Reason.NOT_RUNNING, "node is not running");
+        String problem = TopicBody.nameProblem(topic);
+        if (problem != null) throw new SendException(SendException.Reason.INVALID, problem);
+        if (message.length > TopicBody.MAX_MESSAGE) {
+            throw new SendException(SendException.Reason.TOO_LARGE, "topic message of " + message.length
+                    + " bytes (at most " + TopicBody.MAX_MESSAGE + ")");
+        }
+        if (!topics.admit(identity.address(), clock.millis())) {
+            throw new SendException(SendException.Reason.RATE_LIMITED, "topic rate of this node used up ("
+                    + topics.limits().perMinute() + " per minute); retry in "
+                    + Math.max(1, topics.retryAfterSeconds(identity.address())) + " s");
+        }
+        long now = clock.instant().getEpochSecond();
+        int id = messageIds.getAndIncrement();
+        MeshFrame frame = SignedFrames.sign(identity, FrameType.BROADCAST, null, id, options.hopLimit(),
+                new TopicBody(now, origin, topic, message).encode());
+        flood.remember(identity.address(), id, FrameType.BROADCAST.code);
+        replay.check(identity.address(), id, now, now);
+        floodOnAll(FrameCodec.encode(frame), false, origin);
+        TopicMessage m = new TopicMessage(topic, identity.address(), id, Instant.ofEpochSecond(now), clock.instant(),
+                origin, 0, true, "local", message.clone());
+        topics.deliver(m, except);
+        return m;
+    }
+
+    /**
+     * A topic message: first copy only, from a known, verified sender, fresh, not replayed, within its origin's
+     * rate; then relayed once (controlled flood, keeping its origin) and delivered if subscribed.
+     */
+    private void onTopicMessage(Transport transport, Endpoint from, MeshFrame frame, LinkQuality quality) {
+        if (!flood.firstSighting(frame.source(), frame.messageId(), FrameType.BROADCAST.code, frame.hopCount())) {
+            transports.counters(transport.id()).drop(DecodeError.DUPLICATE);
+            return;
+        }
+        Optional<PublicIdentity> key = peers.key(frame.source());
+        if (key.isEmpty()) {
+            drop(transport, from, DecodeError.UNKNOWN_SENDER, "topic message from unknown " + frame.source());
+            return;
+        }
+        Decoded<byte[]> signed = SignedFrames.verify(frame, key.get());
+        if (signed instanceof Decoded.Error<byte[]> e) {
+            drop(transport, from, e.reason(), e.detail());
+            return;
+        }
+        Decoded<TopicBody> decoded = TopicBody.decode(signed.value());
+        if (decoded instanceof Decoded.Error<TopicBody> e) {
+            drop(transport, from, e.reason(), e.detail());
+            return;
+        }
+        TopicBody body = decoded.value();
+        long now = clock.instant().getEpochSecond();
+        if (body.unixSeconds() < now - TOPIC_MAX_AGE_SECONDS || body.unixSeconds() > now + 300) {
+            drop(transport, from, DecodeError.STALE, "topic message from " + frame.source() + " dated " + body.unixSeconds());
+            return;
+        }
+        // The flood memory is short; the replay guard keeps a late copy from being relayed or delivered again.
+        if (replay.check(frame.source(), frame.messageId(), body.unixSeconds(), now) != null) {
+            transports.counters(transport.id()).drop(DecodeError.DUPLICATE);
+            return;
+        }
+        if (!topics.admit(frame.source(), clock.millis())) {
+            drop(transport, from, DecodeError.RATE_LIMITED, "topic messages from " + frame.source());
+            return;
+        }
+        // Same reach as announces (a receiver hop-limit hops away has heard the sender's key): relay while more
+        // than one hop is left.
+        if (frame.hopsLeft() > 1) {
+            byte[] relayed = FrameCodec.encode(frame.forwarded());
+            TrafficOrigin origin = body.origin().atLeast(transport.receivedOrigin());
+            flood.scheduleRebroadcast(frame.source(), frame.messageId(), FrameType.BROADCAST.code,
+                    signalQuality(quality), () -> floodOnAll(relayed, false, origin));
+        }
+        topics.deliver(new TopicMessage(body.topic(), frame.source(), frame.messageId(),
+                Instant.ofEpochSecond(body.unixSeconds()), clock.instant(), body.origin(), frame.hopCount(), false,
+                transport.id(), body.message()), null);
     }
 
     private void drop(Transport transport, Endpoint from, DecodeError reason, String detail) {

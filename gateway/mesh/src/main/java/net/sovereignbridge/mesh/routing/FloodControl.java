@@ -19,6 +19,7 @@ import net.sovereignbridge.mesh.identity.MeshAddress;
  */
 public final class FloodControl {
     private final ScheduledExecutorService scheduler;
+    private final java.time.Clock clock;
     private final Random random;
     private final long minDelayMillis;
     private final long maxDelayMillis;
@@ -42,8 +43,9 @@ public final class FloodControl {
         long firstSeenMillis;
     }
 
-    public FloodControl(ScheduledExecutorService scheduler, Random random, long minDelayMillis, long maxDelayMillis,
-            long memoryMillis, int maxEntries) {
+    public FloodControl(ScheduledExecutorService scheduler, java.time.Clock clock, Random random, long minDelayMillis,
+            long maxDelayMillis, long memoryMillis, int maxEntries) {
+        this.clock = clock;
         this.memoryMillis = memoryMillis;
         this.scheduler = scheduler;
         this.random = random;
@@ -59,7 +61,7 @@ public final class FloodControl {
      * hears two of those, and cancelling on them starved the flood after a few hops.
      */
     public synchronized boolean firstSighting(MeshAddress source, int messageId, int type, int hopCount) {
-        long now = System.currentTimeMillis();
+        long now = clock.millis();
         var it = seen.values().iterator();
         while (it.hasNext()) {
             Entry old = it.next();

@@ -29,6 +29,13 @@ public final class RouteTable {
     private final long expiryMillis;
     private final int maxDestinations;
     private final Map<MeshAddress, List<Route>> routes = new ConcurrentHashMap<>();
+    /**
+     * Per destination and transport: the timestamps of the two newest announces seen (older, newer). Per
+     * transport, because a LoRa route is refreshed every 15 minutes and must not age by the LAN's 30 s announces.
+     */
+    private final Map<AnnouncedOn, long[]> announceTimes = new ConcurrentHashMap<>();
+
+    private record AnnouncedOn(MeshAddress destination, String transportId) {}
 
     public RouteTable(long expiryMillis, int maxDestinations) {
         this.expiryMillis = expiryMillis;
@@ -57,7 +64,17 @@ public final class RouteTable {
         double cost = hops + linkCost;
         Route fresh = new Route(destination, via, hops, cost, announcedAt, nowMillis);
         boolean improved = list.isEmpty() || cost < list.get(0).cost();
-        list.removeIf(r -> r.via().equals(via) || nowMillis - r.learnedAtMillis() > expiryMillis);
+        // A route that missed the destination's last two announces (none of their first copies came through
+        // it) leads over a link that is probably gone: dropped. One miss is tolerated, since on a lossy mesh
+        // the first copy of an announce arrives now through one neighbour, now through another.
+        long[] times = announceTimes.computeIfAbsent(new AnnouncedOn(destination, via.transportId()), d -> new long[2]);
+        if (announcedAt > times[1]) {
+            times[0] = times[1];
+            times[1] = announcedAt;
+        }
+        long previous = times[0];
+        list.removeIf(r -> r.via().equals(via) || nowMillis - r.learnedAtMillis() > expiryMillis
+                || (r.announcedAt() < previous && r.via().transportId().equals(via.transportId())));
         list.add(fresh);
         list.sort(Comparator.comparingDouble(Route::cost).thenComparing(r -> -r.learnedAtMillis()));
         while (list.size() > MAX_ROUTES_PER_DESTINATION) list.remove(list.size() - 1);
@@ -71,6 +88,7 @@ public final class RouteTable {
         list.removeIf(r -> nowMillis - r.learnedAtMillis() > expiryMillis);
         if (list.isEmpty()) {
             routes.remove(destination);
+            announceTimes.keySet().removeIf(k -> k.destination().equals(destination));
             return List.of();
         }
         return List.copyOf(list);
@@ -81,16 +99,24 @@ public final class RouteTable {
         return l.isEmpty() ? Optional.empty() : Optional.of(l.get(0));
     }
 
+    /** Drops every route to one destination (it moved, or is to be reached by other means). */
+    public synchronized void forgetDestination(MeshAddress destination) {
+        routes.remove(destination);
+        announceTimes.keySet().removeIf(k -> k.destination().equals(destination));
+    }
+
     /** Drops every route through an endpoint whose link failed. */
     public synchronized void forget(Endpoint via) {
         routes.values().forEach(l -> l.removeIf(r -> r.via().equals(via)));
         routes.values().removeIf(List::isEmpty);
+        announceTimes.keySet().removeIf(k -> !routes.containsKey(k.destination()));
     }
 
     /** Drops every route over a transport that went down. */
     public synchronized void forgetTransport(String transportId) {
         routes.values().forEach(l -> l.removeIf(r -> r.via().transportId().equals(transportId)));
         routes.values().removeIf(List::isEmpty);
+        announceTimes.keySet().removeIf(k -> !routes.containsKey(k.destination()));
     }
 
     public synchronized int size() {
@@ -106,6 +132,9 @@ public final class RouteTable {
     private void evictStalest() {
         routes.entrySet().stream()
                 .min(Comparator.comparingLong(e -> e.getValue().isEmpty() ? 0 : e.getValue().get(0).learnedAtMillis()))
-                .ifPresent(e -> routes.remove(e.getKey()));
+                .ifPresent(e -> {
+                    routes.remove(e.getKey());
+                    announceTimes.keySet().removeIf(k -> k.destination().equals(e.getKey()));
+                });
     }
 }

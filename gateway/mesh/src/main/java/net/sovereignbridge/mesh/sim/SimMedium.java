@@ -75,7 +75,7 @@ public final class SimMedium {
     }
 
     public Set<String> neighbours(String name) {
-        return Set.copyOf(links.getOrDefault(name, Set.of()));
+        return new java.util.TreeSet<>(links.getOrDefault(name, Set.of())); // sorted: runs repeat for a seed
     }
 
     public void setLoss(double loss) {
@@ -93,6 +93,9 @@ public final class SimMedium {
                 if (d.value().type() == FrameType.ANNOUNCE) {
                     announceTransmissions.incrementAndGet();
                     announces.add(key);
+                    announceBytes.merge(from.name(), (long) frame.length, Long::sum);
+                } else {
+                    otherBytes.merge(from.name(), (long) frame.length, Long::sum);
                 }
             }
         }
@@ -129,6 +132,19 @@ public final class SimMedium {
                 }
             }, delay, TimeUnit.MILLISECONDS);
         }
+    }
+
+    private final Map<String, Long> announceBytes = new ConcurrentHashMap<>();
+    private final Map<String, Long> otherBytes = new ConcurrentHashMap<>();
+
+    /** Bytes of announces (own and relayed) that {@code node} put on the medium so far. */
+    public long announceBytesSentBy(String node) {
+        return announceBytes.getOrDefault(node, 0L);
+    }
+
+    /** Bytes of whole frames other than announces (data, ACKs) that {@code node} put on the medium so far. */
+    public long otherBytesSentBy(String node) {
+        return otherBytes.getOrDefault(node, 0L);
     }
 
     /** Transmissions of one message (every copy: original, relays, retries). */

@@ -21,60 +21,102 @@ import net.sovereignbridge.mesh.transport.TransportManager;
 import net.sovereignbridge.mesh.transport.TransportProfile;
 
 /**
- * N real {@link Node}s (the production send, receive, routing, flooding, ACK and custody code, each with its
- * own SQLite database) joined by a {@link SimMedium}. The seed fixes identities, topology, loss draws and
- * the message pairs; thread scheduling still varies between runs, so figures vary slightly.
+ * N real {@link Node}s (the production send, receive, routing, flooding, ACK, crypto and custody code, each
+ * with its own in-memory SQLite database) joined by a {@link SimMedium}, all driven by one
+ * {@link VirtualTime}: no thread per node, time jumps from event to event, and the seed fixes everything
+ * (identities, topology, loss draws, jitter, message ids and pairs), so a run repeats exactly.
+ *
+ * <p>Callers advance the simulation with {@link #runFor} / {@link #runUntil}; nothing happens in between.
  */
 public final class SimNetwork implements AutoCloseable {
     public enum Topology { LINE, GRID, RANDOM }
 
+    /** @param averageDegree random topology only: radio range chosen for about this many neighbours per node */
     public record Config(int nodes, Topology topology, double loss, long latencyMillis, long bitsPerSecond, int mtu,
-            long seed, Node.Options options) {}
+            long seed, Node.Options options, double averageDegree, TransportProfile profile) {
+        public Config(int nodes, Topology topology, double loss, long latencyMillis, long bitsPerSecond, int mtu,
+                long seed, Node.Options options) {
+            this(nodes, topology, loss, latencyMillis, bitsPerSecond, mtu, seed, options, 10,
+                    new TransportProfile(mtu, bitsPerSecond, (int) latencyMillis, 0, false));
+        }
+
+        public Config withAverageDegree(double degree) {
+            return new Config(nodes, topology, loss, latencyMillis, bitsPerSecond, mtu, seed, options, degree, profile);
+        }
+
+        public Config withProfile(TransportProfile p) {
+            return new Config(nodes, topology, loss, latencyMillis, bitsPerSecond, mtu, seed, options, averageDegree, p);
+        }
+    }
 
     private final Config config;
-    private final ScheduledExecutorService scheduler;
+    private final VirtualTime time = new VirtualTime();
+    private final ScheduledExecutorService scheduler = time.executor();
     private final SimMedium medium;
     private final List<SimNode> nodes = new ArrayList<>();
-    private final Path dir;
+    private final Map<String, Integer> index = new java.util.HashMap<>();
     private final Random random;
+    /** Node positions: unit square (random), grid or line coordinates; used for SNR and geographic routing. */
+    private final double[][] positions;
+    private short[][] hops;
 
     public record SimNode(String name, Node node, SimTransport transport, TransportManager manager, Database db) {}
 
-    public SimNetwork(Config config) throws IOException, SQLException {
+    public SimNetwork(Config config) throws SQLException {
         this.config = config;
         this.random = new Random(config.seed());
-        this.scheduler = Executors.newScheduledThreadPool(2, r -> {
-            Thread t = new Thread(r, "sim-medium");
-            t.setDaemon(true);
-            return t;
-        });
         this.medium = new SimMedium(scheduler, config.seed(), config.loss(), config.latencyMillis(), config.bitsPerSecond());
-        this.dir = Files.createTempDirectory("sbridge-sim");
-        TransportProfile profile = new TransportProfile(config.mtu(), config.bitsPerSecond(), (int) config.latencyMillis(),
-                0, false);
+        this.positions = new double[config.nodes()][2];
         for (int i = 0; i < config.nodes(); i++) {
             byte[] seed = new byte[32];
             random.nextBytes(seed);
             NodeIdentity id = NodeIdentity.fromSeed(seed);
             String name = "n" + i;
-            Database db = Database.open(dir.resolve(name));
-            TransportManager manager = new TransportManager();
-            SimTransport t = new SimTransport("sim", name, medium, profile);
+            // In memory: the same schema and SQL as on disk, without a file (and its page cache) per node.
+            Database db = Database.inMemory();
+            TransportManager manager = new TransportManager(1_000, 300_000, time.executor());
+            SimTransport t = new SimTransport("sim", name, medium, config.profile());
             manager.add(t);
-            Node node = new Node(id, db, manager, config.options().withName(name), Clock.systemUTC());
+            Node.Scheduling runOn = new Node.Scheduling(time.executor(), time.executor(), new Random(random.nextLong()));
+            Node node = new Node(id, db, manager, config.options().withName(name), time.clock(), runOn);
             nodes.add(new SimNode(name, node, t, manager, db));
+            index.put(name, i);
         }
         wire();
+    }
+
+    public VirtualTime time() {
+        return time;
+    }
+
+    /** Advances the simulation by {@code millis} of virtual time. */
+    public void runFor(long millis) {
+        time.runFor(millis);
+    }
+
+    /** Advances until {@code done} (checked every {@code checkMillis}) or {@code maxMillis}; -1 on timeout. */
+    public long runUntil(java.util.function.BooleanSupplier done, long checkMillis, long maxMillis) {
+        return time.runUntil(done, checkMillis, maxMillis);
+    }
+
+    public double[] position(int node) {
+        return positions[node].clone();
+    }
+
+    public int indexOf(String name) {
+        return index.get(name);
     }
 
     private void wire() {
         int n = nodes.size();
         switch (config.topology()) {
             case LINE -> {
+                for (int i = 0; i < n; i++) positions[i] = new double[] {i, 0};
                 for (int i = 1; i < n; i++) medium.link(nodes.get(i - 1).name(), nodes.get(i).name());
             }
             case GRID -> {
                 int side = (int) Math.ceil(Math.sqrt(n));
+                for (int i = 0; i < n; i++) positions[i] = new double[] {i % side, i / side};
                 for (int i = 0; i < n; i++) {
                     if ((i + 1) % side != 0 && i + 1 < n) medium.link(nodes.get(i).name(), nodes.get(i + 1).name());
                     if (i + side < n) medium.link(nodes.get(i).name(), nodes.get(i + side).name());
@@ -83,12 +125,12 @@ public final class SimNetwork implements AutoCloseable {
             case RANDOM -> {
                 // Random geometric graph in the unit square, radius chosen for an average degree of about 10,
                 // then joined into one component by linking each stray component to its nearest node.
-                double[][] p = new double[n][2];
+                double[][] p = positions;
                 for (double[] xy : p) {
                     xy[0] = random.nextDouble();
                     xy[1] = random.nextDouble();
                 }
-                double r = r(n);
+                double r = r(n, config.averageDegree());
                 for (int i = 0; i < n; i++) {
                     for (int j = i + 1; j < n; j++) {
                         double d = Math.hypot(p[i][0] - p[j][0], p[i][1] - p[j][1]);
@@ -103,9 +145,9 @@ public final class SimNetwork implements AutoCloseable {
         }
     }
 
-    /** Radio range in the unit square for an average degree of about 10. */
-    private static double r(int n) {
-        return Math.sqrt(10.0 / (Math.PI * Math.max(n, 2)));
+    /** Radio range in the unit square for an average degree of about {@code degree}. */
+    private static double r(int n, double degree) {
+        return Math.sqrt(degree / (Math.PI * Math.max(n, 2)));
     }
 
     /**
@@ -154,7 +196,7 @@ public final class SimNetwork implements AutoCloseable {
                 }
             }
             medium.link(nodes.get(bi).name(), nodes.get(bj).name());
-            medium.snr(nodes.get(bi).name(), nodes.get(bj).name(), snrAt(best / r(n)));
+            medium.snr(nodes.get(bi).name(), nodes.get(bj).name(), snrAt(best / r(n, config.averageDegree())));
             int from = comp[bi];
             int to = comp[bj];
             for (int i = 0; i < n; i++) if (comp[i] == from) comp[i] = to;
@@ -163,6 +205,65 @@ public final class SimNetwork implements AutoCloseable {
 
     public void start() {
         nodes.forEach(s -> s.node().start());
+    }
+
+    /**
+     * Gives every node a position (announced as a geohash of 8 characters, about 38 x 19 m): the topology's
+     * coordinates mapped onto the map around 48 N 11 E, one grid or line step = {@code metresPerStep}; the
+     * random topology's unit square spans {@code metresPerStep} x 100. Call before {@link #start}.
+     */
+    public void placeNodes(double metresPerStep) {
+        double scale = config.topology() == Topology.RANDOM ? metresPerStep * 100 : metresPerStep;
+        for (int i = 0; i < nodes.size(); i++) nodes.get(i).node().setPosition(geohashOf(i, scale));
+    }
+
+    private String geohashOf(int i, double metresPerUnit) {
+        double lat = 48.0 + positions[i][1] * metresPerUnit / 111_320.0;
+        double lon = 11.0 + positions[i][0] * metresPerUnit / (111_320.0 * Math.cos(Math.toRadians(48.0)));
+        return net.sovereignbridge.mesh.routing.Geohash.encode(lat, lon, 8);
+    }
+
+    /** Removes every link of a node: a gap in the mesh (a lake, a hill) where greedy routing can get stuck. */
+    public void isolate(String name) {
+        for (String other : medium.neighbours(name)) medium.unlink(name, other);
+        hops = null;
+    }
+
+    /** Cuts the link a-b (both directions), as a radio link that fades out: the nodes are not told. */
+    public void cut(String a, String b) {
+        medium.unlink(a, b);
+        hops = null;
+    }
+
+    /** Hop distances in the current topology (BFS from every node), recomputed after {@link #cut}. */
+    public synchronized short[][] hopDistances() {
+        if (hops != null) return hops;
+        int n = nodes.size();
+        short[][] d = new short[n][n];
+        for (int s = 0; s < n; s++) {
+            java.util.Arrays.fill(d[s], Short.MAX_VALUE);
+            d[s][s] = 0;
+            int[] q = new int[n];
+            int head = 0, tail = 0;
+            q[tail++] = s;
+            while (head < tail) {
+                int u = q[head++];
+                for (String nb : medium.neighbours(nodes.get(u).name())) {
+                    int v = index.get(nb);
+                    if (d[s][v] == Short.MAX_VALUE) {
+                        d[s][v] = (short) (d[s][u] + 1);
+                        q[tail++] = v;
+                    }
+                }
+            }
+        }
+        hops = d;
+        return d;
+    }
+
+    /** True when announces of {@code b} can reach {@code a} within the hop limit (wire format: at most 15). */
+    public boolean withinReach(int a, int b) {
+        return hopDistances()[a][b] <= config.options().hopLimit();
     }
 
     public List<SimNode> nodes() {
@@ -179,12 +280,12 @@ public final class SimNetwork implements AutoCloseable {
 
     /** Pairs (from -> to) still lacking a key or a route, for diagnostics. */
     public String missing() {
-        long now = System.currentTimeMillis();
+        long now = time.millis();
         StringBuilder sb = new StringBuilder();
         int keys = 0, paths = 0;
         for (SimNode a : nodes) {
             for (SimNode b : nodes) {
-                if (a == b) continue;
+                if (a == b || !withinReach(indexOf(a.name()), indexOf(b.name()))) continue;
                 MeshAddress dst = b.node().address();
                 if (a.node().peers().key(dst).isEmpty()) {
                     keys++;
@@ -196,12 +297,15 @@ public final class SimNetwork implements AutoCloseable {
         return sb.append(keys).append(" pairs without key, ").append(paths).append(" without route").toString();
     }
 
-    /** True when every node knows the key of, and a route or neighbour to, every other node. */
+    /**
+     * True when every node knows the key of, and a route or neighbour to, every other node within reach of
+     * the hop limit (all of them unless the network's diameter exceeds it).
+     */
     public boolean converged() {
-        long now = System.currentTimeMillis();
+        long now = time.millis();
         for (SimNode a : nodes) {
             for (SimNode b : nodes) {
-                if (a == b) continue;
+                if (a == b || !withinReach(indexOf(a.name()), indexOf(b.name()))) continue;
                 MeshAddress dst = b.node().address();
                 if (a.node().peers().key(dst).isEmpty()) return false;
                 if (a.node().routes().lookup(dst, now).isEmpty() && a.node().neighbours().candidates(dst).isEmpty()) {
@@ -212,23 +316,11 @@ public final class SimNetwork implements AutoCloseable {
         return true;
     }
 
-    /** Hop count of the shortest path in the simulated topology, for reporting. */
+    /** Longest shortest path (hops) in the simulated topology, for reporting. */
     public int diameter() {
         int best = 0;
-        for (SimNode s : nodes) {
-            Map<String, Integer> dist = new ConcurrentHashMap<>();
-            java.util.ArrayDeque<String> q = new java.util.ArrayDeque<>(List.of(s.name()));
-            dist.put(s.name(), 0);
-            while (!q.isEmpty()) {
-                String u = q.poll();
-                for (String v : medium.neighbours(u)) {
-                    if (!dist.containsKey(v)) {
-                        dist.put(v, dist.get(u) + 1);
-                        q.add(v);
-                    }
-                }
-            }
-            best = Math.max(best, dist.values().stream().max(Comparator.naturalOrder()).orElse(0));
+        for (short[] row : hopDistances()) {
+            for (short d : row) if (d != Short.MAX_VALUE) best = Math.max(best, d);
         }
         return best;
     }
@@ -244,10 +336,5 @@ public final class SimNetwork implements AutoCloseable {
             }
         });
         scheduler.shutdownNow();
-        try (var walk = Files.walk(dir)) {
-            walk.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-        } catch (IOException ignored) {
-            // temp files of a simulation
-        }
     }
 }

@@ -1,6 +1,7 @@
 package net.sovereignbridge.mesh.sim;
 
 import java.util.List;
+import net.sovereignbridge.mesh.transport.AirtimeBudget;
 import net.sovereignbridge.mesh.transport.Endpoint;
 import net.sovereignbridge.mesh.transport.LinkQuality;
 import net.sovereignbridge.mesh.transport.Neighbour;
@@ -11,8 +12,12 @@ import net.sovereignbridge.mesh.transport.TransportListener;
 import net.sovereignbridge.mesh.transport.TransportProfile;
 import net.sovereignbridge.mesh.transport.TransportState;
 
-/** A node's port on a {@link SimMedium}: a real {@link Transport} whose wire is simulated. */
-public final class SimTransport implements Transport {
+/**
+ * A node's port on a {@link SimMedium}: a real {@link Transport} whose wire is simulated. On a profile with
+ * regulated airtime it reports a duty-cycle budget (1 % unless given) and airtime = bits / bit rate, as a
+ * radio transport does; it does not enforce the budget itself (the LoRa transport's governor does that).
+ */
+public final class SimTransport implements Transport, AirtimeBudget {
     private final String id;
     private final String name;
     private final SimMedium medium;
@@ -20,7 +25,14 @@ public final class SimTransport implements Transport {
     private volatile TransportState state = TransportState.STOPPED;
     private volatile TransportListener listener;
 
+    private final double dutyCycle;
+
     public SimTransport(String id, String name, SimMedium medium, TransportProfile profile) {
+        this(id, name, medium, profile, 0.01);
+    }
+
+    public SimTransport(String id, String name, SimMedium medium, TransportProfile profile, double dutyCycle) {
+        this.dutyCycle = dutyCycle;
         this.id = id;
         this.name = name;
         this.medium = medium;
@@ -98,6 +110,16 @@ public final class SimTransport implements Transport {
         if (state != TransportState.ACTIVE || l == null) return false;
         l.onFrame(this, from, frame, q);
         return true;
+    }
+
+    @Override
+    public long airtimeNanos(int frameBytes) {
+        return frameBytes * 8L * 1_000_000_000L / profile.nominalBitrate();
+    }
+
+    @Override
+    public long hourlyBudgetNanos() {
+        return profile.regulatedAirtime() ? (long) (3_600_000_000_000L * dutyCycle) : Long.MAX_VALUE;
     }
 
     @Override

@@ -59,10 +59,27 @@ public final class Database implements AutoCloseable {
             throw new SQLException("cannot create " + file + ": " + e.getMessage(), e);
         }
         Connection c = DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath());
+        return prepare(c, file, true);
+    }
+
+    /**
+     * A private database in memory: the same schema and SQL, gone when closed. For simulations of many nodes
+     * (a file, its WAL and its page cache per simulated node cost more than the nodes themselves).
+     */
+    public static Database inMemory() throws SQLException {
+        Path name = Path.of(":memory:");
+        return prepare(DriverManager.getConnection("jdbc:sqlite::memory:"), name, false);
+    }
+
+    private static Database prepare(Connection c, Path file, boolean onDisk) throws SQLException {
         try (Statement st = c.createStatement()) {
-            st.execute("PRAGMA journal_mode=WAL");
-            st.execute("PRAGMA synchronous=NORMAL");
-            st.execute("PRAGMA busy_timeout=5000");
+            if (onDisk) {
+                st.execute("PRAGMA journal_mode=WAL");
+                st.execute("PRAGMA synchronous=NORMAL");
+                st.execute("PRAGMA busy_timeout=5000");
+            } else {
+                st.execute("PRAGMA cache_size=-64"); // 64 KiB: the tables of one simulated node are small
+            }
             st.execute("PRAGMA foreign_keys=ON");
             st.execute("CREATE TABLE IF NOT EXISTS schema_versions (component TEXT PRIMARY KEY, version INTEGER NOT NULL)");
         } catch (SQLException e) {

@@ -32,6 +32,22 @@ public interface Transport {
      */
     void send(Endpoint to, byte[] frame) throws TransportException;
 
+    /**
+     * Queues one frame and names where its traffic entered the mesh. Transports with an airtime budget
+     * (LoRa) cap every origin but {@link TrafficOrigin#LOCAL}; others ignore it.
+     */
+    default void send(Endpoint to, byte[] frame, TrafficOrigin origin) throws TransportException {
+        send(to, frame);
+    }
+
+    /**
+     * The origin of frames this transport receives, kept when the node forwards them: LOCAL for local media,
+     * INTERNET for the internet overlay.
+     */
+    default TrafficOrigin receivedOrigin() {
+        return TrafficOrigin.LOCAL;
+    }
+
     /** Neighbours heard recently, with their link quality. */
     List<Neighbour> neighbours();
 }

@@ -39,11 +39,7 @@ public final class TransportManager implements AutoCloseable {
 
     private final Map<String, Managed> transports = new ConcurrentHashMap<>();
     private final List<Events> listeners = new CopyOnWriteArrayList<>();
-    private final ScheduledExecutorService retry = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "transport-retry");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ScheduledExecutorService retry;
     private volatile boolean closed;
 
     /** Retries start after 1 s and double up to 5 min. */
@@ -52,6 +48,16 @@ public final class TransportManager implements AutoCloseable {
     }
 
     public TransportManager(long initialBackoffMillis, long maxBackoffMillis) {
+        this(initialBackoffMillis, maxBackoffMillis, Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "transport-retry");
+            t.setDaemon(true);
+            return t;
+        }));
+    }
+
+    /** With restarts scheduled on {@code retry} (a simulation's shared scheduler); closing shuts it down. */
+    public TransportManager(long initialBackoffMillis, long maxBackoffMillis, ScheduledExecutorService retry) {
+        this.retry = retry;
         if (initialBackoffMillis <= 0 || maxBackoffMillis < initialBackoffMillis) {
             throw new IllegalArgumentException("backoff must be 0 < initial <= max");
         }
@@ -155,10 +161,15 @@ public final class TransportManager implements AutoCloseable {
 
     /** Sends one link frame, counting it; false (and counted) when the transport refused it. */
     public boolean send(String transportId, Endpoint to, byte[] frame) {
+        return send(transportId, to, frame, TrafficOrigin.LOCAL);
+    }
+
+    /** Sends one link frame on behalf of traffic from {@code origin} (airtime caps), counting it. */
+    public boolean send(String transportId, Endpoint to, byte[] frame, TrafficOrigin origin) {
         Managed m = transports.get(transportId);
         if (m == null) return false;
         try {
-            m.transport.send(to, frame);
+            m.transport.send(to, frame, origin);
             m.counters.framesOut.incrementAndGet();
             m.counters.bytesOut.addAndGet(frame.length);
             return true;

@@ -22,7 +22,7 @@ class FloodControlTest {
     }
 
     private FloodControl control() {
-        return new FloodControl(timers, new Random(1), 50, 400, 10_000, 100);
+        return new FloodControl(timers, java.time.Clock.systemUTC(), new Random(1), 50, 400, 10_000, 100);
     }
 
     @Test

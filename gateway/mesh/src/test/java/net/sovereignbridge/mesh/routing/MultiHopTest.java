@@ -30,19 +30,20 @@ class MultiHopTest {
         try (SimNetwork net = new SimNetwork(new SimNetwork.Config(6, SimNetwork.Topology.LINE, 0, 5, 1_000_000, 255, 7,
                 fast()))) {
             net.start();
-            await("routes across the line", 20, net::converged);
+            assertTrue(net.runUntil(net::converged, 50, 20_000) >= 0, "routes across the line");
             Node first = net.nodes().get(0).node();
             Node last = net.nodes().get(5).node();
-            assertEquals(5, first.routes().best(last.address(), System.currentTimeMillis()).orElseThrow().hops());
+            assertEquals(5, first.routes().best(last.address(), net.time().millis()).orElseThrow().hops());
             LinkedBlockingQueue<Inbox.Message> got = new LinkedBlockingQueue<>();
             last.addDeliveryListener(got::add);
             LinkedBlockingQueue<Node.StateChange> states = new LinkedBlockingQueue<>();
             first.addStateListener(states::add);
             Node.Sent sent = first.send(last.address(), "over five hops".getBytes());
             assertEquals(MessageState.SENT, sent.state());
-            Inbox.Message m = got.poll(10, TimeUnit.SECONDS);
-            assertEquals("over five hops", new String(m.body()));
-            await("the ACK", 10, () -> stateOf(first, sent.messageId()) == MessageState.DELIVERED);
+            assertTrue(net.runUntil(() -> !got.isEmpty(), 10, 10_000) >= 0, "delivered");
+            assertEquals("over five hops", new String(got.poll().body()));
+            assertTrue(net.runUntil(() -> stateOf(first, sent.messageId()) == MessageState.DELIVERED, 10, 10_000) >= 0,
+                    "the ACK");
             assertTrue(states.stream().anyMatch(s -> s.state() == MessageState.DELIVERED));
         }
     }
@@ -60,17 +61,13 @@ class MultiHopTest {
         try (SimNetwork net = new SimNetwork(new SimNetwork.Config(16, SimNetwork.Topology.GRID, 0, 5, 1_000_000, 255, 3,
                 Node.Options.defaults().withAnnounceInterval(3_000).withTimers(1_000, 4_000, 80).withHopLimit(15)))) {
             net.start();
-            try {
-                await("routes across the grid", 20, net::converged);
-            } catch (AssertionError e) {
-                throw new AssertionError(e.getMessage() + ": " + net.missing());
-            }
+            assertTrue(net.runUntil(net::converged, 50, 20_000) >= 0, () -> "routes across the grid: " + net.missing());
             Node corner = net.nodes().get(0).node();
             // Right after one of the corner's periodic announces, so relays are past their per-origin interval
             // (25 x flood delay = 2 s) when the measured one comes.
-            Thread.sleep(2_100);
+            net.runFor(2_100);
             int id = corner.announce().get(0);
-            Thread.sleep(800);
+            net.runFor(800);
             long transmissions = net.medium().transmissionsOf(corner.address(), id);
             // Naive flooding: every one of the 16 nodes transmits once; each node relays at most once.
             assertTrue(transmissions > 1, "the announce was not relayed");

@@ -22,7 +22,7 @@ import org.slf4j.LoggerFactory;
  * Admission and upkeep of overlay connections: refuses connections, streams and buffered bytes past
  * {@link ConnectionLimits} (each refusal logged with its reason), and keeps the configured static peers
  * connected, redialling with {@link Backoff} after a failure and from the initial delay again once a
- * connection has succeeded. It talks to the host only through {@link OverlayHost#dial}; the host calls
+ * connection has succeeded (lasted {@link Backoff#stableMs()}). It talks to the host only through {@link OverlayHost#dial}; the host calls
  * {@link #onConnected} / {@link #onDisconnected} and asks before opening streams or buffering data.
  */
 public final class ConnectionManager implements Closeable {
@@ -147,6 +147,9 @@ public final class ConnectionManager implements Closeable {
         final byte[] peerId;
         final List<Multiaddr> addresses = new ArrayList<>();
         int failures;
+        /** Consecutive connections that ended before {@link Backoff#stableMs()}. */
+        int flaps;
+        long connectedAtMs;
         ScheduledFuture<?> next;
         boolean dialing;
 
@@ -274,8 +277,9 @@ public final class ConnectionManager implements Closeable {
             connections.add(c);
             reset = staticPeers.get(c.peer);
             if (reset != null) {
-                // Success: the next outage starts from the initial delay again.
+                // Reached: the dial failures start again from the initial delay.
                 reset.failures = 0;
+                reset.connectedAtMs = System.currentTimeMillis();
                 if (reset.next != null) reset.next.cancel(false);
                 reset.next = null;
             }
@@ -295,8 +299,18 @@ public final class ConnectionManager implements Closeable {
         c.streams = 0;
         StaticPeer p = staticPeers.get(c.peer);
         if (p != null && started && countWith(c.peerId) == 0) {
-            log.info("static peer {} disconnected; redialling in {} ms", c.peer, backoff.initialMs());
-            schedule(p, backoff.initialMs());
+            long lived = System.currentTimeMillis() - p.connectedAtMs;
+            long delay;
+            if (lived >= backoff.stableMs()) {
+                p.flaps = 0;
+                delay = backoff.initialMs();
+            } else {
+                p.flaps++;
+                delay = backoff.delayMs(p.flaps + 1, random.nextDouble());
+            }
+            log.info("static peer {} disconnected after {} ms{}; redialling in {} ms", c.peer, lived,
+                    p.flaps > 0 ? " (" + p.flaps + " short connections in a row)" : "", delay);
+            schedule(p, delay);
         }
     }
 
@@ -306,6 +320,12 @@ public final class ConnectionManager implements Closeable {
 
     public synchronized long totalBuffered() {
         return totalBuffered;
+    }
+
+    /** Consecutive connections to a static peer that ended before {@link Backoff#stableMs()}. */
+    public synchronized int flaps(byte[] peerId) {
+        StaticPeer p = staticPeers.get(Base58.encode(peerId));
+        return p == null ? 0 : p.flaps;
     }
 
     /** Consecutive failed redials of a static peer (0 when connected or unknown). */
@@ -363,13 +383,10 @@ public final class ConnectionManager implements Closeable {
         }
         synchronized (this) {
             p.dialing = false;
-            if (connected) {
-                p.failures = 0;
-                // The connection may already have ended before we got here.
-                if (countWith(p.peerId) == 0) schedule(p, backoff.initialMs());
-                return;
-            }
-            failedLocked(p, lastError);
+            if (connected && countWith(p.peerId) > 0) return;
+            // Not connected, or the connection is already gone again (refused by a limit, or dropped
+            // by the peer at once): a failure, so that the backoff grows.
+            failedLocked(p, connected ? "the connection ended as soon as it was established" : lastError);
         }
     }
 

@@ -4,6 +4,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import net.sovereignbridge.p2p.host.Connection;
 import net.sovereignbridge.p2p.host.ConnectionListener;
+import net.sovereignbridge.p2p.host.HostConfig;
 import net.sovereignbridge.p2p.host.Libp2pHost;
 import net.sovereignbridge.p2p.identify.IdentifyInfo;
 import net.sovereignbridge.p2p.peerstore.PeerStore;
@@ -29,6 +30,19 @@ public final class HostBinding implements ConnectionListener {
         this.host = host;
         this.manager = manager;
         this.peerStore = peerStore;
+    }
+
+    /**
+     * The host settings that carry the connection limits into the host's own checks: at most
+     * inbound + outbound connections, and per connection as many inbound yamux streams as both the
+     * stream limit and the buffer budget allow (each open stream may hold one receive window of
+     * unread data, so streams x window stays within {@link ConnectionLimits#maxBufferedPerConnection}).
+     */
+    public static HostConfig hostConfig(ConnectionLimits limits, HostConfig base) {
+        long byBuffer = limits.maxBufferedPerConnection() / base.yamux().initialWindow();
+        int streams = (int) Math.max(1, Math.min(limits.maxStreamsPerConnection(), byBuffer));
+        return base.withMaxConnections(limits.maxInbound() + limits.maxOutbound())
+                .withYamux(base.yamux().withMaxStreams(streams));
     }
 
     /** {@code peerStore} may be null. Call {@link ConnectionManager#start()} afterwards to dial the static peers. */

@@ -57,8 +57,8 @@ public final class HostKadTransport implements KadTransport {
     public void serve(KademliaDht dht) {
         if (!dht.serverMode()) return; // client mode: do not answer, do not list the protocol in identify
         host.setHandler(protocol, stream -> {
-            DhtPeer remote = remotePeer(stream);
-            KadStreams.serve(dht, remote, isServer(stream), stream.input(), stream.output());
+            IdentifyInfo info = identify(stream); // once: a peer that never identifies costs one wait, not two
+            KadStreams.serve(dht, remotePeer(stream, info), isServer(stream, info), stream.input(), stream.output());
         });
     }
 
@@ -92,9 +92,8 @@ public final class HostKadTransport implements KadTransport {
         }
     }
 
-    private DhtPeer remotePeer(P2pStream stream) {
+    private static DhtPeer remotePeer(P2pStream stream, IdentifyInfo info) {
         byte[] id = Base58.decode(stream.remotePeerId());
-        IdentifyInfo info = identify(stream);
         List<byte[]> addrs = new ArrayList<>();
         if (info != null) {
             for (Multiaddr a : info.listenAddrs()) {
@@ -106,8 +105,7 @@ public final class HostKadTransport implements KadTransport {
         return new DhtPeer(id, addrs);
     }
 
-    private boolean isServer(P2pStream stream) {
-        IdentifyInfo info = identify(stream);
+    private static boolean isServer(P2pStream stream, IdentifyInfo info) {
         return info != null && info.supports(stream.protocol()) && !info.listenAddrs().isEmpty();
     }
 

@@ -143,7 +143,8 @@ class ConnectionManagerTest {
         byte[] peer = newPeer();
         Multiaddr address = Multiaddr.parse("/ip4/127.0.0.1/tcp/9/ws/p2p/" + PeerId.encode(PeerId.fromBytes(peer)));
         try (Database db = Database.open(dir);
-                ConnectionManager m = new ConnectionManager(ConnectionLimits.DEFAULT, new Backoff(50, 1000),
+                // stableMs 0: every established connection counts as a success.
+                ConnectionManager m = new ConnectionManager(ConnectionLimits.DEFAULT, new Backoff(50, 1000, 0),
                         new PeerStore(db), new Random(7))) {
             PeerStore store = new PeerStore(db);
             ScriptedHost host = new ScriptedHost(3, peer);
@@ -173,6 +174,34 @@ class ConnectionManagerTest {
             assertTrue(firstRedial >= 50, "first redial after " + firstRedial + " ms");
             assertEquals(0, m.failures(peer));
             assertEquals(1, m.connections().size());
+        }
+    }
+
+    @Test
+    @Timeout(60)
+    void aPeerThatDropsEveryConnectionAtOnceIsRedialledWithGrowingGaps() throws Exception {
+        byte[] peer = newPeer();
+        Multiaddr address = Multiaddr.parse("/ip4/127.0.0.1/tcp/9/p2p/" + PeerId.encode(PeerId.fromBytes(peer)));
+        try (ConnectionManager m = new ConnectionManager(ConnectionLimits.DEFAULT, new Backoff(50, 1000, 10_000), null,
+                new Random(9))) {
+            ScriptedHost host = new ScriptedHost(0, peer);
+            host.manager = m;
+            m.setHost(host);
+            m.addStaticPeer(address);
+            m.start();
+            List<Long> disconnects = new java.util.ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                Connection c = host.connected.poll(20, TimeUnit.SECONDS);
+                assertTrue(c != null, "connection " + i);
+                disconnects.add(System.nanoTime());
+                m.onDisconnected(c); // the peer drops it at once
+            }
+            assertEquals(4, m.flaps(peer)); // four short connections in a row
+            // Redial waits after flaps 1, 2, 3: at least 0.8 x 100, 200, 400 ms.
+            for (int i = 0; i < 3; i++) {
+                long gap = (host.dialTimes.get(i + 1) - disconnects.get(i)) / 1_000_000;
+                assertTrue(gap >= 80L << i, "gap " + i + ": " + gap + " ms");
+            }
         }
     }
 

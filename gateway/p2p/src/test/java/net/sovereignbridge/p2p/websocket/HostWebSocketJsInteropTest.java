@@ -90,6 +90,18 @@ class HostWebSocketJsInteropTest {
             assertFalse(c.outbound());
             assertTrue(c.remoteAddr().toString().endsWith("/ws"), c.remoteAddr().toString());
             assertTrue(host.ping(js.peerId()).toMillis() < 5000);
+            // identify over /ws: js sees our /ws listen address, signed, and the address it came from as /ws
+            Map<String, Object> id = js.call("identify", "peer", host.peerId());
+            assertEquals(List.of(listen.toString()), JsLibp2pPeer.strings(id.get("listenAddrs")));
+            assertEquals(List.of(listen.toString()),
+                    JsLibp2pPeer.strings(JsLibp2pPeer.object(id.get("signedPeerRecord")).get("addresses")));
+            assertEquals(c.remoteAddr().toString(), id.get("observedAddr"));
+            assertTrue(JsLibp2pPeer.strings(id.get("protocols")).contains(StreamTools.ECHO));
+            // and we identified js on this connection: its /ws listen address among its addresses
+            var info = c.identified().get(20, java.util.concurrent.TimeUnit.SECONDS);
+            assertTrue(info.listenAddrs().stream().anyMatch(a -> jsWs.startsWith(a.toString() + "/p2p/")),
+                    info.listenAddrs() + " lacks " + jsWs);
+            assertTrue(info.protocols().contains("/ipfs/ping/1.0.0"), info.protocols().toString());
             Map<String, Object> echo = js.call("echo", "peer", host.peerId(), "bytes", 1 << 20);
             assertEquals((long) (1 << 20), echo.get("receivedBytes"));
             assertEquals(echo.get("sentSha256"), echo.get("receivedSha256"));

@@ -64,6 +64,27 @@ class WebSocketLoopbackTest {
     }
 
     @Test
+    void ipv6LoopbackListenAndDialWithABracketedHostHeader() throws Exception {
+        try (WebSocketTransport.Listener l6 = transport.listen(Multiaddr.parse("/ip6/::1/tcp/0/ws"))) {
+            assertTrue(l6.address().toString().matches("/ip6/::1/tcp/[1-9][0-9]*/ws"), l6.address().toString());
+            CompletableFuture<WebSocketConnection> accepted = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return l6.accept();
+                } catch (Exception e) {
+                    throw new RuntimeException(e);
+                }
+            });
+            WebSocketConnection client = transport.dial(l6.address());
+            WebSocketConnection server = accepted.get(5, TimeUnit.SECONDS);
+            assertEquals(List.of("[::1]:" + l6.address().components().get(1).valueText()),
+                    List.of(WebSocketTransport.target(l6.address()).hostHeader()));
+            client.sendBinary(new byte[] {6});
+            assertArrayEquals(new byte[] {6}, server.readMessage());
+            client.close();
+        }
+    }
+
+    @Test
     void fragmentedMessagesPingAndCloseHandshakeBetweenOurClientAndServer() throws Exception {
         CompletableFuture<WebSocketConnection> accepted = acceptAsync();
         WebSocketConnection client = transport.dial(address);

@@ -3,6 +3,7 @@ package net.sovereignbridge.app.transport.lora;
 import java.util.ArrayDeque;
 import java.util.Iterator;
 import java.util.function.LongSupplier;
+import net.sovereignbridge.mesh.transport.TrafficOrigin;
 
 /**
  * Keeps a radio within its sub-band's duty cycle: a rolling one-hour window of airtime (ETSI EN 300 220 averages
@@ -12,8 +13,9 @@ import java.util.function.LongSupplier;
  * <p>Accounting is conservative: a transmission counts in full until all of it lies more than one hour back, so
  * the airtime inside any one-hour window never exceeds the budget.
  *
- * <p>Internet cap: traffic that arrived from the internet may use at most {@code internetShare} of the budget
- * (of the hour itself where no duty cycle applies), whatever local traffic does.
+ * <p>Internet cap: traffic that entered the mesh from outside ({@link TrafficOrigin#capped()}: the internet
+ * overlay, or devices through CoAP and MQTT) may use at most {@code internetShare} of the budget (of the hour
+ * itself where no duty cycle applies), whatever local traffic does.
  */
 public final class DutyCycleGovernor {
     public static final long WINDOW_NANOS = 3_600_000_000_000L;
@@ -52,7 +54,7 @@ public final class DutyCycleGovernor {
 
     /** True when a frame of this airtime could never go on air (longer than the whole budget). */
     public boolean neverFits(long airtimeNanos, TrafficOrigin origin) {
-        return airtimeNanos > budgetNanos || (origin == TrafficOrigin.INTERNET && airtimeNanos > internetBudgetNanos);
+        return airtimeNanos > budgetNanos || (origin.capped() && airtimeNanos > internetBudgetNanos);
     }
 
     /** 0 when a frame of {@code airtimeNanos} may start now; otherwise how long to wait (Long.MAX_VALUE: never). */
@@ -61,7 +63,7 @@ public final class DutyCycleGovernor {
         long now = clock.getAsLong();
         expire(now);
         long wait = waitFor(airtimeNanos, budgetNanos, usedNanos, null, now);
-        if (origin == TrafficOrigin.INTERNET) {
+        if (origin.capped()) {
             wait = Math.max(wait, waitFor(airtimeNanos, internetBudgetNanos, internetUsedNanos, TrafficOrigin.INTERNET,
                     now));
         }
@@ -74,7 +76,7 @@ public final class DutyCycleGovernor {
         expire(now);
         window.addLast(new Transmission(now, airtimeNanos, origin));
         usedNanos += airtimeNanos;
-        if (origin == TrafficOrigin.INTERNET) internetUsedNanos += airtimeNanos;
+        if (origin.capped()) internetUsedNanos += airtimeNanos;
         totalAirtimeNanos += airtimeNanos;
     }
 
@@ -82,7 +84,7 @@ public final class DutyCycleGovernor {
         if (budget == Long.MAX_VALUE || used + airtime <= budget) return 0;
         long excess = used + airtime - budget;
         for (Transmission t : window) {
-            if (only != null && t.origin() != only) continue;
+            if (only != null && !t.origin().capped()) continue;
             excess -= t.airtimeNanos();
             if (excess <= 0) return Math.max(0, t.end() + WINDOW_NANOS - now);
         }
@@ -96,7 +98,7 @@ public final class DutyCycleGovernor {
             if (t.end() + WINDOW_NANOS > now) break; // ordered by start; durations are short next to an hour
             it.remove();
             usedNanos -= t.airtimeNanos();
-            if (t.origin() == TrafficOrigin.INTERNET) internetUsedNanos -= t.airtimeNanos();
+            if (t.origin().capped()) internetUsedNanos -= t.airtimeNanos();
         }
     }
 

@@ -26,6 +26,7 @@ import net.sovereignbridge.mesh.transport.TransportKind;
 import net.sovereignbridge.mesh.transport.TransportListener;
 import net.sovereignbridge.mesh.transport.TransportProfile;
 import net.sovereignbridge.mesh.transport.TransportState;
+import net.sovereignbridge.mesh.transport.TrafficOrigin;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,7 +42,7 @@ import org.slf4j.LoggerFactory;
  * frame whose airtime the {@link DutyCycleGovernor} allows - a frame beyond the budget waits, it never goes on air -
  * listens before talking (CAD; random backoff when busy), records the airtime and transmits.
  */
-public final class LoraTransport implements Transport {
+public final class LoraTransport implements Transport, net.sovereignbridge.mesh.transport.AirtimeBudget {
     private static final Logger log = LoggerFactory.getLogger(LoraTransport.class);
 
     public static final int MAGIC = 0x51;
@@ -218,10 +219,23 @@ public final class LoraTransport implements Transport {
         send(to, frame, TrafficOrigin.LOCAL);
     }
 
+    /** Time on air of a mesh frame of this size with our link header, at the configured modem settings. */
+    @Override
+    public long airtimeNanos(int frameBytes) {
+        return TimeOnAir.nanos(settings, frameBytes + HEADER_BYTES);
+    }
+
+    /** The sub-band's duty-cycle budget per rolling hour (Long.MAX_VALUE where none applies). */
+    @Override
+    public long hourlyBudgetNanos() {
+        return governor.band().hourlyBudgetNanos();
+    }
+
     /**
-     * Queues a frame, naming where it came from: frames that arrived from the internet overlay count against the
-     * internet share of the airtime.
+     * Queues a frame, naming where it came from: frames that entered the mesh from outside (the internet overlay,
+     * CoAP and MQTT devices) wait in their own queue and count against the internet share of the airtime.
      */
+    @Override
     public void send(Endpoint to, byte[] frame, TrafficOrigin origin) throws TransportException {
         Objects.requireNonNull(to, "to");
         Objects.requireNonNull(frame, "frame");
@@ -242,7 +256,7 @@ public final class LoraTransport implements Transport {
         lock.lock();
         try {
             if (!state.canSend()) throw new TransportException(id + ": not active (" + state + ")");
-            ArrayDeque<Pending> q = origin == TrafficOrigin.INTERNET ? internetQueue : localQueue;
+            ArrayDeque<Pending> q = origin.capped() ? internetQueue : localQueue;
             if (q.size() >= options.queueLimit()) {
                 throw new TransportException(id + ": " + origin.name().toLowerCase() + " queue full ("
                         + options.queueLimit() + " frames waiting for airtime)");
