@@ -81,6 +81,7 @@ class HostJsInteropTest {
             assertEquals(c.localAddr(), info.observedAddr().withoutPeerId());
             assertNotNull(info.signedRecord(), "js sends a signed peer record");
             assertEquals(List.of(jsTcp), info.signedRecord().addresses().stream().map(Multiaddr::toString).toList());
+            assertEquals(info.signedRecord().addresses(), info.addresses());
             assertTrue(info.signedRecord().seq() > 0);
             assertEquals(info, host.peerInfo(js.peerId()).orElseThrow());
 
