@@ -41,6 +41,11 @@ public final class StatusCommand implements Callable<Integer> {
                         + l.get("queuedInternet") + " internet");
             }
         }
+        if (s.get("p2p") instanceof Map<?, ?> p) {
+            System.out.println("p2p " + p.get("connections") + " connections, " + p.get("meshNeighbours")
+                    + " mesh neighbours; sbridge p2p peers for more");
+            for (Object a : (List<Object>) p.get("listen")) System.out.println("  listen " + a);
+        }
         if (s.get("dht") instanceof Map<?, ?> d) {
             System.out.println("dht " + d.get("mode") + " (" + d.get("role") + "), " + d.get("routingTable")
                     + " peers in the table, " + d.get("join") + "; sbridge dht status for more");
