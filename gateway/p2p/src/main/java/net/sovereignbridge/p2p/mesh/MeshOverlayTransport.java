@@ -235,6 +235,10 @@ public final class MeshOverlayTransport implements Transport, ConnectionListener
                 }
                 log.info("overlay peer {}: {} frames not sent: {}", p.peerId, dropped, e.getMessage());
                 closeOut(p, e.getMessage());
+                // a peer we could not reach leaves no entry behind (the map holds connected peers and queues)
+                synchronized (p) {
+                    if (!p.meshCapable && !p.writing && host.connection(p.peerId).isEmpty()) peers.remove(p.peerId, p);
+                }
                 return;
             }
         }
