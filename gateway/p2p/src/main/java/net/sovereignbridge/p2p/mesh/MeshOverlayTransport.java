@@ -55,6 +55,8 @@ public final class MeshOverlayTransport implements Transport, ConnectionListener
      * frame (65507) and so one Noise message.
      */
     public static final int MTU = 65_536 - 512;
+    /** Bytes of prefixed frames written at once: one yamux Data frame body at most. */
+    static final int BATCH_BYTES = 65_507;
     /** Frames waiting for one peer, in bytes. */
     public static final int MAX_QUEUED_BYTES = 1 << 20;
     /** How often neighbours are pinged for their RTT. */
@@ -209,26 +211,42 @@ public final class MeshOverlayTransport implements Transport, ConnectionListener
         return true;
     }
 
-    /** Writes the peer's queue on its stream, opening (and dialling) as needed; runs on a host worker. */
+    /**
+     * Writes the peer's queue on its stream, opening (and dialling) as needed; runs on a host worker.
+     * Small frames queued together go out in one write of at most {@link #BATCH_BYTES} (one yamux Data
+     * frame, one Noise message), so a burst of announces or fragments costs one syscall, not one each.
+     */
     private void drain(Peer p) {
+        java.io.ByteArrayOutputStream batch = new java.io.ByteArrayOutputStream(4096);
         while (true) {
-            byte[] frame;
+            int frames = 0;
+            byte[] first = null;
+            batch.reset();
             synchronized (p) {
-                frame = p.queue.poll();
-                if (frame == null) {
+                byte[] next;
+                while ((next = p.queue.peek()) != null
+                        && (frames == 0 || batch.size() + next.length + MeshStreamCodec.MAX_PREFIX <= BATCH_BYTES)) {
+                    p.queue.poll();
+                    p.queuedBytes -= next.length;
+                    byte[] enc = MeshStreamCodec.encode(next, MTU);
+                    if (frames == 0) first = enc;
+                    batch.write(enc, 0, enc.length);
+                    frames++;
+                }
+                if (frames == 0) {
                     p.writing = false;
                     return;
                 }
-                p.queuedBytes -= frame.length;
             }
             try {
                 P2pStream s = outStream(p);
-                MeshStreamCodec.write(s.output(), frame, MTU);
+                s.output().write(frames == 1 ? first : batch.toByteArray()); // a lone frame: no extra copy
+                s.output().flush();
             } catch (IOException | RuntimeException e) {
                 // the frames are not lost: the node's custody queue retries its own messages
                 int dropped;
                 synchronized (p) {
-                    dropped = p.queue.size() + 1;
+                    dropped = p.queue.size() + frames;
                     p.queue.clear();
                     p.queuedBytes = 0;
                     p.writing = false;
