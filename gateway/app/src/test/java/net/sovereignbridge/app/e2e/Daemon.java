@@ -177,6 +177,8 @@ final class Daemon implements AutoCloseable {
         y.append("lan:\n  bind: 127.0.0.1\n  interfaces: [lo]\n  discovery: ").append(discovery)
                 .append("\n  discovery-port: ").append(discoveryPort).append("\n");
         if (staticPeers.length > 0) y.append("  peers: [").append(String.join(", ", staticPeers)).append("]\n");
+        // the overlay on a free loopback port: tests never fight over (or depend on) TCP 4001/4002
+        y.append("p2p:\n  listen: [/ip4/127.0.0.1/tcp/0]\n");
         y.append("log:\n  level: debug\n");
         Path file = dir.resolve(name + ".yaml");
         Files.writeString(file, y.toString());

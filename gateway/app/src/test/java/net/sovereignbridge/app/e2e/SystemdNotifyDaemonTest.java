@@ -32,7 +32,7 @@ class SystemdNotifyDaemonTest {
                     Daemon.loopbackConfig(dir, "notified", discovery, false),
                     Map.of("NOTIFY_SOCKET", sock.toString(), "WATCHDOG_USEC", "2000000"))) {
                 String address = d.address();
-                assertEquals("READY=1\nSTATUS=address " + address + ", 1/1 transports active, 0 peers known\nMAINPID="
+                assertEquals("READY=1\nSTATUS=address " + address + ", 2/2 transports active, 0 peers known\nMAINPID="
                         + d.pid(), receive(systemd), "first notification");
                 assertEquals("WATCHDOG=1", receive(systemd));
                 assertEquals("WATCHDOG=1", receive(systemd));
