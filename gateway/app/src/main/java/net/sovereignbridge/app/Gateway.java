@@ -206,10 +206,8 @@ public final class Gateway implements AutoCloseable {
         if (lan != null && lan.localAddress() != null) out.add("lan udp " + lan.localAddress());
         transports.all().stream().filter(t -> t != lan).forEach(t -> out.add(t.id() + " " + t.state()));
         unavailable.forEach((id, why) -> out.add(id + " UNAVAILABLE: " + why));
-        if (overlay != null) {
-            for (String a : overlay.fullListenAddrs()) out.add("p2p " + a);
-            for (String p : overlay.listenProblems()) out.add("p2p UNAVAILABLE: " + p);
-        }
+        // the listen addresses themselves are printed by run as "listen" lines
+        if (overlay != null) for (String p : overlay.listenProblems()) out.add("overlay " + p);
         if (dht != null) out.addAll(dht.endpoints());
         if (services != null) out.addAll(services.endpoints());
         return out;

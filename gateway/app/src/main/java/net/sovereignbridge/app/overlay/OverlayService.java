@@ -70,7 +70,7 @@ public final class OverlayService implements AutoCloseable {
                 host.listen(a);
                 bound++;
             } catch (IOException | RuntimeException e) {
-                String why = "cannot listen on " + a + ": " + describe(e);
+                String why = "cannot listen on " + a + ": " + describe(a, e);
                 problems.add(why);
                 log.error("overlay: {}", why);
             }
@@ -96,10 +96,17 @@ public final class OverlayService implements AutoCloseable {
         }
     }
 
-    private static String describe(Exception e) {
-        String m = e.getMessage();
-        if (e instanceof java.net.BindException) return (m == null ? "" : m + " ") + "(port taken by another program?)";
-        return m == null ? e.toString() : m;
+    /** The reason without a repeated "cannot listen on ..." prefix, with a hint when the port is taken. */
+    private static String describe(Multiaddr a, Exception e) {
+        String m = e.getMessage() == null ? e.toString() : e.getMessage();
+        String prefix = "cannot listen on " + a + ": ";
+        if (m.startsWith(prefix)) m = m.substring(prefix.length());
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.net.BindException || m.contains("Address already in use")) {
+                return m + " (port taken by another program?)";
+            }
+        }
+        return m;
     }
 
     public Libp2pHost host() {

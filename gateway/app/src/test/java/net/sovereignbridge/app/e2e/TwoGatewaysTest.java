@@ -83,7 +83,8 @@ class TwoGatewaysTest {
                 assertFalse(wire.datagrams.isEmpty());
                 for (byte[] d : wire.datagrams) assertFalse(contains(d, plain), "plaintext seen on the wire");
 
-                Map<?, ?> lan = (Map<?, ?>) ((List<?>) b.status().get("transports")).get(0);
+                Map<?, ?> lan = (Map<?, ?>) ((List<?>) b.status().get("transports")).stream()
+                        .filter(t -> "lan".equals(((Map<?, ?>) t).get("id"))).findFirst().orElseThrow();
                 Map<?, ?> drops = (Map<?, ?>) lan.get("drops");
                 assertTrue(drops.containsKey("TRUNCATED") && drops.containsKey("UNKNOWN_VERSION")
                         && drops.containsKey("UNKNOWN_TYPE") && drops.containsKey("BAD_FLAGS")
