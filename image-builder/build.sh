@@ -120,6 +120,7 @@ wifi-country: DE
 wifi-ssid: "rooftop net"
 wifi-password: "correct horse battery"
 bootstrap: ["/dns4/bootstrap.example/tcp/4001/p2p/12D3KooWA4Xop1JaT3MHxwYMkCepYsv4iPVopMXwCz5iHYdBfeSB"]
+overlay-peers: ["/dns4/bridge.example/tcp/4001/p2p/12D3KooWA4Xop1JaT3MHxwYMkCepYsv4iPVopMXwCz5iHYdBfeSB"]
 # a real public key (its private half was thrown away): ssh-keygen must accept it
 ssh-key: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAINHay5XUp/cLxLsPKuuI4+WvxvqR9hJF6T74Ok6uIJWT smoke@test"
 YAML
@@ -134,6 +135,8 @@ YAML
   ! grep -q 'correct horse' "$rootfs/boot/firmware/sbridge.yaml.done" && [ ! -e "$rootfs/boot/firmware/sbridge.yaml" ] \
     && ok "boot-partition file renamed, passphrase scrubbed" || bad "passphrase left on the boot partition"
   grep -q '12D3KooWA4Xop1JaT3MHxwYMkCepYsv4iPVopMXwCz5iHYdBfeSB$' "$rootfs/etc/sbridge/bootstrap-peers" && ok "bootstrap peers kept" || bad "bootstrap peers"
+  grep -q '"/dns4/bridge.example/tcp/4001/p2p/12D3KooWA4Xop1JaT3MHxwYMkCepYsv4iPVopMXwCz5iHYdBfeSB"' "$rootfs/etc/sbridge/sbridge.yaml" \
+    && ok "overlay peers in p2p.static-peers" || bad "overlay peers not written"
   [ "$(cat "$rootfs/etc/hostname")" = smoke-test-node ] && ok "hostname smoke-test-node" || bad "hostname"
   if chroot "$rootfs" runuser -u sbridge -- /usr/bin/sbridge identity --state-dir /var/lib/sbridge --json | grep -q '"did":"did:key:z6Mk'; then
     ok "identity created on first boot"; else bad "no identity"; fi

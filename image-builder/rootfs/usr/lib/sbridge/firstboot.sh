@@ -4,7 +4,8 @@
 # key and the hostname, creates the node identity, then renames the file so it runs once.
 #
 # Keys (flat YAML, one per line):
-#   name, board, region, wifi-country, wifi-ssid, wifi-password, bootstrap (list of multiaddrs), ssh-key
+#   name, board, region, wifi-country, wifi-ssid, wifi-password, bootstrap (list of multiaddrs), ssh-key,
+#   overlay-peers (list of multiaddrs ending in /p2p/<PeerId>: gateways the internet overlay keeps connected)
 #
 # Every value is checked before anything is written: a typo must not leave a half-provisioned box. On a
 # bad value nothing is applied, the reason goes to the journal and to sbridge-error.txt on the boot
@@ -30,7 +31,7 @@ matches() { printf '%s' "$1" | grep -Eq "$2"; }
 
 name=$(value name); board=$(value board); region=$(value region); country=$(value wifi-country)
 ssid=$(raw_value wifi-ssid); psk=$(raw_value wifi-password); sshkey=$(raw_value ssh-key)
-bootstrap=$(value bootstrap)
+bootstrap=$(value bootstrap); overlaypeers=$(value overlay-peers)
 
 # name travels in every announce: at most 32 bytes (GatewayConfig), and it becomes the hostname.
 if [ -n "$name" ] && ! matches "$name" '^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$'; then
@@ -64,6 +65,13 @@ for p in $peers; do
   matches "$p" '^(/[A-Za-z0-9._:-]+)+$' || fail "bootstrap peer '$p' is not a multiaddr (/dns4/host/tcp/4001/p2p/12D3Koo...)"
 done
 
+# overlay-peers: the same list syntax; each must name the peer (/p2p/...), as p2p.static-peers requires
+opeers=$(printf '%s' "$overlaypeers" | sed 's/^\[//; s/\]$//' | tr ',' '\n' | sed 's/^[[:space:]]*//; s/[[:space:]]*$//; s/^"\(.*\)"$/\1/' | sed '/^$/d')
+for p in $opeers; do
+  matches "$p" '^(/[A-Za-z0-9._:-]+)+/p2p/[1-9A-HJ-NP-Za-km-z]+$' \
+    || fail "overlay peer '$p' must be a multiaddr ending in /p2p/<PeerId> (/dns4/host/tcp/4001/p2p/12D3Koo...)"
+done
+
 if [ -n "$errors" ]; then
   printf 'sbridge first boot: %s was not applied:\n%s' "$src" "$errors" >&2
   printf 'sbridge first boot (%s): this file was not applied. Fix it and boot again.\n%s' \
@@ -84,6 +92,11 @@ mkdir -p /etc/sbridge
     echo "lora:"
     echo "  board: $board"
     if [ -n "$region" ]; then echo "  region: $region"; fi
+  fi
+  if [ -n "$opeers" ]; then
+    echo "p2p:"
+    echo "  static-peers:"
+    for p in $opeers; do echo "    - \"$p\""; done
   fi
 } > /etc/sbridge/sbridge.yaml
 # One multiaddr per line; the daemon reads this file beside its configuration (dht.bootstrap-file) and
