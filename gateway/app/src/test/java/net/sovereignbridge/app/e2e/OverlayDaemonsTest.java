@@ -107,6 +107,32 @@ class OverlayDaemonsTest {
             assertTrue(String.valueOf(bPeer.get("agent")).startsWith("sbridge/"), bPeer.toString());
             assertTrue(((List<?>) bPeer.get("listenAddrs")).contains("/ip4/127.0.0.1/tcp/" + bTcp), bPeer.toString());
 
+            // hostile input on alpha's overlay port: garbage bytes, then an oversized mesh frame from a real host;
+            // both are refused with a logged reason and the daemon carries on (the pings below still work)
+            try (java.net.Socket junk = new java.net.Socket("127.0.0.1", aTcp)) {
+                junk.getOutputStream().write("GET / HTTP/1.0\r\n\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                junk.getOutputStream().flush();
+                junk.setSoTimeout(15_000); // alpha must close it: a timeout fails the test
+                byte[] buf = new byte[1024];
+                int total = 0;
+                for (int n; (n = junk.getInputStream().read(buf)) >= 0; ) {
+                    total += n;
+                    if (total > 4096) throw new AssertionError("alpha kept talking to a garbage connection");
+                }
+            } catch (java.net.SocketException closedByAlpha) {
+                // a reset is as good as a close
+            }
+            try (net.sovereignbridge.p2p.host.Libp2pHost evil = new net.sovereignbridge.p2p.host.Libp2pHost(
+                    net.sovereignbridge.mesh.identity.NodeIdentity.generate(new java.security.SecureRandom()),
+                    net.sovereignbridge.p2p.host.HostConfig.defaults());
+                    net.sovereignbridge.p2p.host.P2pStream s = evil.newStream(net.sovereignbridge.p2p.multiaddr.Multiaddr.parse(
+                            "/ip4/127.0.0.1/tcp/" + aTcp + "/p2p/" + aId), List.of("/sbridge/mesh/1.0.0"))) {
+                s.output().write(new byte[] {(byte) 0x81, (byte) 0xfc, 0x03, 1, 2, 3}); // 65025 bytes announced
+                s.output().flush();
+                a.awaitOutput("mesh stream from " + evil.peerId() + " reset: frame of 65025 bytes over the limit", 20);
+            }
+            assertTrue(a.alive());
+
             // p2p ping through bravo's daemon to alpha over TCP
             Daemon.Result ping = p2p(b, "ping", "/ip4/127.0.0.1/tcp/" + aTcp + "/p2p/" + aId, "--count", "2", "--json");
             assertEquals(0, ping.exit(), ping.toString());
