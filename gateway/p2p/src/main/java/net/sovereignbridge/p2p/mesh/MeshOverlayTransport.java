@@ -72,6 +72,7 @@ public final class MeshOverlayTransport implements Transport, ConnectionListener
     });
     private volatile TransportListener listener;
     private volatile TransportState state = TransportState.STOPPED;
+    private boolean listening;
 
     /** What we know and hold for one peer. */
     private final class Peer {
@@ -130,10 +131,11 @@ public final class MeshOverlayTransport implements Transport, ConnectionListener
     }
 
     @Override
-    public void start(TransportListener listener) {
+    public synchronized void start(TransportListener listener) {
         this.listener = listener;
         host.setHandler(PROTOCOL, this::serve);
-        host.addConnectionListener(this);
+        if (!listening) host.addConnectionListener(this); // once, also across stop/start
+        listening = true;
         state = TransportState.ACTIVE;
         listener.onStateChanged(this, state, "");
         // peers connected before the transport started
