@@ -38,7 +38,6 @@ import net.sovereignbridge.p2p.dht.RegionRendezvous;
 import net.sovereignbridge.p2p.dht.SignedRecords;
 import net.sovereignbridge.p2p.dht.SqliteDhtStorage;
 import net.sovereignbridge.p2p.dht.StreamDhtNetwork;
-import net.sovereignbridge.p2p.host.HostConfig;
 import net.sovereignbridge.p2p.host.Libp2pHost;
 import net.sovereignbridge.p2p.multiaddr.Multiaddr;
 import net.sovereignbridge.p2p.multiaddr.MultiaddrException;
