@@ -39,10 +39,13 @@ public final class HostBinding implements ConnectionListener {
      * unread data, so streams x window stays within {@link ConnectionLimits#maxBufferedPerConnection}).
      */
     public static HostConfig hostConfig(ConnectionLimits limits, HostConfig base) {
-        long byBuffer = limits.maxBufferedPerConnection() / base.yamux().initialWindow();
+        int window = base.yamux().initialWindow();
+        long byBuffer = limits.maxBufferedPerConnection() / window;
         int streams = (int) Math.max(1, Math.min(limits.maxStreamsPerConnection(), byBuffer));
         return base.withMaxConnections(limits.maxInbound() + limits.maxOutbound())
-                .withYamux(base.yamux().withMaxStreams(streams));
+                .withYamux(base.yamux().withMaxStreams(streams))
+                .withBufferBudget(Math.max(window, limits.maxBufferedPerConnection()),
+                        Math.max(window, limits.maxBufferedTotal()));
     }
 
     /** {@code peerStore} may be null. Call {@link ConnectionManager#start()} afterwards to dial the static peers. */

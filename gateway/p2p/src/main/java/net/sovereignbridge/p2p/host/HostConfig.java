@@ -15,9 +15,31 @@ import net.sovereignbridge.p2p.yamux.YamuxConfig;
  * @param maxInboundStreams  inbound streams being served at once over all connections (each takes a
  *                           thread); further ones are reset until one ends
  * @param yamux              muxer windows and limits (inbound streams per connection among them)
+ * @param maxBufferedPerConnection receive window (so unread bytes) all streams of one connection may hold;
+ *                           each open stream reserves one yamux window from it, a stream beyond it is refused
+ * @param maxBufferedTotal   the same over all connections; a quarter of it is kept for streams we open, so
+ *                           remote peers filling the rest cannot stop our own requests
  */
 public record HostConfig(String agentVersion, Duration handshakeTimeout, Duration negotiateTimeout, Duration identifyTimeout,
-                         int maxConnections, int maxPendingUpgrades, int maxInboundStreams, YamuxConfig yamux) {
+                         int maxConnections, int maxPendingUpgrades, int maxInboundStreams, YamuxConfig yamux,
+                         long maxBufferedPerConnection, long maxBufferedTotal) {
+    public static final long DEFAULT_BUFFERED_PER_CONNECTION = 4L * 1024 * 1024;
+    public static final long DEFAULT_BUFFERED_TOTAL = 32L * 1024 * 1024;
+
+    public HostConfig {
+        if (maxBufferedPerConnection < yamux.initialWindow() || maxBufferedTotal < maxBufferedPerConnection) {
+            throw new IllegalArgumentException("buffer budgets: per connection " + maxBufferedPerConnection
+                    + " must hold one yamux window (" + yamux.initialWindow() + ") and total " + maxBufferedTotal
+                    + " one connection's");
+        }
+    }
+
+    /** With the default buffer budgets (4 MiB per connection, 32 MiB in total). */
+    public HostConfig(String agentVersion, Duration handshakeTimeout, Duration negotiateTimeout, Duration identifyTimeout,
+                      int maxConnections, int maxPendingUpgrades, int maxInboundStreams, YamuxConfig yamux) {
+        this(agentVersion, handshakeTimeout, negotiateTimeout, identifyTimeout, maxConnections, maxPendingUpgrades,
+                maxInboundStreams, yamux, DEFAULT_BUFFERED_PER_CONNECTION, DEFAULT_BUFFERED_TOTAL);
+    }
     public static final String PROTOCOL_VERSION = "ipfs/0.1.0";
 
     public static HostConfig defaults() {
@@ -26,22 +48,28 @@ public record HostConfig(String agentVersion, Duration handshakeTimeout, Duratio
     }
 
     public HostConfig withHandshakeTimeout(Duration d) {
-        return new HostConfig(agentVersion, d, negotiateTimeout, identifyTimeout, maxConnections, maxPendingUpgrades, maxInboundStreams, yamux);
+        return new HostConfig(agentVersion, d, negotiateTimeout, identifyTimeout, maxConnections, maxPendingUpgrades, maxInboundStreams, yamux, maxBufferedPerConnection, maxBufferedTotal);
     }
 
     public HostConfig withYamux(YamuxConfig y) {
         return new HostConfig(agentVersion, handshakeTimeout, negotiateTimeout, identifyTimeout, maxConnections, maxPendingUpgrades,
-                maxInboundStreams, y);
+                maxInboundStreams, y, maxBufferedPerConnection, maxBufferedTotal);
     }
 
     public HostConfig withMaxConnections(int n) {
         return new HostConfig(agentVersion, handshakeTimeout, negotiateTimeout, identifyTimeout, n, maxPendingUpgrades,
-                maxInboundStreams, yamux);
+                maxInboundStreams, yamux, maxBufferedPerConnection, maxBufferedTotal);
     }
 
     public HostConfig withMaxInboundStreams(int n) {
         return new HostConfig(agentVersion, handshakeTimeout, negotiateTimeout, identifyTimeout, maxConnections, maxPendingUpgrades,
-                n, yamux);
+                n, yamux, maxBufferedPerConnection, maxBufferedTotal);
+    }
+
+    /** Buffer budgets: receive window per connection and over all connections. */
+    public HostConfig withBufferBudget(long perConnection, long total) {
+        return new HostConfig(agentVersion, handshakeTimeout, negotiateTimeout, identifyTimeout, maxConnections, maxPendingUpgrades,
+                maxInboundStreams, yamux, perConnection, total);
     }
 
     /** The sbridge version, from version.properties (filled in by the build), or "dev" without it. */

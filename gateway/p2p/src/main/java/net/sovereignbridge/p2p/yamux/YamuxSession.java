@@ -77,6 +77,8 @@ public final class YamuxSession implements Closeable {
     private final ReentrantLock writeLock = new ReentrantLock();
     private final ConcurrentHashMap<Long, YamuxStream> streams = new ConcurrentHashMap<>();
 
+    private final ReceiveBudget budget;
+
     // guarded by "this"
     private long nextLocalId;
     private long highestRemoteId;
@@ -120,6 +122,16 @@ public final class YamuxSession implements Closeable {
      *                        quickly (hand the stream to an executor), since no frame is read meanwhile
      */
     public YamuxSession(SecureDuplex io, boolean initiator, YamuxConfig config, Consumer<YamuxStream> onInboundStream) {
+        this(io, initiator, config, ReceiveBudget.unlimited(), onInboundStream);
+    }
+
+    /**
+     * @param budget each stream (either direction) reserves one receive window from it while open; an
+     *               inbound stream it cannot cover is refused with RST, {@link #openStream()} fails
+     */
+    public YamuxSession(SecureDuplex io, boolean initiator, YamuxConfig config, ReceiveBudget budget,
+                        Consumer<YamuxStream> onInboundStream) {
+        this.budget = java.util.Objects.requireNonNull(budget, "budget");
         this.io = java.util.Objects.requireNonNull(io, "io");
         this.initiator = initiator;
         this.config = java.util.Objects.requireNonNull(config, "config");
@@ -158,12 +170,17 @@ public final class YamuxSession implements Closeable {
             if (remoteGoAway) throw new IOException(name + ": the peer sent GoAway, no new streams");
             if (localGoAway) throw new IOException(name + ": going away, no new streams");
         }
+        String refusal = budget.tryReserve(config.initialWindow(), false);
+        if (refusal != null) throw new IOException(name + ": cannot open a stream: " + refusal);
         int extra = config.initialWindow() - YamuxConfig.SPEC_INITIAL_WINDOW;
         writeLock.lock();
         try {
             // the id is taken under the write lock so SYNs go out in id order
             synchronized (this) {
-                if (nextLocalId > YamuxHeader.MAX_U32) throw new IOException(name + ": stream ids exhausted");
+                if (nextLocalId > YamuxHeader.MAX_U32 || closed) {
+                    budget.release(config.initialWindow());
+                    throw new IOException(name + (closed ? " is closed: " + closeReason : ": stream ids exhausted"));
+                }
                 s = new YamuxStream(this, nextLocalId, false, config.initialWindow());
                 nextLocalId += 2;
                 streams.put(s.longId(), s);
@@ -173,7 +190,7 @@ public final class YamuxSession implements Closeable {
                 writeFrame(new YamuxHeader(YamuxHeader.TYPE_WINDOW_UPDATE, YamuxHeader.FLAG_SYN, s.longId(), extra),
                         null, 0, 0, false);
             } catch (IOException e) {
-                streams.remove(s.longId());
+                removeStream(s);
                 throw e;
             }
         } finally {
@@ -261,7 +278,7 @@ public final class YamuxSession implements Closeable {
     }
 
     /** Bytes received and not yet read by the application, over all open streams. */
-    long bufferedBytes() {
+    public long bufferedBytes() {
         long sum = 0;
         for (YamuxStream s : streams.values()) sum += s.bufferedBytes();
         return sum;
@@ -527,7 +544,9 @@ public final class YamuxSession implements Closeable {
             } else if (localGoAway) {
                 refusal = "going away";
             } else if (inboundActive >= config.maxStreams()) {
-                refusal = config.maxStreams() + " inbound streams already open";
+                refusal = inboundActive + " inbound streams already open (limit " + config.maxStreams() + ")";
+            } else {
+                refusal = budget.tryReserve(config.initialWindow(), true);
             }
             if (refusal == null) {
                 inboundActive++;
@@ -581,6 +600,12 @@ public final class YamuxSession implements Closeable {
                 inboundActive--;
             }
         }
+        releaseBudget(s);
+    }
+
+    /** Gives the stream's window back to the budget, once (freed stream, or the session closing). */
+    private void releaseBudget(YamuxStream s) {
+        if (s.takeBudget()) budget.release(config.initialWindow());
     }
 
     // ---- closing ----
@@ -605,7 +630,10 @@ public final class YamuxSession implements Closeable {
         } else {
             LOG.info("{}: closing: {}", name, reason);
         }
-        for (YamuxStream s : streams.values()) s.sessionClosed(reason);
+        for (YamuxStream s : streams.values()) {
+            s.sessionClosed(reason);
+            releaseBudget(s); // nothing more can arrive; the application drains what is buffered
+        }
         IOException failure = new IOException(name + " closed: " + reason);
         for (PingWaiter w : waiting) w.result().completeExceptionally(failure);
         synchronized (control) {

@@ -45,6 +45,8 @@ public final class YamuxStream implements Closeable {
     private String resetReason;
     private String sessionClosedReason;
     private boolean removed;
+    /** Whether this stream's window is still reserved from the session's budget. */
+    private final java.util.concurrent.atomic.AtomicBoolean holdsBudget = new java.util.concurrent.atomic.AtomicBoolean(true);
 
     private static final int BLOCK = 4096;
 
@@ -231,6 +233,11 @@ public final class YamuxStream implements Closeable {
     }
 
     // ---- bookkeeping shared with the session ----
+
+    /** True once: the caller gives this stream's window back to the budget. */
+    boolean takeBudget() {
+        return holdsBudget.getAndSet(false);
+    }
 
     /** Under the session's write lock: whether this frame must carry ACK (first frame of an inbound stream). */
     synchronized boolean takeAckPending() {
