@@ -18,13 +18,16 @@ public final class Connection implements Closeable {
     private final Multiaddr remoteAddr;
     private final Multiaddr localAddr;
     private final boolean outbound;
+    private final boolean inlineMuxer;
     private final long openedAtNanos = System.nanoTime();
     private final CompletableFuture<IdentifyInfo> identified = new CompletableFuture<>();
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile YamuxSession session;
     private volatile String closeReason;
 
-    Connection(Libp2pHost host, byte[] remoteKey, Multiaddr remoteAddr, Multiaddr localAddr, boolean outbound) {
+    Connection(Libp2pHost host, byte[] remoteKey, Multiaddr remoteAddr, Multiaddr localAddr, boolean outbound,
+            boolean inlineMuxer) {
+        this.inlineMuxer = inlineMuxer;
         this.host = host;
         this.remoteKey = remoteKey.clone();
         this.remotePeerId = PeerId.encode(remoteKey);
@@ -69,6 +72,11 @@ public final class Connection implements Closeable {
     /** True when we dialled. */
     public boolean outbound() {
         return outbound;
+    }
+
+    /** True when yamux was agreed in the Noise handshake (inlined), false when by multistream-select. */
+    public boolean inlineMuxer() {
+        return inlineMuxer;
     }
 
     public long openedAtNanos() {

@@ -266,23 +266,37 @@ public final class Libp2pHost implements Closeable {
                 MultistreamSelect.handle(raw.input(), raw.output(), List.of(NOISE));
             }
             step = "Noise handshake";
+            List<String> offer = config.inlineMuxer() ? List.of(YAMUX) : List.of();
             NoiseSecureChannel channel = initiator
                     ? NoiseSecureChannel.dial(raw.input(), raw.output(), identity,
-                            expectedRemoteKey == null ? null : PeerId.toBytes(expectedRemoteKey), random)
-                    : NoiseSecureChannel.accept(raw.input(), raw.output(), identity, random);
+                            expectedRemoteKey == null ? null : PeerId.toBytes(expectedRemoteKey), offer, random)
+                    : NoiseSecureChannel.accept(raw.input(), raw.output(), identity, offer, random);
             byte[] remoteKey = channel.remoteIdentityKey();
             if (Arrays.equals(remoteKey, identity.publicIdentity().publicKey())) {
                 throw new NoiseException("remote has our own PeerId");
             }
             NoiseDuplex duplex = new NoiseDuplex(channel, raw);
-            step = "multistream-select " + YAMUX;
-            if (initiator) {
-                MultistreamSelect.select(duplex.input(), duplex.output(), List.of(YAMUX));
+            // inlined muxer negotiation: when both sides offered muxers, the first of the initiator's list
+            // that both support is used and multistream-select is skipped; otherwise multistream decides
+            boolean inline = !offer.isEmpty() && !channel.remoteStreamMuxers().isEmpty();
+            if (inline) {
+                step = "inlined muxer negotiation";
+                List<String> initiatorList = initiator ? offer : channel.remoteStreamMuxers();
+                List<String> responderList = initiator ? channel.remoteStreamMuxers() : offer;
+                String chosen = initiatorList.stream().filter(responderList::contains).findFirst().orElse(null);
+                if (!YAMUX.equals(chosen)) {
+                    throw new NoiseException("no common stream muxer (remote offers " + channel.remoteStreamMuxers() + ")");
+                }
             } else {
-                MultistreamSelect.handle(duplex.input(), duplex.output(), List.of(YAMUX));
+                step = "multistream-select " + YAMUX;
+                if (initiator) {
+                    MultistreamSelect.select(duplex.input(), duplex.output(), List.of(YAMUX));
+                } else {
+                    MultistreamSelect.handle(duplex.input(), duplex.output(), List.of(YAMUX));
+                }
             }
             if (!deadline.cancel() || timedOut.get()) throw new IOException("handshake timed out");
-            return established(raw, duplex, remoteKey, initiator);
+            return established(raw, duplex, remoteKey, initiator, inline);
         } catch (NoiseException | MultistreamException e) {
             deadline.cancel();
             closeQuietly(raw);
@@ -298,8 +312,8 @@ public final class Libp2pHost implements Closeable {
         }
     }
 
-    private Connection established(RawConnection raw, NoiseDuplex duplex, byte[] remoteKey, boolean initiator) {
-        Connection c = new Connection(this, remoteKey, raw.remoteAddr(), raw.localAddr(), initiator);
+    private Connection established(RawConnection raw, NoiseDuplex duplex, byte[] remoteKey, boolean initiator, boolean inlineMuxer) {
+        Connection c = new Connection(this, remoteKey, raw.remoteAddr(), raw.localAddr(), initiator, inlineMuxer);
         YamuxSession session = new YamuxSession(duplex, initiator, config.yamux(),
                 receiveBudget.child("connection", config.maxBufferedPerConnection()), s -> inboundStream(c, s));
         c.attach(session);

@@ -18,6 +18,14 @@ public record IdentifyInfo(String peerId, String protocolVersion, String agentVe
         listenAddrs = List.copyOf(listenAddrs);
     }
 
+    /**
+     * The addresses to remember for this peer: those of its signed peer record when it sent one (signed
+     * by its key, so no one on the path could have added any), else its unsigned listenAddrs.
+     */
+    public List<Multiaddr> addresses() {
+        return signedRecord != null ? signedRecord.addresses() : listenAddrs;
+    }
+
     public boolean supports(String protocol) {
         return protocols.contains(protocol);
     }

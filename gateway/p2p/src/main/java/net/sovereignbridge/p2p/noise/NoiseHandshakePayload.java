@@ -2,16 +2,22 @@ package net.sovereignbridge.p2p.noise;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import net.sovereignbridge.mesh.encoding.UnsignedVarint;
 import net.sovereignbridge.mesh.identity.NodeIdentity;
 import net.sovereignbridge.mesh.identity.PeerId;
+import net.sovereignbridge.p2p.protobuf.ProtoException;
+import net.sovereignbridge.p2p.protobuf.ProtoReader;
 import org.bouncycastle.math.ec.rfc8032.Ed25519;
 
 /**
  * libp2p's Noise handshake payload (protobuf NoiseHandshakePayload): field 1 identity_key (the
  * libp2p PublicKey protobuf), field 2 identity_sig (Ed25519 signature over
- * "noise-libp2p-static-key:" + the sender's Noise static X25519 key), field 4 extensions (ignored).
+ * "noise-libp2p-static-key:" + the sender's Noise static X25519 key), field 4 extensions
+ * (NoiseExtensions: 1 webtransport_certhashes, ignored; 2 stream_muxers, the muxer protocol ids for
+ * inlined muxer negotiation, libp2p specs connections/inlined-muxer-negotiation.md).
  * Only Ed25519 identities are accepted.
  */
 public final class NoiseHandshakePayload {
@@ -21,12 +27,28 @@ public final class NoiseHandshakePayload {
 
     private NoiseHandshakePayload() {}
 
+    /** At most this many stream muxer ids are read from a remote's extensions. */
+    public static final int MAX_MUXERS = 16;
+
+    /** What a verified payload says: the remote identity key and the muxers it offers (empty: none). */
+    public record Verified(byte[] identityKey, List<String> streamMuxers) {}
+
     public static byte[] encode(NodeIdentity identity, byte[] noiseStaticPublic) {
+        return encode(identity, noiseStaticPublic, List.of());
+    }
+
+    /** With {@code streamMuxers} non-empty, an extensions field offering them (inlined negotiation). */
+    public static byte[] encode(NodeIdentity identity, byte[] noiseStaticPublic, List<String> streamMuxers) {
         byte[] key = PeerId.publicKeyProtobuf(identity.publicIdentity().publicKey());
         byte[] sig = identity.sign(signedBytes(noiseStaticPublic));
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         field(out, 1, key);
         field(out, 2, sig);
+        if (!streamMuxers.isEmpty()) {
+            ByteArrayOutputStream ext = new ByteArrayOutputStream();
+            for (String m : streamMuxers) field(ext, 2, m.getBytes(StandardCharsets.UTF_8));
+            field(out, 4, ext.toByteArray());
+        }
         return out.toByteArray();
     }
 
@@ -35,9 +57,15 @@ public final class NoiseHandshakePayload {
      * key. When {@code expectedPeerId} is given (we dialled a /p2p address), a different PeerId fails.
      */
     public static byte[] verify(byte[] payload, byte[] remoteNoiseStatic, byte[] expectedPeerId) throws NoiseException {
+        return verifyPayload(payload, remoteNoiseStatic, expectedPeerId).identityKey();
+    }
+
+    /** As {@link #verify}, also returning the stream muxers the remote offers in its extensions. */
+    public static Verified verifyPayload(byte[] payload, byte[] remoteNoiseStatic, byte[] expectedPeerId) throws NoiseException {
         if (payload.length > MAX_LENGTH) throw new NoiseException("handshake payload too long");
         byte[] key = null;
         byte[] sig = null;
+        byte[] extensions = null;
         int pos = 0;
         while (pos < payload.length) {
             UnsignedVarint.Decoded tag = UnsignedVarint.decode(payload, pos);
@@ -57,6 +85,7 @@ public final class NoiseHandshakePayload {
                 pos += value.length;
                 if (field == 1) key = value;
                 if (field == 2) sig = value;
+                if (field == 4) extensions = value;
             } else {
                 throw new NoiseException("unsupported protobuf wire type " + wire);
             }
@@ -70,7 +99,25 @@ public final class NoiseHandshakePayload {
         if (expectedPeerId != null && !Arrays.equals(expectedPeerId, PeerId.toBytes(ed))) {
             throw new NoiseException("remote PeerId does not match the dialled one");
         }
-        return ed;
+        return new Verified(ed, extensions == null ? List.of() : streamMuxers(extensions));
+    }
+
+    private static List<String> streamMuxers(byte[] extensions) throws NoiseException {
+        List<String> out = new ArrayList<>();
+        ProtoReader r = new ProtoReader("Noise extensions", extensions);
+        try {
+            while (r.next()) {
+                if (r.field() == 2 && r.wireType() == 2) {
+                    if (out.size() == MAX_MUXERS) throw new NoiseException("more than " + MAX_MUXERS + " stream muxers offered");
+                    out.add(r.string(256));
+                } else {
+                    r.skip();
+                }
+            }
+        } catch (ProtoException e) {
+            throw new NoiseException(e.getMessage());
+        }
+        return List.copyOf(out);
     }
 
     private static byte[] ed25519FromProtobuf(byte[] key) throws NoiseException {

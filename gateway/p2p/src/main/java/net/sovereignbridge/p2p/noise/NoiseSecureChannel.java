@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.security.SecureRandom;
+import java.util.List;
 import net.sovereignbridge.mesh.identity.NodeIdentity;
 
 /**
@@ -21,41 +22,60 @@ public final class NoiseSecureChannel {
     private final NoiseCipherState sending;
     private final NoiseCipherState receiving;
     private final byte[] remoteIdentityKey;
+    private final List<String> remoteStreamMuxers;
 
     private NoiseSecureChannel(InputStream in, OutputStream out, NoiseCipherState sending,
-            NoiseCipherState receiving, byte[] remoteIdentityKey) {
+            NoiseCipherState receiving, NoiseHandshakePayload.Verified remote) {
         this.in = in;
         this.out = out;
         this.sending = sending;
         this.receiving = receiving;
-        this.remoteIdentityKey = remoteIdentityKey;
+        this.remoteIdentityKey = remote.identityKey();
+        this.remoteStreamMuxers = remote.streamMuxers();
     }
 
     /** Initiator side; {@code expectedPeerId} (PeerId bytes) is checked when not null. */
     public static NoiseSecureChannel dial(InputStream in, OutputStream out, NodeIdentity identity,
             byte[] expectedPeerId, SecureRandom random) throws IOException, NoiseException {
+        return dial(in, out, identity, expectedPeerId, List.of(), random);
+    }
+
+    /** Initiator side, offering {@code streamMuxers} (in order of preference) in message 3's extensions. */
+    public static NoiseSecureChannel dial(InputStream in, OutputStream out, NodeIdentity identity,
+            byte[] expectedPeerId, List<String> streamMuxers, SecureRandom random) throws IOException, NoiseException {
         byte[] staticKey = new byte[32];
         random.nextBytes(staticKey);
         NoiseXX hs = new NoiseXX(true, staticKey, random);
         writeFrame(out, hs.writeMessage(new byte[0]));
         byte[] payload = hs.readMessage(readFrame(in));
-        byte[] remote = NoiseHandshakePayload.verify(payload, hs.remoteStaticPublic(), expectedPeerId);
-        writeFrame(out, hs.writeMessage(NoiseHandshakePayload.encode(identity, hs.localStaticPublic())));
+        NoiseHandshakePayload.Verified remote = NoiseHandshakePayload.verifyPayload(payload, hs.remoteStaticPublic(), expectedPeerId);
+        writeFrame(out, hs.writeMessage(NoiseHandshakePayload.encode(identity, hs.localStaticPublic(), streamMuxers)));
         NoiseCipherState[] c = hs.split();
         return new NoiseSecureChannel(in, out, c[0], c[1], remote);
     }
 
     public static NoiseSecureChannel accept(InputStream in, OutputStream out, NodeIdentity identity,
             SecureRandom random) throws IOException, NoiseException {
+        return accept(in, out, identity, List.of(), random);
+    }
+
+    /** Responder side, offering {@code streamMuxers} in message 2's extensions. */
+    public static NoiseSecureChannel accept(InputStream in, OutputStream out, NodeIdentity identity,
+            List<String> streamMuxers, SecureRandom random) throws IOException, NoiseException {
         byte[] staticKey = new byte[32];
         random.nextBytes(staticKey);
         NoiseXX hs = new NoiseXX(false, staticKey, random);
         hs.readMessage(readFrame(in));
-        writeFrame(out, hs.writeMessage(NoiseHandshakePayload.encode(identity, hs.localStaticPublic())));
+        writeFrame(out, hs.writeMessage(NoiseHandshakePayload.encode(identity, hs.localStaticPublic(), streamMuxers)));
         byte[] payload = hs.readMessage(readFrame(in));
-        byte[] remote = NoiseHandshakePayload.verify(payload, hs.remoteStaticPublic(), null);
+        NoiseHandshakePayload.Verified remote = NoiseHandshakePayload.verifyPayload(payload, hs.remoteStaticPublic(), null);
         NoiseCipherState[] c = hs.split();
         return new NoiseSecureChannel(in, out, c[1], c[0], remote);
+    }
+
+    /** The stream muxers the remote offered in its handshake payload (empty when it offered none). */
+    public List<String> remoteStreamMuxers() {
+        return remoteStreamMuxers;
     }
 
     /** The remote peer's verified Ed25519 identity key. */

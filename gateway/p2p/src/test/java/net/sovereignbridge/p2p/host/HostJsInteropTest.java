@@ -1,6 +1,7 @@
 package net.sovereignbridge.p2p.host;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -52,6 +53,7 @@ class HostJsInteropTest {
             Connection c = host.dial(Multiaddr.parse(js.tcpAddr()));
             assertTrue(c.outbound());
             assertEquals(js.peerId(), c.remotePeerId());
+            assertTrue(c.inlineMuxer(), "js offers /yamux/1.0.0 in its Noise extensions, so no multistream round trip");
             for (int i = 0; i < 3; i++) {
                 Duration rtt = host.ping(js.peerId());
                 assertTrue(rtt.toMillis() < 5000, "rtt " + rtt);
@@ -79,6 +81,7 @@ class HostJsInteropTest {
             assertEquals(c.localAddr(), info.observedAddr().withoutPeerId());
             assertNotNull(info.signedRecord(), "js sends a signed peer record");
             assertEquals(List.of(jsTcp), info.signedRecord().addresses().stream().map(Multiaddr::toString).toList());
+            assertEquals(info.signedRecord().addresses(), info.addresses());
             assertTrue(info.signedRecord().seq() > 0);
             assertEquals(info, host.peerInfo(js.peerId()).orElseThrow());
 
@@ -116,6 +119,7 @@ class HostJsInteropTest {
             assertEquals(List.of(listen.toString()), JsLibp2pPeer.strings(rec.get("addresses")));
             Connection c = host.connection(js.peerId()).orElseThrow();
             assertTrue(!c.outbound());
+            assertTrue(c.inlineMuxer());
             // the observed address we told js is its socket's address as we see it
             assertEquals(c.remoteAddr().toString(), id.get("observedAddr"));
 
@@ -132,6 +136,25 @@ class HostJsInteropTest {
 
             // and we ping js over its connection to us
             assertTrue(host.ping(js.peerId()).toMillis() < 5000);
+            js.call("hangUp", "peer", host.peerId());
+        }
+    }
+
+    @Test
+    void withoutInlinedMuxerNegotiationJsFallsBackToMultistreamBothWays() throws Exception {
+        try (Libp2pHost host = new Libp2pHost(NodeIdentity.generate(new SecureRandom()), HostConfig.defaults().withInlineMuxer(false))) {
+            host.setHandler(StreamTools.ECHO, StreamTools::echo);
+            Multiaddr listen = host.listen(Multiaddr.parse("/ip4/127.0.0.1/tcp/0"));
+            Connection out = host.dial(Multiaddr.parse(js.tcpAddr()));
+            assertFalse(out.inlineMuxer());
+            assertTrue(host.ping(js.peerId()).toMillis() < 5000);
+            out.close();
+            js.call("hangUp", "peer", host.peerId());
+            js.call("dial", "addr", listen + "/p2p/" + host.peerId());
+            Connection in = HostLoopbackTest.waitForConnection(host, js.peerId());
+            assertFalse(in.inlineMuxer());
+            Map<String, Object> echo = js.call("echo", "peer", host.peerId(), "bytes", 100_000);
+            assertEquals(echo.get("sentSha256"), echo.get("receivedSha256"));
             js.call("hangUp", "peer", host.peerId());
         }
     }

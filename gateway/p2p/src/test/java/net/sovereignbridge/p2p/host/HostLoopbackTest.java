@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import net.sovereignbridge.mesh.identity.NodeIdentity;
 import net.sovereignbridge.p2p.identify.IdentifyInfo;
 import net.sovereignbridge.p2p.multiaddr.Multiaddr;
 import org.junit.jupiter.api.Test;
@@ -20,6 +21,7 @@ class HostLoopbackTest {
             Multiaddr lb = b.listen(Multiaddr.parse("/ip4/127.0.0.1/tcp/0"));
             Connection ab = a.dial(b.fullListenAddrs().get(0));
             assertEquals(b.peerId(), ab.remotePeerId());
+            assertTrue(ab.inlineMuxer());
 
             IdentifyInfo aboutB = ab.identified().get(10, TimeUnit.SECONDS);
             assertEquals(b.config().agentVersion(), aboutB.agentVersion());
@@ -98,6 +100,27 @@ class HostLoopbackTest {
             assertEquals(List.of(lb), info.listenAddrs());
             assertEquals(c.localAddr(), info.observedAddr());
             assertTrue(a.ping(b.peerId()).toMillis() < 5000);
+        }
+    }
+
+    @Test
+    void aPeerWithoutInlinedMuxerNegotiationIsReachedOverMultistream() throws Exception {
+        Libp2pHost plain = new Libp2pHost(NodeIdentity.generate(new java.security.SecureRandom()),
+                HostConfig.defaults().withInlineMuxer(false));
+        plain.setHandler(StreamTools.ECHO, StreamTools::echo);
+        try (Libp2pHost a = HostJsInteropTest.newHost(); plain) {
+            Multiaddr la = a.listen(Multiaddr.parse("/ip4/127.0.0.1/tcp/0"));
+            plain.listen(Multiaddr.parse("/ip4/127.0.0.1/tcp/0"));
+            Connection toPlain = a.dial(plain.fullListenAddrs().get(0));
+            assertFalse(toPlain.inlineMuxer());
+            Connection fromPlain = plain.dial(Multiaddr.parse(la + "/p2p/" + a.peerId() ));
+            assertFalse(fromPlain.inlineMuxer());
+            for (Connection c : List.of(toPlain, fromPlain)) {
+                try (P2pStream s = c.newStream(List.of(StreamTools.ECHO))) {
+                    StreamTools.EchoResult r = StreamTools.echoClient(s, 100_000, 9);
+                    assertEquals(r.sentSha256(), r.receivedSha256());
+                }
+            }
         }
     }
 }

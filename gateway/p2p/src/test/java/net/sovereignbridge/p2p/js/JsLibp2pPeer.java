@@ -24,7 +24,8 @@ import java.util.function.Predicate;
 /**
  * A js-libp2p peer (src/test/js/libp2p-peer/peer.mjs) in a child process, for interop tests.
  *
- * <p>It runs {@code npm ci} in that folder first when node_modules is missing, starts
+ * <p>It runs {@code npm ci} in that folder first when node_modules is missing or older than
+ * package-lock.json, starts
  * {@code node --import ./polyfill.mjs peer.mjs OPTIONS}, reads its JSON lines (the first says its
  * PeerId and addresses; then answers to {@link #call} and events) and kills it on {@link #close}. Its
  * stderr goes to target/js-peer-N.log. To give it more commands (DHT, WebSocket tests), add entries to
@@ -120,7 +121,13 @@ public final class JsLibp2pPeer implements AutoCloseable {
 
     private static void installIfNeeded(Path dir) throws IOException {
         synchronized (INSTALL) {
-            if (Files.isDirectory(dir.resolve("node_modules/libp2p"))) return;
+            // npm writes node_modules/.package-lock.json on install: older than package-lock.json means the
+            // lock file changed since (a helper added a package), so install again
+            Path installed = dir.resolve("node_modules/.package-lock.json");
+            if (Files.isRegularFile(installed)
+                    && Files.getLastModifiedTime(installed).compareTo(Files.getLastModifiedTime(dir.resolve("package-lock.json"))) >= 0) {
+                return;
+            }
             Path log = dir.resolve("npm-ci.log");
             Process p = new ProcessBuilder("npm", "ci", "--no-audit", "--no-fund")
                     .directory(dir.toFile()).redirectErrorStream(true).redirectOutput(log.toFile()).start();

@@ -30,6 +30,25 @@ class NoiseHandshakePayloadTest {
     }
 
     @Test
+    void streamMuxerExtensionsRoundTripAndAreBounded() throws Exception {
+        byte[] s = staticKey();
+        byte[] payload = NoiseHandshakePayload.encode(alice, s, java.util.List.of("/yamux/1.0.0", "/mplex/6.7.0"));
+        NoiseHandshakePayload.Verified v = NoiseHandshakePayload.verifyPayload(payload, s, null);
+        assertArrayEquals(alice.publicIdentity().publicKey(), v.identityKey());
+        org.junit.jupiter.api.Assertions.assertEquals(java.util.List.of("/yamux/1.0.0", "/mplex/6.7.0"), v.streamMuxers());
+        // field 4 = NoiseExtensions{2: "/yamux/1.0.0", 2: "/mplex/6.7.0"}: 22 1c 12 0c ... 12 0c ...
+        String hex = java.util.HexFormat.of().formatHex(payload);
+        org.junit.jupiter.api.Assertions.assertTrue(hex.endsWith("221c120c2f79616d75782f312e302e30120c2f6d706c65782f362e372e30"), hex);
+        org.junit.jupiter.api.Assertions.assertEquals(java.util.List.of(),
+                NoiseHandshakePayload.verifyPayload(NoiseHandshakePayload.encode(alice, s), s, null).streamMuxers());
+
+        java.util.List<String> many = new java.util.ArrayList<>();
+        for (int i = 0; i <= NoiseHandshakePayload.MAX_MUXERS; i++) many.add("/m/" + i);
+        byte[] tooMany = NoiseHandshakePayload.encode(alice, s, many);
+        assertThrows(NoiseException.class, () -> NoiseHandshakePayload.verifyPayload(tooMany, s, null));
+    }
+
+    @Test
     void signatureOverAnotherStaticKeyIsRejected() {
         byte[] payload = NoiseHandshakePayload.encode(alice, staticKey());
         assertThrows(NoiseException.class, () -> NoiseHandshakePayload.verify(payload, staticKey(), null));
