@@ -540,9 +540,11 @@ public final class YamuxSession implements Closeable {
                 remoteSeen |= 1L << back;
             }
             if (closed) {
-                return null; // closing: the stream dies with the session, nothing to answer
+                // closing: the stream dies with the session, nothing to answer (and no limit was hit)
+                LOG.debug("{}: ignoring SYN for stream {}: session closing ({})", name, id, closeReason);
+                return null;
             } else if (localGoAway) {
-                refusal = "going away";
+                refusal = "we sent GoAway, no new streams";
             } else if (inboundActive >= config.maxStreams()) {
                 refusal = inboundActive + " inbound streams already open (limit " + config.maxStreams() + ")";
             } else {
