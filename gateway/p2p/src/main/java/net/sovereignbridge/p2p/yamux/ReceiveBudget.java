@@ -77,8 +77,8 @@ public final class ReceiveBudget {
     /** Gives back a reservation of {@code bytes}. */
     public void release(long bytes) {
         synchronized (this) {
+            if (bytes > reserved) throw new IllegalStateException("budget " + name + " released more than reserved");
             reserved -= bytes;
-            if (reserved < 0) throw new IllegalStateException("budget " + name + " released more than reserved");
             if (parent != null) parent.release(bytes);
         }
     }
