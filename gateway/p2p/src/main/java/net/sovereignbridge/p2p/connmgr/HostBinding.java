@@ -34,7 +34,8 @@ public final class HostBinding implements ConnectionListener {
 
     /**
      * The host settings that carry the connection limits into the host's own checks: at most
-     * inbound + outbound connections, and per connection as many inbound yamux streams as both the
+     * inbound + outbound connections, {@code maxHandshaking} inbound upgrades at once, the buffer
+     * budgets per connection and in total (each stream reserves one receive window), and per connection as many inbound yamux streams as both the
      * stream limit and the buffer budget allow (each open stream may hold one receive window of
      * unread data, so streams x window stays within {@link ConnectionLimits#maxBufferedPerConnection}).
      */
@@ -43,6 +44,7 @@ public final class HostBinding implements ConnectionListener {
         long byBuffer = limits.maxBufferedPerConnection() / window;
         int streams = (int) Math.max(1, Math.min(limits.maxStreamsPerConnection(), byBuffer));
         return base.withMaxConnections(limits.maxInbound() + limits.maxOutbound())
+                .withMaxPendingUpgrades(limits.maxHandshaking())
                 .withYamux(base.yamux().withMaxStreams(streams))
                 .withBufferBudget(Math.max(window, limits.maxBufferedPerConnection()),
                         Math.max(window, limits.maxBufferedTotal()));

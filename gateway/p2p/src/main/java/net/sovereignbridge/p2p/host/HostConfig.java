@@ -75,6 +75,11 @@ public record HostConfig(String agentVersion, Duration handshakeTimeout, Duratio
                 n, yamux, inlineMuxer, maxBufferedPerConnection, maxBufferedTotal);
     }
 
+    public HostConfig withMaxPendingUpgrades(int n) {
+        return new HostConfig(agentVersion, handshakeTimeout, negotiateTimeout, identifyTimeout, maxConnections, n,
+                maxInboundStreams, yamux, inlineMuxer, maxBufferedPerConnection, maxBufferedTotal);
+    }
+
     /** Buffer budgets: receive window per connection and over all connections. */
     public HostConfig withBufferBudget(long perConnection, long total) {
         return new HostConfig(agentVersion, handshakeTimeout, negotiateTimeout, identifyTimeout, maxConnections, maxPendingUpgrades,
