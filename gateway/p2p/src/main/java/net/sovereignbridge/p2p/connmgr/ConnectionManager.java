@@ -152,6 +152,8 @@ public final class ConnectionManager implements Closeable {
         long connectedAtMs;
         ScheduledFuture<?> next;
         boolean dialing;
+        /** The current dial's connection was admitted ({@link #onConnected}); its end is then a flap, not a failure. */
+        boolean admittedThisDial;
 
         StaticPeer(byte[] peerId) {
             this.peerId = peerId;
@@ -279,6 +281,7 @@ public final class ConnectionManager implements Closeable {
             if (reset != null) {
                 // Reached: the dial failures start again from the initial delay.
                 reset.failures = 0;
+                reset.admittedThisDial = true;
                 reset.connectedAtMs = System.currentTimeMillis();
                 if (reset.next != null) reset.next.cancel(false);
                 reset.next = null;
@@ -367,6 +370,7 @@ public final class ConnectionManager implements Closeable {
                 return;
             }
             p.dialing = true;
+            p.admittedThisDial = false;
             addresses = List.copyOf(p.addresses);
             h = host;
         }
@@ -384,8 +388,14 @@ public final class ConnectionManager implements Closeable {
         synchronized (this) {
             p.dialing = false;
             if (connected && countWith(p.peerId) > 0) return;
-            // Not connected, or the connection is already gone again (refused by a limit, or dropped
-            // by the peer at once): a failure, so that the backoff grows.
+            if (connected && p.admittedThisDial) {
+                // Admitted and already gone: onDisconnected counted the flap, but its redial was skipped
+                // because this dial was still finishing; scheduled here with the flap's backoff, once.
+                schedule(p, backoff.delayMs(p.flaps + 1, random.nextDouble()));
+                return;
+            }
+            // Not connected, or connected but refused by a limit (never admitted): a failure, so that the
+            // backoff grows.
             failedLocked(p, connected ? "the connection ended as soon as it was established" : lastError);
         }
     }
