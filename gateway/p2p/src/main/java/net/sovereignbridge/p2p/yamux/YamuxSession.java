@@ -178,7 +178,7 @@ public final class YamuxSession implements Closeable {
             // the id is taken under the write lock so SYNs go out in id order
             synchronized (this) {
                 if (nextLocalId > YamuxHeader.MAX_U32 || closed) {
-                    budget.release(config.initialWindow());
+                    budget.release(config.initialWindow()); // no stream took it
                     throw new IOException(name + (closed ? " is closed: " + closeReason : ": stream ids exhausted"));
                 }
                 s = new YamuxStream(this, nextLocalId, false, config.initialWindow());
@@ -190,7 +190,8 @@ public final class YamuxSession implements Closeable {
                 writeFrame(new YamuxHeader(YamuxHeader.TYPE_WINDOW_UPDATE, YamuxHeader.FLAG_SYN, s.longId(), extra),
                         null, 0, 0, false);
             } catch (IOException e) {
-                removeStream(s);
+                streams.remove(s.longId(), s);
+                releaseBudget(s); // the SYN never left: nothing can have arrived for it
                 throw e;
             }
         } finally {
@@ -602,11 +603,11 @@ public final class YamuxSession implements Closeable {
                 inboundActive--;
             }
         }
-        releaseBudget(s);
+        s.maybeReleaseBudget();
     }
 
-    /** Gives the stream's window back to the budget, once (freed stream, or the session closing). */
-    private void releaseBudget(YamuxStream s) {
+    /** Gives the stream's window back to the budget, once (see {@link YamuxStream#maybeReleaseBudget}). */
+    void releaseBudget(YamuxStream s) {
         if (s.takeBudget()) budget.release(config.initialWindow());
     }
 
@@ -634,7 +635,7 @@ public final class YamuxSession implements Closeable {
         }
         for (YamuxStream s : streams.values()) {
             s.sessionClosed(reason);
-            releaseBudget(s); // nothing more can arrive; the application drains what is buffered
+            s.maybeReleaseBudget(); // nothing more can arrive; unread data keeps its reservation until read
         }
         IOException failure = new IOException(name + " closed: " + reason);
         for (PingWaiter w : waiting) w.result().completeExceptionally(failure);

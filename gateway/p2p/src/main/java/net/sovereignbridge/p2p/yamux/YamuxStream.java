@@ -159,6 +159,7 @@ public final class YamuxStream implements Closeable {
             }
             grantWindow(grant);
             maybeRemove();
+            maybeReleaseBudget(); // a stream of a closed session is never removed
             if (!isFullyClosed()) session.closeTimeout(this);
         }
     }
@@ -237,6 +238,18 @@ public final class YamuxStream implements Closeable {
     /** True once: the caller gives this stream's window back to the budget. */
     boolean takeBudget() {
         return holdsBudget.getAndSet(false);
+    }
+
+    /**
+     * The window goes back to the session's budget once the stream is freed (or its session closed)
+     * and nothing it received is left unread: data the peer sent before its FIN still counts while the
+     * application has not read or dropped it.
+     */
+    void maybeReleaseBudget() {
+        synchronized (this) {
+            if (!(removed || sessionClosedReason != null) || buffered > 0) return;
+        }
+        session.releaseBudget(this);
     }
 
     /** Under the session's write lock: whether this frame must carry ACK (first frame of an inbound stream). */
@@ -331,6 +344,7 @@ public final class YamuxStream implements Closeable {
             int n = 0;
             int single = -1;
             long grant;
+            boolean drained;
             YamuxStream s = YamuxStream.this;
             synchronized (s) {
                 while (buffered == 0) {
@@ -358,8 +372,10 @@ public final class YamuxStream implements Closeable {
                 buffered -= n;
                 consumedUngranted += n;
                 grant = takeGrant(false);
+                drained = buffered == 0 && (removed || sessionClosedReason != null);
             }
             grantWindow(grant);
+            if (drained) maybeReleaseBudget();
             return b == null ? single : n;
         }
 
@@ -382,6 +398,7 @@ public final class YamuxStream implements Closeable {
                 YamuxStream.this.notifyAll();
             }
             grantWindow(grant);
+            maybeReleaseBudget();
         }
     }
 

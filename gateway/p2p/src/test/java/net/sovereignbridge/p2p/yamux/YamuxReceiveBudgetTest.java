@@ -84,4 +84,29 @@ class YamuxReceiveBudgetTest {
         assertEquals(0, b.reserved());
         assertThrows(IllegalStateException.class, () -> b.release(1));
     }
+
+    @Test
+    void unreadDataKeepsItsReservationAfterBothFinsUntilRead() throws Exception {
+        ReceiveBudget budget = new ReceiveBudget("connection", 2L * W, 0);
+        LinkedBlockingQueue<YamuxStream> inbound = new LinkedBlockingQueue<>();
+        InMemoryDuplex[] ends = InMemoryDuplex.pair(64 * 1024);
+        YamuxSession peer = new YamuxSession(ends[0], true, YamuxConfig.defaults(), s -> { });
+        YamuxSession us = new YamuxSession(ends[1], false, YamuxConfig.defaults(), budget, inbound::add);
+        try {
+            peer.start();
+            us.start();
+            YamuxStream p = peer.openStream();
+            p.output().write(new byte[100_000]);
+            p.closeWrite();
+            YamuxStream s = inbound.poll(5, TimeUnit.SECONDS);
+            s.closeWrite(); // FIN both ways: the stream is freed, but 100000 bytes are still unread
+            waitUntil(() -> us.activeStreams() == 0, "the stream is freed");
+            assertEquals(W, budget.reserved(), "freed but unread: still reserved");
+            assertEquals(100_000, s.input().readAllBytes().length);
+            assertEquals(0, budget.reserved(), "read to the end: released");
+        } finally {
+            us.close();
+            peer.close();
+        }
+    }
 }
