@@ -34,15 +34,20 @@ public final class HostBinding implements ConnectionListener {
 
     /**
      * The host settings that carry the connection limits into the host's own checks: at most
-     * inbound + outbound connections, and per connection as many inbound yamux streams as both the
+     * inbound + outbound connections, {@code maxHandshaking} inbound upgrades at once, the buffer
+     * budgets per connection and in total (each stream reserves one receive window), and per connection as many inbound yamux streams as both the
      * stream limit and the buffer budget allow (each open stream may hold one receive window of
      * unread data, so streams x window stays within {@link ConnectionLimits#maxBufferedPerConnection}).
      */
     public static HostConfig hostConfig(ConnectionLimits limits, HostConfig base) {
-        long byBuffer = limits.maxBufferedPerConnection() / base.yamux().initialWindow();
+        int window = base.yamux().initialWindow();
+        long byBuffer = limits.maxBufferedPerConnection() / window;
         int streams = (int) Math.max(1, Math.min(limits.maxStreamsPerConnection(), byBuffer));
         return base.withMaxConnections(limits.maxInbound() + limits.maxOutbound())
-                .withYamux(base.yamux().withMaxStreams(streams));
+                .withMaxPendingUpgrades(limits.maxHandshaking())
+                .withYamux(base.yamux().withMaxStreams(streams))
+                .withBufferBudget(Math.max(window, limits.maxBufferedPerConnection()),
+                        Math.max(window, limits.maxBufferedTotal()));
     }
 
     /** {@code peerStore} may be null. Call {@link ConnectionManager#start()} afterwards to dial the static peers. */

@@ -44,6 +44,12 @@ public final class Connection implements Closeable {
         return session;
     }
 
+    /** Bytes received on this connection's streams and not read yet. */
+    public long bufferedBytes() {
+        YamuxSession s = session;
+        return s == null ? 0 : s.bufferedBytes();
+    }
+
     /** The remote's PeerId, base58 ("12D3KooW..."), verified by the Noise handshake. */
     public String remotePeerId() {
         return remotePeerId;

@@ -17,11 +17,33 @@ import net.sovereignbridge.p2p.yamux.YamuxConfig;
  * @param yamux              muxer windows and limits (inbound streams per connection among them)
  * @param inlineMuxer        offer /yamux/1.0.0 in the Noise handshake (inlined muxer negotiation, one
  *                           round trip less when the remote offers it too; multistream otherwise)
+ * @param maxBufferedPerConnection receive window (so unread bytes) all streams of one connection may hold;
+ *                           each open stream reserves one yamux window from it, a stream beyond it is refused
+ * @param maxBufferedTotal   the same over all connections; a quarter of it is kept for streams we open, so
+ *                           remote peers filling the rest cannot stop our own requests
  */
 public record HostConfig(String agentVersion, Duration handshakeTimeout, Duration negotiateTimeout, Duration identifyTimeout,
                          int maxConnections, int maxPendingUpgrades, int maxInboundStreams, YamuxConfig yamux,
-                         boolean inlineMuxer) {
+                         boolean inlineMuxer, long maxBufferedPerConnection, long maxBufferedTotal) {
     public static final String PROTOCOL_VERSION = "ipfs/0.1.0";
+    public static final long DEFAULT_BUFFERED_PER_CONNECTION = 4L * 1024 * 1024;
+    public static final long DEFAULT_BUFFERED_TOTAL = 32L * 1024 * 1024;
+
+    public HostConfig {
+        if (maxBufferedPerConnection < yamux.initialWindow() || maxBufferedTotal < maxBufferedPerConnection) {
+            throw new IllegalArgumentException("buffer budgets: per connection " + maxBufferedPerConnection
+                    + " must hold one yamux window (" + yamux.initialWindow() + ") and total " + maxBufferedTotal
+                    + " one connection's");
+        }
+    }
+
+    /** With the default buffer budgets (4 MiB per connection, 32 MiB in total). */
+    public HostConfig(String agentVersion, Duration handshakeTimeout, Duration negotiateTimeout, Duration identifyTimeout,
+                      int maxConnections, int maxPendingUpgrades, int maxInboundStreams, YamuxConfig yamux,
+                      boolean inlineMuxer) {
+        this(agentVersion, handshakeTimeout, negotiateTimeout, identifyTimeout, maxConnections, maxPendingUpgrades,
+                maxInboundStreams, yamux, inlineMuxer, DEFAULT_BUFFERED_PER_CONNECTION, DEFAULT_BUFFERED_TOTAL);
+    }
 
     public static HostConfig defaults() {
         return new HostConfig("sbridge/" + version(), Duration.ofSeconds(10), Duration.ofSeconds(10), Duration.ofSeconds(10),
@@ -30,27 +52,38 @@ public record HostConfig(String agentVersion, Duration handshakeTimeout, Duratio
 
     public HostConfig withHandshakeTimeout(Duration d) {
         return new HostConfig(agentVersion, d, negotiateTimeout, identifyTimeout, maxConnections, maxPendingUpgrades,
-                maxInboundStreams, yamux, inlineMuxer);
+                maxInboundStreams, yamux, inlineMuxer, maxBufferedPerConnection, maxBufferedTotal);
     }
 
     public HostConfig withYamux(YamuxConfig y) {
         return new HostConfig(agentVersion, handshakeTimeout, negotiateTimeout, identifyTimeout, maxConnections, maxPendingUpgrades,
-                maxInboundStreams, y, inlineMuxer);
+                maxInboundStreams, y, inlineMuxer, maxBufferedPerConnection, maxBufferedTotal);
     }
 
     public HostConfig withMaxConnections(int n) {
         return new HostConfig(agentVersion, handshakeTimeout, negotiateTimeout, identifyTimeout, n, maxPendingUpgrades,
-                maxInboundStreams, yamux, inlineMuxer);
+                maxInboundStreams, yamux, inlineMuxer, maxBufferedPerConnection, maxBufferedTotal);
     }
 
     public HostConfig withInlineMuxer(boolean on) {
         return new HostConfig(agentVersion, handshakeTimeout, negotiateTimeout, identifyTimeout, maxConnections, maxPendingUpgrades,
-                maxInboundStreams, yamux, on);
+                maxInboundStreams, yamux, on, maxBufferedPerConnection, maxBufferedTotal);
     }
 
     public HostConfig withMaxInboundStreams(int n) {
         return new HostConfig(agentVersion, handshakeTimeout, negotiateTimeout, identifyTimeout, maxConnections, maxPendingUpgrades,
-                n, yamux, inlineMuxer);
+                n, yamux, inlineMuxer, maxBufferedPerConnection, maxBufferedTotal);
+    }
+
+    public HostConfig withMaxPendingUpgrades(int n) {
+        return new HostConfig(agentVersion, handshakeTimeout, negotiateTimeout, identifyTimeout, maxConnections, n,
+                maxInboundStreams, yamux, inlineMuxer, maxBufferedPerConnection, maxBufferedTotal);
+    }
+
+    /** Buffer budgets: receive window per connection and over all connections. */
+    public HostConfig withBufferBudget(long perConnection, long total) {
+        return new HostConfig(agentVersion, handshakeTimeout, negotiateTimeout, identifyTimeout, maxConnections, maxPendingUpgrades,
+                maxInboundStreams, yamux, inlineMuxer, perConnection, total);
     }
 
     /** The sbridge version, from version.properties (filled in by the build), or "dev" without it. */

@@ -66,6 +66,8 @@ public final class Libp2pHost implements Closeable {
     private final List<ConnectionListener> connectionListeners = new CopyOnWriteArrayList<>();
     private final Semaphore pendingUpgrades;
     private final Semaphore inboundStreams;
+    /** Receive windows reserved by all connections' streams; each connection has a child budget. */
+    private final net.sovereignbridge.p2p.yamux.ReceiveBudget receiveBudget;
     private final AtomicInteger openConnections = new AtomicInteger();
     private final ExecutorService workers;
     private final ScheduledExecutorService timers;
@@ -79,6 +81,8 @@ public final class Libp2pHost implements Closeable {
         this.config = config;
         this.pendingUpgrades = new Semaphore(config.maxPendingUpgrades());
         this.inboundStreams = new Semaphore(config.maxInboundStreams());
+        this.receiveBudget = new net.sovereignbridge.p2p.yamux.ReceiveBudget("host", config.maxBufferedTotal(),
+                config.maxBufferedTotal() / 4);
         String name = "p2p-host-" + HOSTS.incrementAndGet();
         this.workers = Executors.newCachedThreadPool(daemon(name + "-worker"));
         this.timers = Executors.newSingleThreadScheduledExecutor(daemon(name + "-timer"));
@@ -310,7 +314,8 @@ public final class Libp2pHost implements Closeable {
 
     private Connection established(RawConnection raw, NoiseDuplex duplex, byte[] remoteKey, boolean initiator, boolean inlineMuxer) {
         Connection c = new Connection(this, remoteKey, raw.remoteAddr(), raw.localAddr(), initiator, inlineMuxer);
-        YamuxSession session = new YamuxSession(duplex, initiator, config.yamux(), s -> inboundStream(c, s));
+        YamuxSession session = new YamuxSession(duplex, initiator, config.yamux(),
+                receiveBudget.child("connection", config.maxBufferedPerConnection()), s -> inboundStream(c, s));
         c.attach(session);
         openConnections.incrementAndGet();
         connections.computeIfAbsent(c.remotePeerId(), k -> new CopyOnWriteArrayList<>()).add(c);
@@ -438,6 +443,30 @@ public final class Libp2pHost implements Closeable {
     }
 
     // ---- connections and peers
+
+    /** Receive window reserved now by all streams of all connections: a bound on the bytes buffered. */
+    public long reservedReceiveWindow() {
+        return receiveBudget.reserved();
+    }
+
+    /** The most receive window ever reserved at once (never above {@link HostConfig#maxBufferedTotal()}). */
+    public long peakReservedReceiveWindow() {
+        return receiveBudget.peak();
+    }
+
+    /** Bytes received and not yet read by handlers or stream users, over all connections (a measurement). */
+    public long bufferedBytes() {
+        long sum = 0;
+        for (List<Connection> list : connections.values()) {
+            for (Connection c : list) sum += c.bufferedBytes();
+        }
+        return sum;
+    }
+
+    /** Inbound streams being served now (each holds a host worker; at most {@link HostConfig#maxInboundStreams()}). */
+    public int inboundStreamsServed() {
+        return config.maxInboundStreams() - inboundStreams.availablePermits();
+    }
 
     /** The oldest open connection to a peer. */
     public Optional<Connection> connection(String remotePeerId) {

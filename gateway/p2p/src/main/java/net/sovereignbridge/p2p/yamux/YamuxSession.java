@@ -77,6 +77,8 @@ public final class YamuxSession implements Closeable {
     private final ReentrantLock writeLock = new ReentrantLock();
     private final ConcurrentHashMap<Long, YamuxStream> streams = new ConcurrentHashMap<>();
 
+    private final ReceiveBudget budget;
+
     // guarded by "this"
     private long nextLocalId;
     private long highestRemoteId;
@@ -120,6 +122,16 @@ public final class YamuxSession implements Closeable {
      *                        quickly (hand the stream to an executor), since no frame is read meanwhile
      */
     public YamuxSession(SecureDuplex io, boolean initiator, YamuxConfig config, Consumer<YamuxStream> onInboundStream) {
+        this(io, initiator, config, ReceiveBudget.unlimited(), onInboundStream);
+    }
+
+    /**
+     * @param budget each stream (either direction) reserves one receive window from it while open; an
+     *               inbound stream it cannot cover is refused with RST, {@link #openStream()} fails
+     */
+    public YamuxSession(SecureDuplex io, boolean initiator, YamuxConfig config, ReceiveBudget budget,
+                        Consumer<YamuxStream> onInboundStream) {
+        this.budget = java.util.Objects.requireNonNull(budget, "budget");
         this.io = java.util.Objects.requireNonNull(io, "io");
         this.initiator = initiator;
         this.config = java.util.Objects.requireNonNull(config, "config");
@@ -158,12 +170,17 @@ public final class YamuxSession implements Closeable {
             if (remoteGoAway) throw new IOException(name + ": the peer sent GoAway, no new streams");
             if (localGoAway) throw new IOException(name + ": going away, no new streams");
         }
+        String refusal = budget.tryReserve(config.initialWindow(), false);
+        if (refusal != null) throw new IOException(name + ": cannot open a stream: " + refusal);
         int extra = config.initialWindow() - YamuxConfig.SPEC_INITIAL_WINDOW;
         writeLock.lock();
         try {
             // the id is taken under the write lock so SYNs go out in id order
             synchronized (this) {
-                if (nextLocalId > YamuxHeader.MAX_U32) throw new IOException(name + ": stream ids exhausted");
+                if (nextLocalId > YamuxHeader.MAX_U32 || closed) {
+                    budget.release(config.initialWindow()); // no stream took it
+                    throw new IOException(name + (closed ? " is closed: " + closeReason : ": stream ids exhausted"));
+                }
                 s = new YamuxStream(this, nextLocalId, false, config.initialWindow());
                 nextLocalId += 2;
                 streams.put(s.longId(), s);
@@ -173,7 +190,8 @@ public final class YamuxSession implements Closeable {
                 writeFrame(new YamuxHeader(YamuxHeader.TYPE_WINDOW_UPDATE, YamuxHeader.FLAG_SYN, s.longId(), extra),
                         null, 0, 0, false);
             } catch (IOException e) {
-                streams.remove(s.longId());
+                streams.remove(s.longId(), s);
+                releaseBudget(s); // the SYN never left: nothing can have arrived for it
                 throw e;
             }
         } finally {
@@ -261,7 +279,7 @@ public final class YamuxSession implements Closeable {
     }
 
     /** Bytes received and not yet read by the application, over all open streams. */
-    long bufferedBytes() {
+    public long bufferedBytes() {
         long sum = 0;
         for (YamuxStream s : streams.values()) sum += s.bufferedBytes();
         return sum;
@@ -523,11 +541,15 @@ public final class YamuxSession implements Closeable {
                 remoteSeen |= 1L << back;
             }
             if (closed) {
-                return null; // closing: the stream dies with the session, nothing to answer
+                // closing: the stream dies with the session, nothing to answer (and no limit was hit)
+                LOG.debug("{}: ignoring SYN for stream {}: session closing ({})", name, id, closeReason);
+                return null;
             } else if (localGoAway) {
-                refusal = "going away";
+                refusal = "we sent GoAway, no new streams";
             } else if (inboundActive >= config.maxStreams()) {
-                refusal = config.maxStreams() + " inbound streams already open";
+                refusal = inboundActive + " inbound streams already open (limit " + config.maxStreams() + ")";
+            } else {
+                refusal = budget.tryReserve(config.initialWindow(), true);
             }
             if (refusal == null) {
                 inboundActive++;
@@ -581,6 +603,12 @@ public final class YamuxSession implements Closeable {
                 inboundActive--;
             }
         }
+        s.maybeReleaseBudget();
+    }
+
+    /** Gives the stream's window back to the budget, once (see {@link YamuxStream#maybeReleaseBudget}). */
+    void releaseBudget(YamuxStream s) {
+        if (s.takeBudget()) budget.release(config.initialWindow());
     }
 
     // ---- closing ----
@@ -605,7 +633,10 @@ public final class YamuxSession implements Closeable {
         } else {
             LOG.info("{}: closing: {}", name, reason);
         }
-        for (YamuxStream s : streams.values()) s.sessionClosed(reason);
+        for (YamuxStream s : streams.values()) {
+            s.sessionClosed(reason);
+            s.maybeReleaseBudget(); // nothing more can arrive; unread data keeps its reservation until read
+        }
         IOException failure = new IOException(name + " closed: " + reason);
         for (PingWaiter w : waiting) w.result().completeExceptionally(failure);
         synchronized (control) {

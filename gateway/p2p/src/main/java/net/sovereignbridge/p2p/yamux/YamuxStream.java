@@ -45,6 +45,8 @@ public final class YamuxStream implements Closeable {
     private String resetReason;
     private String sessionClosedReason;
     private boolean removed;
+    /** Whether this stream's window is still reserved from the session's budget. */
+    private final java.util.concurrent.atomic.AtomicBoolean holdsBudget = new java.util.concurrent.atomic.AtomicBoolean(true);
 
     private static final int BLOCK = 4096;
 
@@ -157,6 +159,7 @@ public final class YamuxStream implements Closeable {
             }
             grantWindow(grant);
             maybeRemove();
+            maybeReleaseBudget(); // a stream of a closed session is never removed
             if (!isFullyClosed()) session.closeTimeout(this);
         }
     }
@@ -231,6 +234,23 @@ public final class YamuxStream implements Closeable {
     }
 
     // ---- bookkeeping shared with the session ----
+
+    /** True once: the caller gives this stream's window back to the budget. */
+    boolean takeBudget() {
+        return holdsBudget.getAndSet(false);
+    }
+
+    /**
+     * The window goes back to the session's budget once the stream is freed (or its session closed)
+     * and nothing it received is left unread: data the peer sent before its FIN still counts while the
+     * application has not read or dropped it.
+     */
+    void maybeReleaseBudget() {
+        synchronized (this) {
+            if (!(removed || sessionClosedReason != null) || buffered > 0) return;
+        }
+        session.releaseBudget(this);
+    }
 
     /** Under the session's write lock: whether this frame must carry ACK (first frame of an inbound stream). */
     synchronized boolean takeAckPending() {
@@ -324,6 +344,7 @@ public final class YamuxStream implements Closeable {
             int n = 0;
             int single = -1;
             long grant;
+            boolean drained;
             YamuxStream s = YamuxStream.this;
             synchronized (s) {
                 while (buffered == 0) {
@@ -351,8 +372,10 @@ public final class YamuxStream implements Closeable {
                 buffered -= n;
                 consumedUngranted += n;
                 grant = takeGrant(false);
+                drained = buffered == 0 && (removed || sessionClosedReason != null);
             }
             grantWindow(grant);
+            if (drained) maybeReleaseBudget();
             return b == null ? single : n;
         }
 
@@ -375,6 +398,7 @@ public final class YamuxStream implements Closeable {
                 YamuxStream.this.notifyAll();
             }
             grantWindow(grant);
+            maybeReleaseBudget();
         }
     }
 

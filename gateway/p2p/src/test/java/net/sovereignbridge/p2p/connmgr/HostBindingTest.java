@@ -28,6 +28,9 @@ class HostBindingTest {
         assertEquals(64 + 32, c.maxConnections());
         assertEquals(16, c.yamux().maxStreams()); // 4 MiB / 256 KiB windows, below the 256-stream limit
         assertTrue((long) c.yamux().maxStreams() * c.yamux().initialWindow() <= ConnectionLimits.DEFAULT.maxBufferedPerConnection());
+        assertEquals(16, c.maxPendingUpgrades());
+        assertEquals(4L << 20, c.maxBufferedPerConnection());
+        assertEquals(32L << 20, c.maxBufferedTotal());
     }
 
     @Test

@@ -41,6 +41,9 @@ class HostBadInputTest {
     Libp2pHost host;
     Multiaddr listen;
     Libp2pHost honest;
+    /** A peer connected before each hostile case, whose connection must survive it. */
+    Libp2pHost bystander;
+    Connection bystanderConnection;
 
     @BeforeEach
     void start() throws Exception {
@@ -58,18 +61,43 @@ class HostBadInputTest {
         });
         listen = host.listen(Multiaddr.parse("/ip4/127.0.0.1/tcp/0"));
         honest = HostJsInteropTest.newHost();
+        bystander = HostJsInteropTest.newHost();
+        bystanderConnection = bystander.dial(host.fullListenAddrs().get(0));
+        bystanderConnection.identified().get(10, TimeUnit.SECONDS);
+        waitUntil(() -> host.connections().size() == 1 && host.inboundStreamsServed() == 0, "the bystander's identify ended");
     }
 
     @AfterEach
     void stop() {
         host.close();
         honest.close();
+        bystander.close();
     }
 
-    /** The host still accepts and serves a well-behaved peer. */
+    static void waitUntil(java.util.function.BooleanSupplier condition, String what) throws InterruptedException {
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > end) throw new AssertionError("timed out waiting until " + what);
+            Thread.sleep(10);
+        }
+    }
+
+    /**
+     * The connection that was open before the hostile case still carries a ping (the same connection,
+     * not a new one), and the host still accepts and serves a new well-behaved peer.
+     */
     void hostStillServes() throws Exception {
+        assertTrue(bystanderConnection.isOpen(), "the bystander's connection survived: " + bystanderConnection.closeReason());
+        assertTrue(bystander.ping(host.peerId()).toMillis() < 5000);
+        assertEquals(List.of(bystanderConnection), bystander.connections(), "the ping used the old connection");
         honest.dial(host.fullListenAddrs().get(0));
         assertTrue(honest.ping(host.peerId()).toMillis() < 5000);
+    }
+
+    /** Only the bystander is connected. */
+    void onlyTheBystanderIsConnected() {
+        assertEquals(1, host.connections().size(), host.connections().toString());
+        assertEquals(bystander.peerId(), host.connections().get(0).remotePeerId());
     }
 
     Socket raw() throws IOException {
@@ -119,7 +147,7 @@ class HostBadInputTest {
         }
         String reason = failures.poll(5, TimeUnit.SECONDS);
         assertTrue(reason != null && reason.contains("Noise handshake") && reason.contains("signature"), reason);
-        assertTrue(host.connections().isEmpty());
+        onlyTheBystanderIsConnected();
         hostStillServes();
     }
 
@@ -225,7 +253,8 @@ class HostBadInputTest {
         IOException e = assertThrows(IOException.class, () -> c.newStream(many));
         assertTrue(c.isOpen());
         assertTrue(honest.ping(host.peerId()).toMillis() < 5000, e.getMessage());
-        assertEquals(1, host.connections().size());
+        assertEquals(2, host.connections().size());
+        hostStillServes();
     }
 
     @Test
@@ -243,7 +272,9 @@ class HostBadInputTest {
             });
             small.listen(Multiaddr.parse("/ip4/127.0.0.1/tcp/0"));
             Connection c = honest.dial(small.fullListenAddrs().get(0));
-            c.identified().get(10, TimeUnit.SECONDS); // identify's stream has ended on both sides
+            c.identified().get(10, TimeUnit.SECONDS);
+            // our answer is in, but small's identify handler may not have returned its slot yet
+            waitUntil(() -> small.inboundStreamsServed() == 0, "small's identify handler returned");
             P2pStream h1 = c.newStream(List.of("/hold/1.0.0"));
             P2pStream h2 = c.newStream(List.of("/hold/1.0.0"));
             assertEquals(1, h1.input().read());
@@ -293,7 +324,7 @@ class HostBadInputTest {
             String reason = failures.poll(10, TimeUnit.SECONDS);
             assertTrue(reason != null, "upgrade failure " + i + " reported");
         }
-        assertTrue(host.connections().isEmpty());
+        onlyTheBystanderIsConnected();
         hostStillServes();
     }
 
@@ -316,7 +347,47 @@ class HostBadInputTest {
         }
         String reason = disconnects.poll(5, TimeUnit.SECONDS);
         assertTrue(reason != null && reason.contains("authentication failed"), reason);
-        assertTrue(host.connections().isEmpty());
+        onlyTheBystanderIsConnected();
         hostStillServes();
+    }
+
+    /** Noise and /yamux/1.0.0 done by hand on a raw socket, so yamux frames can be written as bytes. */
+    net.sovereignbridge.p2p.noise.NoiseDuplex rawYamux(Socket s) throws Exception {
+        InputStream in = new java.io.BufferedInputStream(s.getInputStream());
+        OutputStream out = s.getOutputStream();
+        MultistreamSelect.select(in, out, List.of("/noise"));
+        var channel = net.sovereignbridge.p2p.noise.NoiseSecureChannel.dial(in, out, NodeIdentity.generate(random),
+                PeerId.toBytes(host.identity().publicIdentity().publicKey()), random);
+        var duplex = new net.sovereignbridge.p2p.noise.NoiseDuplex(channel, s);
+        MultistreamSelect.select(duplex.input(), duplex.output(), List.of("/yamux/1.0.0"));
+        return duplex;
+    }
+
+    void sendRawYamuxAndExpectClose(byte[] frame, String reasonPart) throws Exception {
+        try (Socket s = raw()) {
+            var duplex = rawYamux(s);
+            waitUntil(() -> host.connections().size() == 2, "the raw peer is connected");
+            duplex.write(frame, 0, frame.length);
+            assertClosedByRemote(s);
+        }
+        String reason = disconnects.poll(5, TimeUnit.SECONDS);
+        assertTrue(reason != null && reason.contains(reasonPart), reason);
+        waitUntil(() -> host.connections().size() == 1, "the raw peer's connection is gone");
+        onlyTheBystanderIsConnected();
+        hostStillServes();
+    }
+
+    @Test
+    void aYamuxFrameOfUnknownTypeClosesThatConnection() throws Exception {
+        // version 0, type 7, no flags, stream 0, length 0
+        sendRawYamuxAndExpectClose(java.util.HexFormat.of().parseHex("000700000000000000000000"),
+                "unknown Yamux frame type 7");
+    }
+
+    @Test
+    void yamuxDataPastTheWindowClosesThatConnection() throws Exception {
+        // Data SYN on stream 1 announcing 256 KiB + 1 bytes: past the initial window, refused before the body
+        sendRawYamuxAndExpectClose(java.util.HexFormat.of().parseHex("000000010000000100040001"),
+                "past the receive window");
     }
 }
