@@ -139,6 +139,14 @@ public final class ControlServer implements AutoCloseable {
         return sb.toString();
     }
 
+    /** A successful answer to fill in: {@code {"ok":true}}. */
+    public static Map<String, Object> ok() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("ok", true);
+        return m;
+    }
+
+    /** A failed answer: {@code {"ok":false,"error":message}}. */
     public static Map<String, Object> error(String message) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("ok", false);

@@ -1,5 +1,8 @@
 package net.sovereignbridge.app.dht;
 
+import static net.sovereignbridge.app.control.ControlServer.error;
+import static net.sovereignbridge.app.control.ControlServer.ok;
+
 import java.io.IOException;
 import java.net.Inet4Address;
 import java.net.InetAddress;
@@ -523,19 +526,6 @@ public final class DhtService implements AutoCloseable {
             m.put("did", net.sovereignbridge.mesh.identity.DidKey.encode(p.publicKey()));
             m.put("blobBytes", p.blob().length);
         }
-        return m;
-    }
-
-    private static Map<String, Object> ok() {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("ok", true);
-        return m;
-    }
-
-    private static Map<String, Object> error(String message) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("ok", false);
-        m.put("error", message);
         return m;
     }
 

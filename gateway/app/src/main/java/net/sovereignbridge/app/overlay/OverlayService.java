@@ -1,5 +1,7 @@
 package net.sovereignbridge.app.overlay;
 
+import static net.sovereignbridge.app.control.ControlServer.ok;
+
 import java.io.IOException;
 import java.security.SecureRandom;
 import java.sql.SQLException;
@@ -254,12 +256,6 @@ public final class OverlayService implements AutoCloseable {
         } catch (MultiaddrException e) {
             return "?";
         }
-    }
-
-    private static Map<String, Object> ok() {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("ok", true);
-        return m;
     }
 
     @Override
