@@ -81,20 +81,11 @@ public final class TcpTransport implements Transport {
         }, "p2p-tcp-accept-" + server.getLocalPort());
         t.setDaemon(true);
         t.start();
-        return new Listener() {
-            @Override
-            public Multiaddr address() {
-                return bound;
-            }
-
-            @Override
-            public void close() throws IOException {
-                server.close();
-            }
-        };
+        return Listener.of(bound, server);
     }
 
-    static Multiaddr toMultiaddr(InetAddress ip, int port) {
+    /** /ip4/A/tcp/P or /ip6/A/tcp/P of a socket address (an IPv6 zone id is dropped). */
+    public static Multiaddr toMultiaddr(InetAddress ip, int port) {
         try {
             Multiaddr.Protocol p = ip.getAddress().length == 4 ? Multiaddr.Protocol.IP4 : Multiaddr.Protocol.IP6;
             return Multiaddr.parse("/" + p.text + "/" + ip.getHostAddress().replaceAll("%.*$", "") + "/tcp/" + port);

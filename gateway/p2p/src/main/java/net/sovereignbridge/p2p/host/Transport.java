@@ -26,5 +26,20 @@ public interface Transport {
     /** A running listener; {@link #address()} has the bound port (never 0). */
     interface Listener extends Closeable {
         Multiaddr address();
+
+        /** A listener bound at {@code address} that {@code closer} stops. */
+        static Listener of(Multiaddr address, Closeable closer) {
+            return new Listener() {
+                @Override
+                public Multiaddr address() {
+                    return address;
+                }
+
+                @Override
+                public void close() throws IOException {
+                    closer.close();
+                }
+            };
+        }
     }
 }

@@ -9,6 +9,7 @@ import java.security.SecureRandom;
 import java.util.concurrent.Semaphore;
 import java.util.function.Consumer;
 import net.sovereignbridge.p2p.host.RawConnection;
+import net.sovereignbridge.p2p.host.TcpTransport;
 import net.sovereignbridge.p2p.host.Transport;
 import net.sovereignbridge.p2p.multiaddr.Multiaddr;
 import net.sovereignbridge.p2p.multiaddr.MultiaddrException;
@@ -107,17 +108,7 @@ public final class WebSocketHostTransport implements Transport {
         }, "p2p-ws-accept-" + bound.components().get(1).valueText());
         acceptor.setDaemon(true);
         acceptor.start();
-        return new Listener() {
-            @Override
-            public Multiaddr address() {
-                return bound;
-            }
-
-            @Override
-            public void close() throws IOException {
-                listener.close();
-            }
-        };
+        return Listener.of(bound, listener::close);
     }
 
     private static void closeQuietly(Socket s) {
@@ -129,9 +120,8 @@ public final class WebSocketHostTransport implements Transport {
     }
 
     static Multiaddr wsAddress(InetAddress ip, int port) {
-        String p = ip.getAddress().length == 4 ? "ip4" : "ip6";
         try {
-            return Multiaddr.parse("/" + p + "/" + ip.getHostAddress().replaceAll("%.*$", "") + "/tcp/" + port + "/ws");
+            return TcpTransport.toMultiaddr(ip, port).with(Multiaddr.Protocol.WS, new byte[0]);
         } catch (MultiaddrException e) {
             throw new IllegalStateException("socket address does not form a multiaddr: " + ip, e);
         }
