@@ -60,8 +60,8 @@ class HostBadInputTest {
             }
         });
         listen = host.listen(Multiaddr.parse("/ip4/127.0.0.1/tcp/0"));
-        honest = HostJsInteropTest.newHost();
-        bystander = HostJsInteropTest.newHost();
+        honest = StreamTools.echoHost();
+        bystander = StreamTools.echoHost();
         bystanderConnection = bystander.dial(host.fullListenAddrs().get(0));
         bystanderConnection.identified().get(10, TimeUnit.SECONDS);
         waitUntil(() -> host.connections().size() == 1 && host.inboundStreamsServed() == 0, "the bystander's identify ended");

@@ -56,7 +56,7 @@ class HostBufferBudgetTest {
             }
         });
         host.listen(Multiaddr.parse("/ip4/127.0.0.1/tcp/0"));
-        honest = HostJsInteropTest.newHost();
+        honest = StreamTools.echoHost();
         honestConnection = connect(honest);
     }
 

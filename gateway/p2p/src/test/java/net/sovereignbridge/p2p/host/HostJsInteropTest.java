@@ -41,15 +41,9 @@ class HostJsInteropTest {
         if (js != null) js.close();
     }
 
-    static Libp2pHost newHost() {
-        Libp2pHost h = new Libp2pHost(NodeIdentity.generate(new SecureRandom()), HostConfig.defaults());
-        h.setHandler(StreamTools.ECHO, StreamTools::echo);
-        return h;
-    }
-
     @Test
     void weDialJsPingAndEchoOneMebibyte() throws Exception {
-        try (Libp2pHost host = newHost()) {
+        try (Libp2pHost host = StreamTools.echoHost()) {
             Connection c = host.dial(Multiaddr.parse(js.tcpAddr()));
             assertTrue(c.outbound());
             assertEquals(js.peerId(), c.remotePeerId());
@@ -69,7 +63,7 @@ class HostJsInteropTest {
 
     @Test
     void weDialJsAndBothIdentify() throws Exception {
-        try (Libp2pHost host = newHost()) {
+        try (Libp2pHost host = StreamTools.echoHost()) {
             Multiaddr listen = host.listen(Multiaddr.parse("/ip4/127.0.0.1/tcp/0"));
             Connection c = host.dial(Multiaddr.parse(js.tcpAddr()));
             IdentifyInfo info = c.identified().get(20, TimeUnit.SECONDS);
@@ -98,7 +92,7 @@ class HostJsInteropTest {
 
     @Test
     void jsDialsUsPingsIdentifiesAndEchoesOneMebibyte() throws Exception {
-        try (Libp2pHost host = newHost()) {
+        try (Libp2pHost host = StreamTools.echoHost()) {
             Multiaddr listen = host.listen(Multiaddr.parse("/ip4/127.0.0.1/tcp/0"));
             String ours = listen + "/p2p/" + host.peerId();
             Map<String, Object> dial = js.call("dial", "addr", ours);
@@ -162,7 +156,7 @@ class HostJsInteropTest {
     @Test
     void identifyPushBothWays() throws Exception {
         // a js peer of its own: it will serve one more protocol afterwards
-        try (Libp2pHost host = newHost(); JsLibp2pPeer other = JsLibp2pPeer.start()) {
+        try (Libp2pHost host = StreamTools.echoHost(); JsLibp2pPeer other = JsLibp2pPeer.start()) {
             host.listen(Multiaddr.parse("/ip4/127.0.0.1/tcp/0"));
             Connection c = host.dial(Multiaddr.parse(other.tcpAddr()));
             assertTrue(c.identified().get(20, TimeUnit.SECONDS).supports(IdentifyService.PUSH));

@@ -16,7 +16,7 @@ class HostLoopbackTest {
 
     @Test
     void dialPingIdentifyAndEchoBothWays() throws Exception {
-        try (Libp2pHost a = HostJsInteropTest.newHost(); Libp2pHost b = HostJsInteropTest.newHost()) {
+        try (Libp2pHost a = StreamTools.echoHost(); Libp2pHost b = StreamTools.echoHost()) {
             Multiaddr la = a.listen(Multiaddr.parse("/ip4/127.0.0.1/tcp/0"));
             Multiaddr lb = b.listen(Multiaddr.parse("/ip4/127.0.0.1/tcp/0"));
             Connection ab = a.dial(b.fullListenAddrs().get(0));
@@ -77,7 +77,7 @@ class HostLoopbackTest {
 
     @Test
     void aWildcardListenIsAdvertisedAsTheMachinesAddressesAndDialable() throws Exception {
-        try (Libp2pHost a = HostJsInteropTest.newHost(); Libp2pHost b = HostJsInteropTest.newHost()) {
+        try (Libp2pHost a = StreamTools.echoHost(); Libp2pHost b = StreamTools.echoHost()) {
             Multiaddr bound = b.listen(Multiaddr.parse("/ip4/0.0.0.0/tcp/0"));
             String port = bound.components().get(1).valueText();
             List<Multiaddr> advertised = b.listenAddrs();
@@ -91,7 +91,7 @@ class HostLoopbackTest {
 
     @Test
     void ipv6LoopbackWorksAndAddressesPrintCompressed() throws Exception {
-        try (Libp2pHost a = HostJsInteropTest.newHost(); Libp2pHost b = HostJsInteropTest.newHost()) {
+        try (Libp2pHost a = StreamTools.echoHost(); Libp2pHost b = StreamTools.echoHost()) {
             Multiaddr lb = b.listen(Multiaddr.parse("/ip6/::1/tcp/0"));
             assertTrue(lb.toString().startsWith("/ip6/::1/tcp/"), lb.toString());
             Connection c = a.dial(b.fullListenAddrs().get(0));
@@ -108,7 +108,7 @@ class HostLoopbackTest {
         Libp2pHost plain = new Libp2pHost(NodeIdentity.generate(new java.security.SecureRandom()),
                 HostConfig.defaults().withInlineMuxer(false));
         plain.setHandler(StreamTools.ECHO, StreamTools::echo);
-        try (Libp2pHost a = HostJsInteropTest.newHost(); plain) {
+        try (Libp2pHost a = StreamTools.echoHost(); plain) {
             Multiaddr la = a.listen(Multiaddr.parse("/ip4/127.0.0.1/tcp/0"));
             plain.listen(Multiaddr.parse("/ip4/127.0.0.1/tcp/0"));
             Connection toPlain = a.dial(plain.fullListenAddrs().get(0));

@@ -5,9 +5,11 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
 import java.util.HexFormat;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
+import net.sovereignbridge.mesh.identity.NodeIdentity;
 
 /** Echo server and client for the tests and benchmarks (protocol /sbridge/echo/1.0.0, as in peer.mjs). */
 public final class StreamTools {
@@ -15,6 +17,13 @@ public final class StreamTools {
     public static final String SINK = "/sbridge/sink/1.0.0";
 
     private StreamTools() {}
+
+    /** A host with a fresh identity and default limits that echoes on {@link #ECHO}; not listening yet. */
+    public static Libp2pHost echoHost() {
+        Libp2pHost h = new Libp2pHost(NodeIdentity.generate(new SecureRandom()), HostConfig.defaults());
+        h.setHandler(ECHO, StreamTools::echo);
+        return h;
+    }
 
     /** Echoes everything until the remote closes its side, then closes ours. */
     public static void echo(P2pStream s) throws IOException {

@@ -5,12 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import net.sovereignbridge.mesh.identity.NodeIdentity;
 import net.sovereignbridge.mesh.identity.PeerId;
 import net.sovereignbridge.mesh.store.Database;
 import net.sovereignbridge.p2p.connmgr.Backoff;
@@ -18,7 +16,6 @@ import net.sovereignbridge.p2p.connmgr.ConnectionLimits;
 import net.sovereignbridge.p2p.connmgr.ConnectionManager;
 import net.sovereignbridge.p2p.connmgr.HostBinding;
 import net.sovereignbridge.p2p.host.Connection;
-import net.sovereignbridge.p2p.host.HostConfig;
 import net.sovereignbridge.p2p.host.Libp2pHost;
 import net.sovereignbridge.p2p.host.P2pStream;
 import net.sovereignbridge.p2p.host.StreamTools;
@@ -55,15 +52,9 @@ class HostWebSocketJsInteropTest {
         if (js != null) js.close();
     }
 
-    static Libp2pHost newHost() {
-        Libp2pHost h = new Libp2pHost(NodeIdentity.generate(new SecureRandom()), HostConfig.defaults());
-        h.setHandler(StreamTools.ECHO, StreamTools::echo);
-        return h;
-    }
-
     @Test
     void weDialJsOverWebSocketPingAndEchoOneMebibyte() throws Exception {
-        try (Libp2pHost host = newHost()) {
+        try (Libp2pHost host = StreamTools.echoHost()) {
             Connection c = host.dial(Multiaddr.parse(jsWs));
             assertEquals(js.peerId(), c.remotePeerId());
             assertTrue(c.remoteAddr().toString().endsWith("/ws"), c.remoteAddr().toString());
@@ -79,7 +70,7 @@ class HostWebSocketJsInteropTest {
 
     @Test
     void jsDialsUsOverWebSocketAndBothPing() throws Exception {
-        try (Libp2pHost host = newHost()) {
+        try (Libp2pHost host = StreamTools.echoHost()) {
             Multiaddr listen = host.listen(Multiaddr.parse("/ip4/127.0.0.1/tcp/0/ws"));
             assertTrue(listen.toString().matches("/ip4/127\\.0\\.0\\.1/tcp/[1-9][0-9]*/ws"), listen.toString());
             Map<String, Object> dial = js.call("dial", "addr", listen + "/p2p/" + host.peerId());
@@ -113,7 +104,7 @@ class HostWebSocketJsInteropTest {
     void connectionManagerKeepsTheStaticWebSocketPeerAndThePeerStoreLearnsItsProtocols(@TempDir Path dir) throws Exception {
         byte[] jsPeer = PeerId.toBytes(PeerId.decode(js.peerId()));
         try (Database db = Database.open(dir);
-                Libp2pHost host = newHost();
+                Libp2pHost host = StreamTools.echoHost();
                 ConnectionManager manager = new ConnectionManager(ConnectionLimits.DEFAULT, new Backoff(200, 2000),
                         new PeerStore(db), new Random(3))) {
             PeerStore store = new PeerStore(db);
@@ -142,7 +133,7 @@ class HostWebSocketJsInteropTest {
 
     @Test
     void anInboundWebSocketConnectionPastTheLimitIsClosed() throws Exception {
-        try (Libp2pHost host = newHost();
+        try (Libp2pHost host = StreamTools.echoHost();
                 ConnectionManager manager = new ConnectionManager(new ConnectionLimits(0, 4, 2, 4, 16, 1 << 20, 1 << 20),
                         Backoff.DEFAULT, null, new Random(1))) {
             HostBinding.attach(host, manager, null);

@@ -106,9 +106,8 @@ public final class HostBench {
     }
 
     static Libp2pHost host() {
-        Libp2pHost h = new Libp2pHost(NodeIdentity.generate(new SecureRandom()), HostConfig.defaults());
+        Libp2pHost h = StreamTools.echoHost();
         h.setHandler(StreamTools.SINK, StreamTools::sink);
-        h.setHandler(StreamTools.ECHO, StreamTools::echo);
         return h;
     }
 
