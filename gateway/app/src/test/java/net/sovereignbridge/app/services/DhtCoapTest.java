@@ -48,9 +48,7 @@ class DhtCoapTest {
     void stop() throws Exception {
         if (bravo != null) bravo.close();
         if (alpha != null) alpha.close();
-        try (var files = Files.walk(dir)) {
-            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        }
+        LocalTools.deleteTree(dir);
     }
 
     private LocalTools.Result get(String path) throws Exception {

@@ -1,5 +1,7 @@
 package net.sovereignbridge.app.services;
 
+import static net.sovereignbridge.app.services.LocalTools.coapRequest;
+import static net.sovereignbridge.app.services.LocalTools.coapUri;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -53,11 +55,7 @@ class LocalServicesTest {
         bravo = Gateway.start(config("bravo", lanB, lanA));
         a = alpha.identity().address().toHex();
         b = bravo.identity().address().toHex();
-        LocalTools.await("the gateways to learn each other over LAN", 30,
-                () -> alpha.node().peers().key(bravo.identity().address()).isPresent()
-                        && bravo.node().peers().key(alpha.identity().address()).isPresent());
-        LocalTools.await("both MQTT bridges to connect", 20,
-                () -> alpha.services().mqtt().connected() && bravo.services().mqtt().connected());
+        LocalTools.awaitLanPairWithMqtt(alpha, bravo);
     }
 
     private GatewayConfig config(String name, int lanPort, int peerPort) throws Exception {
@@ -78,27 +76,12 @@ class LocalServicesTest {
         if (alpha != null) alpha.close();
         if (bravo != null) bravo.close();
         if (broker != null) broker.close();
-        try (var files = Files.walk(dir)) {
-            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        }
-    }
-
-    private String coap(Gateway g, String path) {
-        return "coap://127.0.0.1:" + g.services().coap().port("coap") + path;
-    }
-
-    private LocalTools.Result coapClient(String... args) throws Exception {
-        String[] cmd = new String[args.length + 3];
-        cmd[0] = LocalTools.coapClient();
-        cmd[1] = "-B";
-        cmd[2] = "10";
-        System.arraycopy(args, 0, cmd, 3, args.length);
-        return LocalTools.run(20, null, cmd);
+        LocalTools.deleteTree(dir);
     }
 
     @Test
     void getNodeAndDiscovery() throws Exception {
-        LocalTools.Result r = coapClient("-m", "get", coap(alpha, "/node"));
+        LocalTools.Result r = coapRequest("-m", "get", coapUri(alpha, "/node"));
         assertEquals(0, r.exit(), r.toString());
         Map<String, Object> node = Json.parseObject(r.out().trim());
         assertEquals(a, node.get("address"));
@@ -106,36 +89,36 @@ class LocalServicesTest {
         assertEquals(List.of(b), node.get("neighbours"), r.out());
         assertTrue(((List<?>) node.get("transports")).stream().anyMatch(t -> "lan".equals(((Map<?, ?>) t).get("id"))));
 
-        LocalTools.Result core = coapClient("-m", "get", coap(alpha, "/.well-known/core"));
+        LocalTools.Result core = coapRequest("-m", "get", coapUri(alpha, "/.well-known/core"));
         assertTrue(core.out().contains("</msg>") && core.out().contains("obs"), core.toString());
         assertTrue(core.out().contains("</node>") && core.out().contains("</peers>"), core.toString());
 
-        LocalTools.Result peers = coapClient("-m", "get", coap(alpha, "/peers"));
+        LocalTools.Result peers = coapRequest("-m", "get", coapUri(alpha, "/peers"));
         assertTrue(peers.out().contains(b) && peers.out().contains("bravo"), peers.toString());
     }
 
     @Test
     void badRequestsGetCoapErrorsWithDiagnostics() throws Exception {
-        LocalTools.Result malformed = coapClient("-m", "post", "-t", "50", "-e", "{\"to\": 12}", coap(alpha, "/msg"));
+        LocalTools.Result malformed = coapRequest("-m", "post", "-t", "50", "-e", "{\"to\": 12}", coapUri(alpha, "/msg"));
         assertTrue(malformed.out().contains("4.00") || malformed.err().contains("4.00"), malformed.toString());
         assertTrue((malformed.out() + malformed.err()).contains("'to'"), malformed.toString());
         assertTrue(!(malformed.out() + malformed.err()).contains("Exception"), malformed.toString());
 
         String unknown = "00112233445566778899aabbccddeeff";
-        LocalTools.Result notFound = coapClient("-m", "post", "-t", "50", "-e",
-                "{\"to\":\"" + unknown + "\",\"text\":\"x\"}", coap(alpha, "/msg"));
+        LocalTools.Result notFound = coapRequest("-m", "post", "-t", "50", "-e",
+                "{\"to\":\"" + unknown + "\",\"text\":\"x\"}", coapUri(alpha, "/msg"));
         assertTrue((notFound.out() + notFound.err()).contains("4.04"), notFound.toString());
 
         Path big = dir.resolve("big.json");
         Files.writeString(big, "{\"to\":\"" + b + "\",\"text\":\"" + "x".repeat(5000) + "\"}");
-        LocalTools.Result tooLarge = coapClient("-m", "post", "-t", "50", "-f", big.toString(), coap(alpha, "/msg"));
+        LocalTools.Result tooLarge = coapRequest("-m", "post", "-t", "50", "-f", big.toString(), coapUri(alpha, "/msg"));
         assertTrue((tooLarge.out() + tooLarge.err()).contains("4.13"), tooLarge.toString());
     }
 
     @Test
     void mqttSendCrossesTheMeshToACoapObserverAndTheReceiptComesBack() throws Exception {
         try (LocalTools.Background observer = new LocalTools.Background("stdbuf", "-oL", LocalTools.coapClient(), "-s", "40", "-B", "40",
-                        "-m", "get", coap(bravo, "/msg"));
+                        "-m", "get", coapUri(bravo, "/msg"));
                 LocalTools.Background receipts = broker.subscribe("sbridge/" + a + "/receipts")) {
             Thread.sleep(500); // the observe registration
             LocalTools.Result pub = broker.publish("sbridge/" + a + "/send",
@@ -157,8 +140,8 @@ class LocalServicesTest {
     @Test
     void coapPostReachesTheOtherGatewaysMqttInbox() throws Exception {
         try (LocalTools.Background inbox = broker.subscribe("sbridge/" + b + "/inbox")) {
-            LocalTools.Result r = coapClient("-m", "post", "-t", "50", "-e",
-                    "{\"to\":\"" + b + "\",\"text\":\"posted over coap\"}", coap(alpha, "/msg"));
+            LocalTools.Result r = coapRequest("-m", "post", "-t", "50", "-e",
+                    "{\"to\":\"" + b + "\",\"text\":\"posted over coap\"}", coapUri(alpha, "/msg"));
             assertEquals(0, r.exit(), r.toString());
             assertTrue(r.out().contains("\"state\":\"sent\""), r.toString());
             String line = inbox.awaitLine("the message on B's inbox topic", 20, l -> l.contains("posted over coap"));
@@ -166,7 +149,7 @@ class LocalServicesTest {
             String messageId = r.out().replaceAll(".*\"messageId\":(\\d+).*", "$1").trim();
             LocalTools.await("a delivered receipt on A's /receipts", 30, () -> {
                 try {
-                    String receipts = coapClient("-m", "get", coap(alpha, "/receipts")).out();
+                    String receipts = coapRequest("-m", "get", coapUri(alpha, "/receipts")).out();
                     return receipts.contains("\"messageId\":" + messageId + ",\"state\":\"delivered\"");
                 } catch (Exception e) {
                     return false;
@@ -179,7 +162,7 @@ class LocalServicesTest {
     void cborPostAndCborInbox() throws Exception {
         Path body = dir.resolve("msg.cbor");
         Files.write(body, Cbor.encode(Map.of("to", b, "data", new byte[] {1, 2, 3, (byte) 0xff})));
-        LocalTools.Result r = coapClient("-m", "post", "-t", "60", "-f", body.toString(), coap(alpha, "/msg"));
+        LocalTools.Result r = coapRequest("-m", "post", "-t", "60", "-f", body.toString(), coapUri(alpha, "/msg"));
         assertEquals(0, r.exit(), r.toString());
         LocalTools.await("the binary message in B's inbox", 20, () -> {
             try {
@@ -190,7 +173,7 @@ class LocalServicesTest {
             }
         });
         Path out = dir.resolve("inbox.cbor");
-        LocalTools.Result get = coapClient("-m", "get", "-A", "60", "-o", out.toString(), coap(bravo, "/msg?limit=100"));
+        LocalTools.Result get = coapRequest("-m", "get", "-A", "60", "-o", out.toString(), coapUri(bravo, "/msg?limit=100"));
         assertEquals(0, get.exit(), get.toString());
         Cbor.Result decoded = Cbor.decode(Files.readAllBytes(out));
         assertTrue(decoded instanceof Cbor.Ok, decoded.toString());
@@ -205,7 +188,7 @@ class LocalServicesTest {
         Path body = dir.resolve("large.json");
         Files.writeString(body, "{\"to\":\"" + b + "\",\"text\":\"" + text + "\"}");
         // -b 64: coap-client sends the 3 kB request as Block1 pieces of 64 bytes
-        LocalTools.Result post = coapClient("-b", "64", "-m", "post", "-t", "50", "-f", body.toString(), coap(alpha, "/msg"));
+        LocalTools.Result post = coapRequest("-b", "64", "-m", "post", "-t", "50", "-f", body.toString(), coapUri(alpha, "/msg"));
         assertEquals(0, post.exit(), post.toString());
         assertTrue(post.out().contains("\"state\""), post.toString());
         LocalTools.await("the large message in B's inbox", 30, () -> {
@@ -218,7 +201,7 @@ class LocalServicesTest {
         long id = bravo.node().inbox().list(0, 1000).stream().filter(m -> m.body().length == text.length())
                 .findFirst().orElseThrow().id();
         // the answer (text + base64 copy, about 7 kB) comes back as Block2 pieces and is reassembled
-        LocalTools.Result get = coapClient("-b", "128", "-m", "get", coap(bravo, "/msg?after=" + (id - 1) + "&limit=1"));
+        LocalTools.Result get = coapRequest("-b", "128", "-m", "get", coapUri(bravo, "/msg?after=" + (id - 1) + "&limit=1"));
         assertEquals(0, get.exit(), get.toString());
         Map<String, Object> page = Json.parseObject(get.out().trim());
         Map<?, ?> m = (Map<?, ?>) ((List<?>) page.get("messages")).get(0);
@@ -230,11 +213,11 @@ class LocalServicesTest {
         int port = alpha.services().coap().port("coaps");
         assertTrue(port > 0, "DTLS endpoint bound");
         String uri = "coaps://127.0.0.1:" + port + "/node";
-        LocalTools.Result ok = coapClient("-u", PSK_ID, "-k", PSK_TEXT, "-m", "get", uri);
+        LocalTools.Result ok = coapRequest("-u", PSK_ID, "-k", PSK_TEXT, "-m", "get", uri);
         assertEquals(0, ok.exit(), ok.toString());
         assertTrue(ok.out().contains("\"address\":\"" + a + "\""), ok.toString());
 
-        LocalTools.Result wrong = coapClient("-u", PSK_ID, "-k", "not-the-key-0123", "-m", "get", uri);
+        LocalTools.Result wrong = coapRequest("-u", PSK_ID, "-k", "not-the-key-0123", "-m", "get", uri);
         assertTrue(!wrong.out().contains(a), "a wrong key must not get an answer: " + wrong);
     }
 
@@ -279,8 +262,8 @@ class LocalServicesTest {
     void messagesWaitWhileTheBrokerIsAway() throws Exception {
         broker.stop();
         LocalTools.await("A's bridge to notice the broker is gone", 60, () -> !alpha.services().mqtt().connected());
-        LocalTools.Result r = coapClient("-m", "post", "-t", "50", "-e",
-                "{\"to\":\"" + a + "\",\"text\":\"while the broker slept\"}", coap(bravo, "/msg"));
+        LocalTools.Result r = coapRequest("-m", "post", "-t", "50", "-e",
+                "{\"to\":\"" + a + "\",\"text\":\"while the broker slept\"}", coapUri(bravo, "/msg"));
         assertTrue(r.out().contains("\"state\":\"sent\""), r.toString());
         LocalTools.await("the message in A's inbox", 20, () -> alpha.services().mqtt().status().get("waiting") instanceof Integer w && w > 0);
         broker.start();

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
+import net.sovereignbridge.app.Gateway;
 
 /**
  * Real foreign clients for the service tests: libcoap's coap-client, Mosquitto with mosquitto_pub and
@@ -30,6 +31,40 @@ public final class LocalTools {
 
     public static String coapClient() {
         return require("coap-client-openssl", "libcoap3-bin");
+    }
+
+    /** Runs coap-client with these arguments (block-wise timeout 10 s), at most 20 s. */
+    public static Result coapRequest(String... args) throws Exception {
+        String[] cmd = new String[args.length + 3];
+        cmd[0] = coapClient();
+        cmd[1] = "-B";
+        cmd[2] = "10";
+        System.arraycopy(args, 0, cmd, 3, args.length);
+        return run(20, null, cmd);
+    }
+
+    /** The coap:// URI of {@code path} on a gateway's plain CoAP port on loopback. */
+    public static String coapUri(Gateway g, String path) {
+        return "coap://127.0.0.1:" + g.services().coap().port("coap") + path;
+    }
+
+    /**
+     * Waits until two gateways that name each other as LAN peers have learnt each other, and until both of
+     * their MQTT bridges are connected: the starting point of the two-gateway service tests.
+     */
+    public static void awaitLanPairWithMqtt(Gateway alpha, Gateway bravo) throws InterruptedException {
+        await("the gateways to learn each other over LAN", 30,
+                () -> alpha.node().peers().key(bravo.identity().address()).isPresent()
+                        && bravo.node().peers().key(alpha.identity().address()).isPresent());
+        await("both MQTT bridges to connect", 20,
+                () -> alpha.services().mqtt().connected() && bravo.services().mqtt().connected());
+    }
+
+    /** Deletes a test's temporary directory and everything under it. */
+    public static void deleteTree(Path dir) throws IOException {
+        try (var files = Files.walk(dir)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
     }
 
     public static int freeTcpPort() throws IOException {

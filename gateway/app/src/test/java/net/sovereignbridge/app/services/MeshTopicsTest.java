@@ -1,5 +1,7 @@
 package net.sovereignbridge.app.services;
 
+import static net.sovereignbridge.app.services.LocalTools.coapRequest;
+import static net.sovereignbridge.app.services.LocalTools.coapUri;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -40,11 +42,7 @@ class MeshTopicsTest {
         bravo = Gateway.start(config("bravo", lanB, lanA, brokerB));
         a = alpha.identity().address().toHex();
         b = bravo.identity().address().toHex();
-        LocalTools.await("the gateways to learn each other over LAN", 30,
-                () -> alpha.node().peers().key(bravo.identity().address()).isPresent()
-                        && bravo.node().peers().key(alpha.identity().address()).isPresent());
-        LocalTools.await("both MQTT bridges to connect", 20,
-                () -> alpha.services().mqtt().connected() && bravo.services().mqtt().connected());
+        LocalTools.awaitLanPairWithMqtt(alpha, bravo);
     }
 
     private GatewayConfig config(String name, int lanPort, int peerPort, LocalTools.Mosquitto broker) throws Exception {
@@ -63,28 +61,13 @@ class MeshTopicsTest {
         if (bravo != null) bravo.close();
         if (brokerA != null) brokerA.close();
         if (brokerB != null) brokerB.close();
-        try (var files = Files.walk(dir)) {
-            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        }
-    }
-
-    private String coap(Gateway g, String path) {
-        return "coap://127.0.0.1:" + g.services().coap().port("coap") + path;
-    }
-
-    private LocalTools.Result coapClient(String... args) throws Exception {
-        String[] cmd = new String[args.length + 3];
-        cmd[0] = LocalTools.coapClient();
-        cmd[1] = "-B";
-        cmd[2] = "10";
-        System.arraycopy(args, 0, cmd, 3, args.length);
-        return LocalTools.run(20, null, cmd);
+        LocalTools.deleteTree(dir);
     }
 
     @Test
     void mqttPublishOnAlphaReachesACoapObserverOnBravoAndIsNotEchoed() throws Exception {
         try (LocalTools.Background observer = new LocalTools.Background("stdbuf", "-oL", LocalTools.coapClient(), "-s",
-                        "40", "-B", "40", "-m", "get", coap(bravo, "/topics/weather"));
+                        "40", "-B", "40", "-m", "get", coapUri(bravo, "/topics/weather"));
                 LocalTools.Background onA = brokerA.subscribe("sbridge/topic/weather");
                 LocalTools.Background onB = brokerB.subscribe("sbridge/topic/weather")) {
             LocalTools.await("bravo to subscribe through the Observe", 10,
@@ -118,8 +101,8 @@ class MeshTopicsTest {
     @Test
     void coapPostOnBravoReachesMosquittoSubOnAlpha() throws Exception {
         try (LocalTools.Background onA = brokerA.subscribe("sbridge/topic/alerts")) {
-            LocalTools.Result r = coapClient("-m", "post", "-t", "0", "-e", "flood warning, river gauge 3",
-                    coap(bravo, "/topics/alerts"));
+            LocalTools.Result r = coapRequest("-m", "post", "-t", "0", "-e", "flood warning, river gauge 3",
+                    coapUri(bravo, "/topics/alerts"));
             assertEquals(0, r.exit(), r.toString());
             assertTrue(r.out().contains("\"state\":\"published\"") && r.out().contains("\"topic\":\"alerts\""), r.toString());
             String line = onA.awaitLine("bravo's CoAP post on alpha's broker", 20,
@@ -133,21 +116,21 @@ class MeshTopicsTest {
             String messageId = r.out().replaceAll("(?s).*\"messageId\":(\\d+).*", "$1").trim();
             assertEquals(messageId, String.valueOf(m.get("messageId")));
 
-            LocalTools.Result recent = coapClient("-m", "get", coap(alpha, "/topics/alerts"));
+            LocalTools.Result recent = coapRequest("-m", "get", coapUri(alpha, "/topics/alerts"));
             assertTrue(recent.out().contains("flood warning, river gauge 3") && recent.out().contains(b), recent.toString());
         }
     }
 
     @Test
     void badTopicRequestsGetCoapErrorsWithReasons() throws Exception {
-        LocalTools.Result badName = coapClient("-m", "post", "-e", "x", coap(alpha, "/topics/bad!name"));
+        LocalTools.Result badName = coapRequest("-m", "post", "-e", "x", coapUri(alpha, "/topics/bad!name"));
         String all = badName.out() + badName.err();
         assertTrue(all.contains("4.00") && all.contains("'!'"), badName.toString());
         Path big = dir.resolve("big.txt");
         Files.writeString(big, "x".repeat(600));
-        LocalTools.Result tooLarge = coapClient("-m", "post", "-f", big.toString(), coap(alpha, "/topics/big"));
+        LocalTools.Result tooLarge = coapRequest("-m", "post", "-f", big.toString(), coapUri(alpha, "/topics/big"));
         assertTrue((tooLarge.out() + tooLarge.err()).contains("4.13"), tooLarge.toString());
-        LocalTools.Result core = coapClient("-m", "get", coap(alpha, "/.well-known/core"));
+        LocalTools.Result core = coapRequest("-m", "get", coapUri(alpha, "/.well-known/core"));
         assertTrue(core.out().contains("</topics>"), core.toString());
         // an MQTT topic publish the mesh refuses lands on the errors topic
         try (LocalTools.Background errors = brokerA.subscribe("sbridge/" + a + "/errors")) {
