@@ -206,6 +206,9 @@ public final class Node implements AutoCloseable {
                 options.retryBaseMillis() / 2));
         this.flood = new FloodControl(timers, clock, this.random, options.floodDelayMillis() / 8,
                 options.floodDelayMillis(), floodMemory, 50_000);
+        // Announces never repeat an id: remember them for the flood's whole life, so a late copy is no new one.
+        this.flood.rememberLonger(FrameType.ANNOUNCE.code,
+                Math.max(floodMemory, 2L * options.hopLimit() * options.floodDelayMillis()));
         this.custody = new CustodyQueue(db, options.custodyPerDestination(), options.custodyTotal());
         transports.add(carried);
         transports.addListener(new TransportManager.Events() {
@@ -700,10 +703,14 @@ public final class Node implements AutoCloseable {
         if (!t.state().canSend()) return null;
         AnnounceBody body = new AnnounceBody(identity.publicIdentity(), clock.instant().getEpochSecond(),
                 options.name(), positionExtension());
+        byte[] bodyBytes = body.encode();
+        // Booked before signing: an announce the airtime share refuses costs no signature.
+        if (!announceFits(t, MeshFrame.BROADCAST_HEADER_LENGTH + bodyBytes.length + SignedFrames.SIGNATURE_LENGTH)) {
+            return null;
+        }
         int id = messageIds.getAndIncrement();
-        MeshFrame frame = SignedFrames.sign(identity, FrameType.ANNOUNCE, null, id, options.hopLimit(), body.encode());
+        MeshFrame frame = SignedFrames.sign(identity, FrameType.ANNOUNCE, null, id, options.hopLimit(), bodyBytes);
         byte[] encoded = FrameCodec.encode(frame);
-        if (!announceFits(t, encoded)) return null;
         flood.remember(identity.address(), id, FrameType.ANNOUNCE.code);
         sendFragments(t, to, encoded);
         return id;
@@ -766,7 +773,8 @@ public final class Node implements AutoCloseable {
 
     private void onAnnounce(Transport transport, Endpoint from, MeshFrame frame, LinkQuality quality)
             throws SQLException {
-        if (!flood.firstSighting(frame.source(), frame.messageId(), FrameType.ANNOUNCE.code, frame.hopCount())) {
+        if (!flood.firstSighting(frame.source(), frame.messageId(), FrameType.ANNOUNCE.code, frame.hopCount(),
+                rawSignalQuality(quality))) {
             transports.counters(transport.id()).drop(DecodeError.DUPLICATE);
             learnFromCopy(transport, from, frame, quality);
             return;
@@ -894,7 +902,7 @@ public final class Node implements AutoCloseable {
         byte[] encoded = FrameCodec.withHopAck(flagged, false);
         for (Transport t : transports.all()) {
             if (t.state().canSend() && encoded.length <= Fragmenter.maxFrameLength(t.profile().mtu())
-                    && (!announce || announceFits(t, encoded))) {
+                    && (!announce || announceFits(t, encoded.length))) {
                 sendFragments(t, Endpoint.broadcast(t.id()), encoded);
             }
         }
@@ -913,17 +921,27 @@ public final class Node implements AutoCloseable {
      */
     static final double ASSUMED_DUTY_CYCLE = 0.01;
 
-    /** True (and the airtime booked) when an announce of these bytes fits its share on {@code t}. */
-    private boolean announceFits(Transport t, byte[] encoded) {
+    /** True (and the airtime booked) when an announce frame of {@code length} bytes fits its share on {@code t}. */
+    private boolean announceFits(Transport t, int length) {
         if (!t.profile().regulatedAirtime()) return true;
+        int mtu = t.profile().mtu();
+        int chunk = mtu - Fragmenter.HEADER_LENGTH;
         long airtime = 0;
-        for (byte[] piece : Fragmenter.split(encoded, t.profile().mtu(), 0)) {
-            airtime += t instanceof AirtimeBudget b ? b.airtimeNanos(piece.length)
-                    : piece.length * 8L * 1_000_000_000L / t.profile().nominalBitrate();
+        for (int left = length; left > 0; ) {
+            // One frame if it fits the MTU, else fragments of header + chunk (the last one shorter).
+            int piece = length <= mtu ? length : Fragmenter.HEADER_LENGTH + Math.min(chunk, left);
+            left -= length <= mtu ? length : Math.min(chunk, left);
+            airtime += t instanceof AirtimeBudget b ? b.airtimeNanos(piece)
+                    : piece * 8L * 1_000_000_000L / t.profile().nominalBitrate();
         }
         long budget = t instanceof AirtimeBudget b ? b.hourlyBudgetNanos()
                 : (long) (AnnounceAirtime.WINDOW_MILLIS * 1_000_000L * ASSUMED_DUTY_CYCLE);
         return announceAirtime.tryTake(t.id(), airtime, budget, clock.millis());
+    }
+
+    /** 0..1 from SNR, NaN where the medium reports none. */
+    private static double rawSignalQuality(LinkQuality q) {
+        return Double.isNaN(q.snrDb()) ? Double.NaN : Math.min(1, Math.max(0, (q.snrDb() + 20) / 30));
     }
 
     /** 0..1 from SNR where the medium reports it (radios), else 0.5: drives the flood delay. */
@@ -1018,7 +1036,8 @@ public final class Node implements AutoCloseable {
             drop(transport, from, DecodeError.NOT_FOR_US, frame.type() + " without destination");
             return;
         }
-        if (!flood.firstSighting(frame.source(), frame.messageId(), frame.type().code, frame.hopCount())) {
+        if (!flood.firstSighting(frame.source(), frame.messageId(), frame.type().code, frame.hopCount(),
+                rawSignalQuality(quality))) {
             transports.counters(transport.id()).drop(DecodeError.DUPLICATE);
             return;
         }
