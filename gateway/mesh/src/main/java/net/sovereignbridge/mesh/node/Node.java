@@ -424,7 +424,8 @@ public final class Node implements AutoCloseable {
         List<Endpoint> candidates = new java.util.ArrayList<>();
         nextHop.candidates(destination).forEach(h -> candidates.add(h.endpoint()));
         routes.lookup(destination, now).forEach(r -> {
-            if (!candidates.contains(r.via())) candidates.add(r.via());
+            // A route through a neighbour silent for the neighbour expiry leads over a link that is gone.
+            if (!candidates.contains(r.via()) && heardWithin(r.via(), now)) candidates.add(r.via());
         });
         candidates.sort(java.util.Comparator.comparingDouble(this::endpointCost));
         List<Endpoint> usable = new java.util.ArrayList<>();
@@ -490,6 +491,14 @@ public final class Node implements AutoCloseable {
     public Optional<Endpoint> nextHopFor(MeshAddress destination) {
         List<Endpoint> hops = usableHops(destination, 0);
         return hops.isEmpty() ? Optional.empty() : Optional.of(hops.get(0));
+    }
+
+    /** When each link endpoint last sent us anything: a neighbour's periodic announces keep it fresh. */
+    private final Map<Endpoint, Long> lastHeard = new ConcurrentHashMap<>();
+
+    private boolean heardWithin(Endpoint via, long now) {
+        Long t = lastHeard.get(via);
+        return t == null || now - t <= options.neighbourExpiryMillis();
     }
 
     private static final int HOP_RETRANSMISSIONS = 3;
@@ -731,6 +740,8 @@ public final class Node implements AutoCloseable {
             return;
         }
         if (!silentRounds.isEmpty()) silentRounds.remove(from); // it is alive
+        if (lastHeard.size() >= options.maxPeers() && !lastHeard.containsKey(from)) lastHeard.clear();
+        lastHeard.put(from, clock.millis());
         byte[] whole = bytes;
         if (Fragmenter.isFragment(bytes)) {
             Reassembler r = reassemblers.computeIfAbsent(transport.id(), k -> Reassembler.withDefaults());
