@@ -45,6 +45,9 @@ public final class SimCommand implements Callable<Integer> {
     @Option(names = "--announce-s", defaultValue = "5", description = "announce period of every node (default ${DEFAULT-VALUE})")
     long announceSeconds;
 
+    @Option(names = "--flood-delay-ms", defaultValue = "400", description = "upper bound of the rebroadcast delay (default ${DEFAULT-VALUE}, the gateway's)")
+    long floodDelay;
+
     @Option(names = "--degree", defaultValue = "10", description = "random topology: average neighbours per node (default ${DEFAULT-VALUE})")
     double degree;
 
@@ -59,17 +62,20 @@ public final class SimCommand implements Callable<Integer> {
         SimNetwork.Topology t;
         try {
             t = SimNetwork.Topology.valueOf(topology.toUpperCase(Locale.ROOT));
-            if (nodes < 2 || loss < 0 || loss >= 1 || churn < 0 || churn >= 1 || mtu < 32 || degree < 1) {
-                throw new IllegalArgumentException(
-                        "need --nodes >= 2, 0 <= --loss < 1, 0 <= --churn < 1, --mtu >= 32, --degree >= 1");
+            if (nodes < 2 || loss < 0 || loss >= 1 || churn < 0 || churn >= 1 || mtu < 32 || degree < 1
+                    || floodDelay < 8) {
+                throw new IllegalArgumentException("need --nodes >= 2, 0 <= --loss < 1, 0 <= --churn < 1, --mtu >= 32, "
+                        + "--degree >= 1, --flood-delay-ms >= 8");
             }
         } catch (IllegalArgumentException e) {
             System.err.println("sbridge sim: " + e.getMessage());
             return ExitCodes.CONFIG;
         }
-        // Short timers: simulated links are fast, so retries and floods run at millisecond scale. A direct
-        // neighbour silent for three announce periods is dropped (the gateway default is six of its 30 s).
-        Node.Options options = Node.Options.defaults().withAnnounceInterval(announceSeconds * 1000).withTimers(1_500, 10_000, 100)
+        // Short retries: simulated links are fast. The flood delay stays the gateway's: suppression needs a
+        // rebroadcast window many times the link latency. A direct neighbour silent for three announce
+        // periods is dropped (the gateway default is six of its 30 s).
+        Node.Options options = Node.Options.defaults().withAnnounceInterval(announceSeconds * 1000)
+                .withTimers(1_500, 10_000, floodDelay)
                 .withHopLimit(15).withNeighbourExpiry(3 * announceSeconds * 1000);
         SimRun.Result r = SimRun.run(new SimNetwork.Config(nodes, t, loss, latency, bitrate, mtu, seed, options)
                 .withAverageDegree(degree), messages, churn, timeout * 1000, failLink);

@@ -226,6 +226,9 @@ public final class Node implements AutoCloseable {
                 options.retryBaseMillis() / 2));
         this.flood = new FloodControl(timers, clock, this.random, options.floodDelayMillis() / 8,
                 options.floodDelayMillis(), floodMemory, 50_000);
+        // Announces never repeat an id: remember them for the flood's whole life, so a late copy is no new one.
+        this.flood.rememberLonger(FrameType.ANNOUNCE.code,
+                Math.max(floodMemory, 2L * options.hopLimit() * options.floodDelayMillis()));
         this.custody = new CustodyQueue(db, options.custodyPerDestination(), options.custodyTotal());
         transports.add(carried);
         transports.addListener(new TransportManager.Events() {
@@ -479,7 +482,8 @@ public final class Node implements AutoCloseable {
         List<Endpoint> candidates = new java.util.ArrayList<>();
         nextHop.candidates(destination).forEach(h -> candidates.add(h.endpoint()));
         routes.lookup(destination, now).forEach(r -> {
-            if (!candidates.contains(r.via())) candidates.add(r.via());
+            // A route through a neighbour silent for the neighbour expiry leads over a link that is gone.
+            if (!candidates.contains(r.via()) && heardWithin(r.via(), now)) candidates.add(r.via());
         });
         candidates.sort(java.util.Comparator.comparingDouble(this::endpointCost));
         return usableFor(candidates, length);
@@ -560,6 +564,14 @@ public final class Node implements AutoCloseable {
     public Optional<Endpoint> nextHopFor(MeshAddress destination) {
         List<Endpoint> hops = usableHops(destination, 0);
         return hops.isEmpty() ? Optional.empty() : Optional.of(hops.get(0));
+    }
+
+    /** When each link endpoint last sent us anything: a neighbour's periodic announces keep it fresh. */
+    private final Map<Endpoint, Long> lastHeard = new ConcurrentHashMap<>();
+
+    private boolean heardWithin(Endpoint via, long now) {
+        Long t = lastHeard.get(via);
+        return t == null || now - t <= options.neighbourExpiryMillis();
     }
 
     private static final int HOP_RETRANSMISSIONS = 3;
@@ -809,10 +821,14 @@ public final class Node implements AutoCloseable {
         if (!t.state().canSend()) return null;
         AnnounceBody body = new AnnounceBody(identity.publicIdentity(), clock.instant().getEpochSecond(),
                 options.name(), positionExtension());
+        byte[] bodyBytes = body.encode();
+        // Booked before signing: an announce the airtime share refuses costs no signature.
+        if (!announceFits(t, MeshFrame.BROADCAST_HEADER_LENGTH + bodyBytes.length + SignedFrames.SIGNATURE_LENGTH)) {
+            return null;
+        }
         int id = messageIds.getAndIncrement();
-        MeshFrame frame = SignedFrames.sign(identity, FrameType.ANNOUNCE, null, id, options.hopLimit(), body.encode());
+        MeshFrame frame = SignedFrames.sign(identity, FrameType.ANNOUNCE, null, id, options.hopLimit(), bodyBytes);
         byte[] encoded = FrameCodec.encode(frame);
-        if (!announceFits(t, encoded)) return null;
         flood.remember(identity.address(), id, FrameType.ANNOUNCE.code);
         sendFragments(t, to, encoded);
         return id;
@@ -833,6 +849,8 @@ public final class Node implements AutoCloseable {
             return;
         }
         if (!silentRounds.isEmpty()) silentRounds.remove(from); // it is alive
+        if (lastHeard.size() >= options.maxPeers() && !lastHeard.containsKey(from)) lastHeard.clear();
+        lastHeard.put(from, clock.millis());
         byte[] whole = bytes;
         if (Fragmenter.isFragment(bytes)) {
             Reassembler r = reassemblers.computeIfAbsent(transport.id(), k -> Reassembler.withDefaults());
@@ -876,7 +894,8 @@ public final class Node implements AutoCloseable {
 
     private void onAnnounce(Transport transport, Endpoint from, MeshFrame frame, LinkQuality quality)
             throws SQLException {
-        if (!flood.firstSighting(frame.source(), frame.messageId(), FrameType.ANNOUNCE.code, frame.hopCount())) {
+        if (!flood.firstSighting(frame.source(), frame.messageId(), FrameType.ANNOUNCE.code, frame.hopCount(),
+                rawSignalQuality(quality))) {
             transports.counters(transport.id()).drop(DecodeError.DUPLICATE);
             learnFromCopy(transport, from, frame, quality);
             return;
@@ -1000,7 +1019,7 @@ public final class Node implements AutoCloseable {
         byte[] encoded = FrameCodec.withHopAck(flagged, false);
         for (Transport t : transports.all()) {
             if (t.state().canSend() && encoded.length <= Fragmenter.maxFrameLength(t.profile().mtu())
-                    && (!announce || announceFits(t, encoded))) {
+                    && (!announce || announceFits(t, encoded.length))) {
                 sendFragments(t, Endpoint.broadcast(t.id()), encoded, origin);
             }
         }
@@ -1019,17 +1038,27 @@ public final class Node implements AutoCloseable {
      */
     static final double ASSUMED_DUTY_CYCLE = 0.01;
 
-    /** True (and the airtime booked) when an announce of these bytes fits its share on {@code t}. */
-    private boolean announceFits(Transport t, byte[] encoded) {
+    /** True (and the airtime booked) when an announce frame of {@code length} bytes fits its share on {@code t}. */
+    private boolean announceFits(Transport t, int length) {
         if (!t.profile().regulatedAirtime()) return true;
+        int mtu = t.profile().mtu();
+        int chunk = mtu - Fragmenter.HEADER_LENGTH;
         long airtime = 0;
-        for (byte[] piece : Fragmenter.split(encoded, t.profile().mtu(), 0)) {
-            airtime += t instanceof AirtimeBudget b ? b.airtimeNanos(piece.length)
-                    : piece.length * 8L * 1_000_000_000L / t.profile().nominalBitrate();
+        for (int left = length; left > 0; ) {
+            // One frame if it fits the MTU, else fragments of header + chunk (the last one shorter).
+            int piece = length <= mtu ? length : Fragmenter.HEADER_LENGTH + Math.min(chunk, left);
+            left -= length <= mtu ? length : Math.min(chunk, left);
+            airtime += t instanceof AirtimeBudget b ? b.airtimeNanos(piece)
+                    : piece * 8L * 1_000_000_000L / t.profile().nominalBitrate();
         }
         long budget = t instanceof AirtimeBudget b ? b.hourlyBudgetNanos()
                 : (long) (AnnounceAirtime.WINDOW_MILLIS * 1_000_000L * ASSUMED_DUTY_CYCLE);
         return announceAirtime.tryTake(t.id(), airtime, budget, clock.millis());
+    }
+
+    /** 0..1 from SNR, NaN where the medium reports none. */
+    private static double rawSignalQuality(LinkQuality q) {
+        return Double.isNaN(q.snrDb()) ? Double.NaN : Math.min(1, Math.max(0, (q.snrDb() + 20) / 30));
     }
 
     /** 0..1 from SNR where the medium reports it (radios), else 0.5: drives the flood delay. */
@@ -1124,7 +1153,8 @@ public final class Node implements AutoCloseable {
             drop(transport, from, DecodeError.NOT_FOR_US, frame.type() + " without destination");
             return;
         }
-        if (!flood.firstSighting(frame.source(), frame.messageId(), frame.type().code, frame.hopCount())) {
+        if (!flood.firstSighting(frame.source(), frame.messageId(), frame.type().code, frame.hopCount(),
+                rawSignalQuality(quality))) {
             transports.counters(transport.id()).drop(DecodeError.DUPLICATE);
             return;
         }

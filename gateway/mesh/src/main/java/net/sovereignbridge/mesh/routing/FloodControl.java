@@ -61,19 +61,33 @@ public final class FloodControl {
      * hears two of those, and cancelling on them starved the flood after a few hops.
      */
     public synchronized boolean firstSighting(MeshAddress source, int messageId, int type, int hopCount) {
+        return firstSighting(source, messageId, type, hopCount, Double.NaN);
+    }
+
+    /**
+     * Signal quality (0..1, see {@link #scheduleRebroadcast}) at or above which a copy comes from a node so
+     * near that our rebroadcast would add little: 2/3 is an SNR of 0 dB on the -20..+10 dB scale, about a third
+     * of the radio range in the simulator's model, where a rebroadcast of ours would reach only about a fifth
+     * more area than the neighbour's did (the "distance-based scheme" of the broadcast-storm literature).
+     */
+    static final double NEAR_COPY_QUALITY = 2.0 / 3;
+
+    /**
+     * As above, with the signal quality of this copy (NaN where the medium reports none): a copy heard
+     * strongly, i.e. from a node very near us, also cancels our pending rebroadcast.
+     */
+    public synchronized boolean firstSighting(MeshAddress source, int messageId, int type, int hopCount,
+            double quality) {
         long now = clock.millis();
-        var it = seen.values().iterator();
-        while (it.hasNext()) {
-            Entry old = it.next();
-            if (now - old.firstSeenMillis < memoryMillis) break; // insertion order = time order
-            if (old.pending == null) it.remove();
-            else break;
-        }
+        expire(seen, memoryMillis, now);
+        expire(seenLong, longMemoryMillis, now);
         Key k = new Key(source, messageId, type);
+        LinkedHashMap<Key, Entry> seen = memoryOf(type);
         Entry e = seen.get(k);
         if (e != null) {
             e.heard++;
-            if (e.pending != null && (hopCount > e.firstHopCount || e.heard >= SUPPRESS_AFTER_COPIES)) {
+            if (e.pending != null && (hopCount > e.firstHopCount || e.heard >= SUPPRESS_AFTER_COPIES
+                    || quality >= NEAR_COPY_QUALITY)) {
                 e.pending.cancel(false);
                 e.pending = null;
                 cancelled++;
@@ -89,6 +103,34 @@ public final class FloodControl {
         return true;
     }
 
+    private static void expire(LinkedHashMap<Key, Entry> memory, long millis, long now) {
+        var it = memory.values().iterator();
+        while (it.hasNext()) {
+            Entry old = it.next();
+            if (now - old.firstSeenMillis < millis) break; // insertion order = time order
+            if (old.pending == null) it.remove();
+            else break;
+        }
+    }
+
+    private LinkedHashMap<Key, Entry> memoryOf(int type) {
+        return type == longMemoryType ? seenLong : seen;
+    }
+
+    /**
+     * Frames of {@code type} (announces) are remembered for {@code millis} instead: they are never sent again
+     * under the same id, so their memory can outlast the whole flood (hop limit x flood delay) - a late copy
+     * arriving after a short memory ran out would otherwise be relayed a second time.
+     */
+    public synchronized void rememberLonger(int type, long millis) {
+        this.longMemoryType = type;
+        this.longMemoryMillis = millis;
+    }
+
+    private final LinkedHashMap<Key, Entry> seenLong = new LinkedHashMap<>();
+    private int longMemoryType = -1;
+    private long longMemoryMillis;
+
     /** Marks a frame as seen without scheduling (our own frames). */
     public synchronized void remember(MeshAddress source, int messageId, int type) {
         firstSighting(source, messageId, type, 0);
@@ -100,7 +142,7 @@ public final class FloodControl {
      */
     public synchronized void scheduleRebroadcast(MeshAddress source, int messageId, int type, double quality,
             Runnable rebroadcast) {
-        Entry e = seen.get(new Key(source, messageId, type));
+        Entry e = memoryOf(type).get(new Key(source, messageId, type));
         if (e == null) return;
         double q = Math.min(Math.max(quality, 0), 1);
         long span = maxDelayMillis - minDelayMillis;
@@ -133,7 +175,7 @@ public final class FloodControl {
     }
 
     public synchronized int size() {
-        return seen.size();
+        return seen.size() + seenLong.size();
     }
 
     /** For tests and status. */

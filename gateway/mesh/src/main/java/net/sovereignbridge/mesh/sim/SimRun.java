@@ -159,9 +159,16 @@ public final class SimRun {
             this.time = time;
         }
 
+        private long firstSentAt = -1;
+
+        synchronized long firstSentAt() {
+            return firstSentAt;
+        }
+
         boolean send(Node from, MeshAddress to, byte[] body) {
             try {
                 Node.Sent s = from.send(to, body);
+                if (firstSentAt < 0) firstSentAt = time.millis();
                 sentAt.put(from.address().toHex() + "/" + s.messageId(), time.millis());
                 sent++;
                 return true;
@@ -218,7 +225,8 @@ public final class SimRun {
         net.nodes().forEach(n -> n.node().addDeliveryListener(m -> delivery.delivered(m.source(), m.messageId())));
         net.cut(busy[0], busy[1]);
         long[] busyMs = reroute(net, timeoutMillis, delivery);
-        net.runUntil(delivery::complete, 100, timeoutMillis);
+        long waited = net.runUntil(delivery::complete, 100, 3 * timeoutMillis);
+        out.put("lastDeliveredAfterMs", waited < 0 ? -1 : net.time().millis() - delivery.firstSentAt());
         out.put("busyLink", busy[0] + "-" + busy[1]);
         out.put("busyAvoidMs", busyMs[0]);
         out.put("busyRestoredMs", busyMs[1]);
