@@ -49,7 +49,10 @@ async function buildNode () {
     transports.push(webSockets())
   }
   const [name, version] = options.agent.split('/')
-  const services = { identify: identify(), identifyPush: identifyPush(), ping: ping() }
+  // libp2p's connection monitor pings every connection on the same protocol; with the ping service's
+  // default of one outbound ping stream per connection, a test's ping that meets a monitor ping fails
+  // with TooManyOutboundProtocolStreamsError (seen in HostWebSocketJsInteropTest).
+  const services = { identify: identify(), identifyPush: identifyPush(), ping: ping({ maxOutboundStreams: 4 }) }
   if (options.kad) {
     services.dht = kadDHT({
       protocol: options.kad.protocol ?? '/sbridge/kad/1.0.0',
