@@ -37,7 +37,7 @@ for _ in $(seq 1 120); do
 done
 check "sbridge.service active (systemd got READY=1)" '[ "$(systemctl show -p ActiveState --value sbridge.service)" = active ]'
 check "runs as user sbridge" '[ "$(ps -o user= -p "$(systemctl show -p MainPID --value sbridge.service)")" = sbridge ]'
-check "STATUS line from the daemon" 'systemctl show -p StatusText --value sbridge.service | grep -q "^address [0-9a-f]\{32\}, 1/1 transports active"'
+check "STATUS line from the daemon" 'systemctl show -p StatusText --value sbridge.service | grep -q "^address [0-9a-f]\{32\}, 2/2 transports active"'
 check "identity key 0600 in the state directory" '[ "$(stat -c %a:%U /var/lib/sbridge/identity.key)" = 600:sbridge ]'
 check "control socket answers the CLI" 'runuser -u sbridge -- sbridge status --state-dir /var/lib/sbridge --json | grep -q "\"address\""'
 pid=$(systemctl show -p MainPID --value sbridge.service)
