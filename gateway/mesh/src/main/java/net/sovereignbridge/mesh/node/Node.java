@@ -586,6 +586,11 @@ public final class Node implements AutoCloseable {
     private final Map<Endpoint, Integer> silentRounds = new ConcurrentHashMap<>();
 
     private void hopUnanswered(Endpoint to) {
+        // On an airtime-regulated radio a missed link ACK is weak evidence: frames collide on the shared
+        // channel and duty-cycle waits delay answers past the hop timeout, so a live neighbour would be
+        // dropped and only come back at its next announce (15 min there). Such links age by announces only.
+        Transport t = transports.get(to.transportId());
+        if (t != null && t.profile().regulatedAirtime()) return;
         int rounds = silentRounds.merge(to, 1, Integer::sum);
         if (rounds >= SILENT_ROUNDS_UNTIL_GONE) {
             silentRounds.remove(to);
