@@ -194,7 +194,7 @@ public final class Gateway implements AutoCloseable {
     /** One line for systemd's STATUS=. */
     public String statusLine() {
         // Links only: the store-and-carry bundle transport is never "active" and would read as a fault.
-        var links = transports.all().stream().filter(t -> t.kind() != TransportKind.STORE_AND_CARRY).toList();
+        var links = transports.all().stream().filter(t -> t.profile().kind() != TransportKind.STORE_AND_CARRY).toList();
         long active = links.stream().filter(t -> t.state().canSend()).count();
         return "address " + identity.address().toHex() + ", " + active + "/" + links.size()
                 + " transports active, " + node.peers().all().size() + " peers known";
@@ -336,7 +336,7 @@ public final class Gateway implements AutoCloseable {
             TransportCounters c = transports.counters(t.id());
             Map<String, Object> j = new LinkedHashMap<>();
             j.put("id", t.id());
-            j.put("kind", t.kind().name());
+            j.put("kind", t.profile().kind().name());
             j.put("state", t.state().name());
             j.put("mtu", t.profile().mtu());
             j.put("reason", transports.lastReason(t.id()));

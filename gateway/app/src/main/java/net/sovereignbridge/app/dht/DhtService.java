@@ -273,7 +273,7 @@ public final class DhtService implements AutoCloseable {
         contactSequence = seq;
         List<String> transports = new ArrayList<>();
         for (Transport t : node.transports().all()) {
-            if (t.kind() != TransportKind.STORE_AND_CARRY && transports.size() < SignedRecords.MAX_TRANSPORTS
+            if (t.profile().kind() != TransportKind.STORE_AND_CARRY && transports.size() < SignedRecords.MAX_TRANSPORTS
                     && t.id().length() <= SignedRecords.MAX_NAME_BYTES) transports.add(t.id());
         }
         transports.add(0, OVERLAY_TRANSPORT);

@@ -249,7 +249,7 @@ public final class Node implements AutoCloseable {
             @Override
             public void onNeighbour(Transport transport, Neighbour neighbour, boolean up) {
                 // links that cost no airtime only: a LoRa neighbour waits for the periodic announce
-                if (up && running && transport.kind() == TransportKind.DUPLEX && !transport.profile().regulatedAirtime()) {
+                if (up && running && transport.profile().kind() == TransportKind.DUPLEX && !transport.profile().airtimeGoverned()) {
                     greet(transport, neighbour.endpoint());
                 }
             }
@@ -590,7 +590,7 @@ public final class Node implements AutoCloseable {
         // channel and duty-cycle waits delay answers past the hop timeout, so a live neighbour would be
         // dropped and only come back at its next announce (15 min there). Such links age by announces only.
         Transport t = transports.get(to.transportId());
-        if (t != null && t.profile().regulatedAirtime()) return;
+        if (t != null && t.profile().airtimeGoverned()) return;
         int rounds = silentRounds.merge(to, 1, Integer::sum);
         if (rounds >= SILENT_ROUNDS_UNTIL_GONE) {
             silentRounds.remove(to);
@@ -792,7 +792,7 @@ public final class Node implements AutoCloseable {
     private void announceDue() {
         long now = clock.millis();
         for (Transport t : transports.all()) {
-            long interval = t.profile().regulatedAirtime() ? options.regulatedAnnounceIntervalMillis()
+            long interval = t.profile().airtimeGoverned() ? options.regulatedAnnounceIntervalMillis()
                     : options.announceIntervalMillis();
             Long last = lastAnnounce.get(t.id());
             if (last == null || now - last >= interval) announceOn(t);
@@ -936,7 +936,7 @@ public final class Node implements AutoCloseable {
             nextHop.heard(frame.source(), from, now);
             // Answer a newcomer on a duplex link at once, so both sides know each other without waiting
             // for the next periodic announce. Radio links wait: their airtime is budgeted.
-            if (isNew && transport.kind() == TransportKind.DUPLEX) announceTo(transport, from);
+            if (isNew && transport.profile().kind() == TransportKind.DUPLEX) announceTo(transport, from);
             if (isNew) announceSoon();
         }
         relayAnnounce(frame, quality, now);
@@ -1009,7 +1009,7 @@ public final class Node implements AutoCloseable {
         try {
             timers.schedule(() -> {
                 for (Transport t : transports.all()) {
-                    if (!t.profile().regulatedAirtime()) announceOn(t);
+                    if (!t.profile().airtimeGoverned()) announceOn(t);
                 }
             }, delay, TimeUnit.MILLISECONDS);
         } catch (java.util.concurrent.RejectedExecutionException ignored) {
@@ -1037,15 +1037,11 @@ public final class Node implements AutoCloseable {
 
     private final AnnounceAirtime announceAirtime = new AnnounceAirtime(AnnounceAirtime.DEFAULT_SHARE);
 
-    /**
-     * Where no transport reports its budget: 1 % of the hour, the duty cycle of the common EU868 sub-bands
-     * (the strictest regulated medium we drive).
-     */
-    static final double ASSUMED_DUTY_CYCLE = 0.01;
-
     /** True (and the airtime booked) when an announce frame of {@code length} bytes fits its share on {@code t}. */
     private boolean announceFits(Transport t, int length) {
-        if (!t.profile().regulatedAirtime()) return true;
+        Optional<AirtimeBudget> governed = t.profile().airtime();
+        if (governed.isEmpty()) return true;
+        AirtimeBudget b = governed.get();
         int mtu = t.profile().mtu();
         int chunk = mtu - Fragmenter.HEADER_LENGTH;
         long airtime = 0;
@@ -1053,12 +1049,9 @@ public final class Node implements AutoCloseable {
             // One frame if it fits the MTU, else fragments of header + chunk (the last one shorter).
             int piece = length <= mtu ? length : Fragmenter.HEADER_LENGTH + Math.min(chunk, left);
             left -= length <= mtu ? length : Math.min(chunk, left);
-            airtime += t instanceof AirtimeBudget b ? b.airtimeNanos(piece)
-                    : piece * 8L * 1_000_000_000L / t.profile().nominalBitrate();
+            airtime += b.airtimeNanos(piece);
         }
-        long budget = t instanceof AirtimeBudget b ? b.hourlyBudgetNanos()
-                : (long) (AnnounceAirtime.WINDOW_MILLIS * 1_000_000L * ASSUMED_DUTY_CYCLE);
-        return announceAirtime.tryTake(t.id(), airtime, budget, clock.millis());
+        return announceAirtime.tryTake(t.id(), airtime, b.hourlyBudgetNanos(), clock.millis());
     }
 
     /** 0..1 from SNR, NaN where the medium reports none. */

@@ -44,7 +44,7 @@ public final class RouteTable {
 
     public static double linkCost(TransportProfile profile, double lossRatio) {
         double c = 1.0 + 100_000.0 / profile.nominalBitrate();
-        if (profile.regulatedAirtime()) c *= 2;
+        if (profile.airtimeGoverned()) c *= 2;
         double loss = Math.min(Math.max(lossRatio, 0), 0.9);
         return c / ((1 - loss) * (1 - loss));
     }

@@ -11,6 +11,8 @@ import net.sovereignbridge.mesh.identity.NodeIdentity;
 import net.sovereignbridge.mesh.node.Node;
 import net.sovereignbridge.mesh.store.Database;
 import net.sovereignbridge.mesh.transport.TransportManager;
+import net.sovereignbridge.mesh.transport.PreferenceClass;
+import net.sovereignbridge.mesh.transport.TransportKind;
 import net.sovereignbridge.mesh.transport.TransportProfile;
 
 /**
@@ -30,7 +32,8 @@ public final class SimNetwork implements AutoCloseable {
         public Config(int nodes, Topology topology, double loss, long latencyMillis, long bitsPerSecond, int mtu,
                 long seed, Node.Options options) {
             this(nodes, topology, loss, latencyMillis, bitsPerSecond, mtu, seed, options, 10,
-                    new TransportProfile(mtu, bitsPerSecond, (int) latencyMillis, 0, false));
+                    TransportProfile.of(TransportKind.DUPLEX, mtu, PreferenceClass.LOCAL_RADIO).withBitrate(bitsPerSecond)
+                            .withLatency((int) latencyMillis));
         }
 
         public Config withAverageDegree(double degree) {

@@ -1,23 +1,21 @@
 package net.sovereignbridge.mesh.sim;
 
 import java.util.List;
-import net.sovereignbridge.mesh.transport.AirtimeBudget;
 import net.sovereignbridge.mesh.transport.Endpoint;
 import net.sovereignbridge.mesh.transport.LinkQuality;
 import net.sovereignbridge.mesh.transport.Neighbour;
 import net.sovereignbridge.mesh.transport.Transport;
 import net.sovereignbridge.mesh.transport.TransportException;
-import net.sovereignbridge.mesh.transport.TransportKind;
 import net.sovereignbridge.mesh.transport.TransportListener;
 import net.sovereignbridge.mesh.transport.TransportProfile;
 import net.sovereignbridge.mesh.transport.TransportState;
 
 /**
- * A node's port on a {@link SimMedium}: a real {@link Transport} whose wire is simulated. On a profile with
- * regulated airtime it reports a duty-cycle budget (1 % unless given) and airtime = bits / bit rate, as a
- * radio transport does; it does not enforce the budget itself (the LoRa transport's governor does that).
+ * A node's port on a {@link SimMedium}: a real {@link Transport} whose wire is simulated, with the profile it
+ * is given. An airtime budget in that profile is reported to routing, not enforced (the LoRa transport's
+ * governor does that on a real radio).
  */
-public final class SimTransport implements Transport, AirtimeBudget {
+public final class SimTransport implements Transport {
     private final String id;
     private final String name;
     private final SimMedium medium;
@@ -25,14 +23,7 @@ public final class SimTransport implements Transport, AirtimeBudget {
     private volatile TransportState state = TransportState.STOPPED;
     private volatile TransportListener listener;
 
-    private final double dutyCycle;
-
     public SimTransport(String id, String name, SimMedium medium, TransportProfile profile) {
-        this(id, name, medium, profile, 0.01);
-    }
-
-    public SimTransport(String id, String name, SimMedium medium, TransportProfile profile, double dutyCycle) {
-        this.dutyCycle = dutyCycle;
         this.id = id;
         this.name = name;
         this.medium = medium;
@@ -47,11 +38,6 @@ public final class SimTransport implements Transport, AirtimeBudget {
     @Override
     public String id() {
         return id;
-    }
-
-    @Override
-    public TransportKind kind() {
-        return TransportKind.DUPLEX;
     }
 
     @Override
@@ -110,16 +96,6 @@ public final class SimTransport implements Transport, AirtimeBudget {
         if (state != TransportState.ACTIVE || l == null) return false;
         l.onFrame(this, from, frame, q);
         return true;
-    }
-
-    @Override
-    public long airtimeNanos(int frameBytes) {
-        return frameBytes * 8L * 1_000_000_000L / profile.nominalBitrate();
-    }
-
-    @Override
-    public long hourlyBudgetNanos() {
-        return profile.regulatedAirtime() ? (long) (3_600_000_000_000L * dutyCycle) : Long.MAX_VALUE;
     }
 
     @Override

@@ -9,17 +9,13 @@ import java.util.List;
  */
 public final class CarriedTransport implements Transport {
     public static final String ID = "bundle";
-    private final TransportProfile profile = new TransportProfile(65_536, 1, 86_400_000, 0, false);
+    private final TransportProfile profile = TransportProfile.of(TransportKind.STORE_AND_CARRY, 65_536,
+            PreferenceClass.GLOBAL).withBitrate(1).withLatency(86_400_000);
     private volatile TransportListener listener;
 
     @Override
     public String id() {
         return ID;
-    }
-
-    @Override
-    public TransportKind kind() {
-        return TransportKind.STORE_AND_CARRY;
     }
 
     @Override

@@ -11,8 +11,7 @@ public interface Transport {
     /** Unique per node and stable across restarts, e.g. "lan" or "lora0". */
     String id();
 
-    TransportKind kind();
-
+    /** What the medium can do; the router reads nothing else about a transport. */
     TransportProfile profile();
 
     TransportState state();

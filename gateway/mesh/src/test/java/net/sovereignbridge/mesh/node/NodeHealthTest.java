@@ -1,5 +1,6 @@
 package net.sovereignbridge.mesh.node;
 
+import net.sovereignbridge.mesh.transport.PreferenceClass;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -65,8 +66,7 @@ class NodeHealthTest {
         }
 
         @Override public String id() { return "hang"; }
-        @Override public TransportKind kind() { return TransportKind.BROADCAST; }
-        @Override public TransportProfile profile() { return new TransportProfile(255, 5000, 100, 1, false); }
+        @Override public TransportProfile profile() { return TransportProfile.of(TransportKind.BROADCAST, 255, PreferenceClass.LOCAL_RADIO).withBitrate(5000).withLatency(100).withCost(1); }
         @Override public TransportState state() { return state; }
 
         @Override

@@ -1,5 +1,6 @@
 package net.sovereignbridge.mesh.node;
 
+import net.sovereignbridge.mesh.transport.PreferenceClass;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -64,13 +65,8 @@ class TrafficOriginTest {
         }
 
         @Override
-        public TransportKind kind() {
-            return TransportKind.DUPLEX;
-        }
-
-        @Override
         public TransportProfile profile() {
-            return new TransportProfile(1024, 1_000_000, 1, 0, false);
+            return TransportProfile.of(TransportKind.DUPLEX, 1024, PreferenceClass.LOCAL_FAST).withLatency(1);
         }
 
         @Override

@@ -1,5 +1,8 @@
 package net.sovereignbridge.mesh.routing;
 
+import net.sovereignbridge.mesh.transport.AirtimeBudget;
+import net.sovereignbridge.mesh.transport.TransportKind;
+import net.sovereignbridge.mesh.transport.PreferenceClass;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -30,7 +33,8 @@ class AnnounceAirtimeTest {
         Node.Options options = Node.Options.defaults().withAnnounceInterval(5_000).withRegulatedAnnounceInterval(5_000)
                 .withTimers(2_000, 20_000, 200).withHopLimit(15);
         SimNetwork.Config config = new SimNetwork.Config(5, SimNetwork.Topology.LINE, 0, 20, BITRATE, 255, 11, options)
-                .withProfile(new TransportProfile(255, BITRATE, 20, 1, true));
+                .withProfile(TransportProfile.of(TransportKind.DUPLEX, 255, PreferenceClass.LOCAL_RADIO).withBitrate(BITRATE).withLatency(20)
+                        .withCost(1).withAirtime(AirtimeBudget.ofBitrate(BITRATE, 0.01)));
         try (SimNetwork net = new SimNetwork(config)) {
             net.start();
             assertTrue(net.runUntil(net::converged, 100, 60_000) >= 0, () -> "no convergence: " + net.missing());

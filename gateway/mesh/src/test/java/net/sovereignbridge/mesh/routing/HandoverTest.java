@@ -1,5 +1,8 @@
 package net.sovereignbridge.mesh.routing;
 
+import net.sovereignbridge.mesh.transport.AirtimeBudget;
+import net.sovereignbridge.mesh.transport.TransportKind;
+import net.sovereignbridge.mesh.transport.PreferenceClass;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -32,8 +35,11 @@ class HandoverTest {
         byte[] s = new byte[32];
         java.util.Arrays.fill(s, (byte) seed);
         TransportManager m = new TransportManager();
-        SimTransport lan = new SimTransport("lan", name, lanAir, new TransportProfile(1200, 100_000_000, 1, 0, false));
-        SimTransport radio = new SimTransport("radio", name, radioAir, new TransportProfile(255, 5_000, 50, 1, true));
+        SimTransport lan = new SimTransport("lan", name, lanAir, TransportProfile.of(TransportKind.DUPLEX, 1200,
+                PreferenceClass.LOCAL_FAST).withBitrate(100_000_000).withLatency(1));
+        SimTransport radio = new SimTransport("radio", name, radioAir, TransportProfile.of(TransportKind.DUPLEX, 255,
+                PreferenceClass.LOCAL_RADIO).withBitrate(5_000).withLatency(50).withCost(1)
+                .withAirtime(AirtimeBudget.ofBitrate(5_000, 0.01)));
         m.add(lan);
         m.add(radio);
         Database db = Database.open(dir.resolve(name));

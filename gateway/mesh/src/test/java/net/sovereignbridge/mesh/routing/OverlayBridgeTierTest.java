@@ -1,5 +1,7 @@
 package net.sovereignbridge.mesh.routing;
 
+import net.sovereignbridge.mesh.transport.TransportKind;
+import net.sovereignbridge.mesh.transport.PreferenceClass;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -88,8 +90,8 @@ class OverlayBridgeTierTest {
         SimMedium radio = new SimMedium(air, 2, 0, 5, 50_000);
         overlay.link("g", "b");
         radio.link("b", "x");
-        TransportProfile fast = new TransportProfile(1200, 10_000_000, 5, 0, false);
-        TransportProfile lora = new TransportProfile(255, 50_000, 20, 1, false);
+        TransportProfile fast = TransportProfile.of(TransportKind.DUPLEX, 1200, PreferenceClass.GLOBAL).withBitrate(10_000_000).withLatency(5);
+        TransportProfile lora = TransportProfile.of(TransportKind.DUPLEX, 255, PreferenceClass.LOCAL_RADIO).withBitrate(50_000).withLatency(20).withCost(1);
         Node g = node("g", 1, MultiHopTest.fast(), new SimTransport("overlay", "g", overlay, fast));
         Node b = node("b", 2, MultiHopTest.fast(), new SimTransport("overlay", "b", overlay, fast),
                 new SimTransport("radio", "b", radio, lora));

@@ -1,5 +1,6 @@
 package net.sovereignbridge.p2p.mesh;
 
+import net.sovereignbridge.mesh.transport.PreferenceClass;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
@@ -109,15 +110,13 @@ public final class MeshOverlayTransport implements Transport, ConnectionListener
         return ID;
     }
 
-    @Override
-    public TransportKind kind() {
-        return TransportKind.DUPLEX;
-    }
+    /** An internet link: fast, some tens of ms, metered more often than a LAN. */
+    private static final TransportProfile PROFILE = TransportProfile.of(TransportKind.DUPLEX, MTU, PreferenceClass.GLOBAL)
+            .withBitrate(10_000_000).withLatency(50).withCost(1);
 
     @Override
     public TransportProfile profile() {
-        // internet link: fast, some tens of ms, metered more often than a LAN
-        return new TransportProfile(MTU, 10_000_000, 50, 1, false);
+        return PROFILE;
     }
 
     @Override

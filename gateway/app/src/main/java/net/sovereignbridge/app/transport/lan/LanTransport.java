@@ -1,5 +1,6 @@
 package net.sovereignbridge.app.transport.lan;
 
+import net.sovereignbridge.mesh.transport.PreferenceClass;
 import java.io.IOException;
 import java.net.Inet4Address;
 import java.net.InetAddress;
@@ -64,7 +65,7 @@ public final class LanTransport implements Transport {
 
     private final String id;
     private final Options options;
-    private final TransportProfile profile = new TransportProfile(MTU, 100_000_000L, 1, 0, false);
+    private final TransportProfile profile;
     private final Map<Endpoint, Long> heard = new ConcurrentHashMap<>();
     private volatile TransportState state = TransportState.STOPPED;
     private volatile TransportListener listener;
@@ -85,16 +86,13 @@ public final class LanTransport implements Transport {
         this.id = id;
         this.options = options;
         this.neighbourTimeoutMillis = neighbourTimeoutMillis;
+        this.profile = TransportProfile.of(TransportKind.DUPLEX, MTU, PreferenceClass.LOCAL_FAST).withBitrate(100_000_000L)
+                .withLatency(1).withNeighbourTimeout(neighbourTimeoutMillis);
     }
 
     @Override
     public String id() {
         return id;
-    }
-
-    @Override
-    public TransportKind kind() {
-        return TransportKind.DUPLEX;
     }
 
     @Override

@@ -1,5 +1,7 @@
 package net.sovereignbridge.app.transport.lora;
 
+import net.sovereignbridge.mesh.transport.AirtimeBudget;
+import net.sovereignbridge.mesh.transport.PreferenceClass;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -42,7 +44,7 @@ import org.slf4j.LoggerFactory;
  * frame whose airtime the {@link DutyCycleGovernor} allows - a frame beyond the budget waits, it never goes on air -
  * listens before talking (CAD; random backoff when busy), records the airtime and transmits.
  */
-public final class LoraTransport implements Transport, net.sovereignbridge.mesh.transport.AirtimeBudget {
+public final class LoraTransport implements Transport, AirtimeBudget {
     private static final Logger log = LoggerFactory.getLogger(LoraTransport.class);
 
     public static final int MAGIC = 0x51;
@@ -134,17 +136,16 @@ public final class LoraTransport implements Transport, net.sovereignbridge.mesh.
         long fullFrame = TimeOnAir.nanos(settings, LORA_MAX_PAYLOAD);
         long bitrate = Math.max(1, (long) (MTU * 8 / (fullFrame / 1e9)));
         int latencyMs = (int) TimeUnit.NANOSECONDS.toMillis(TimeOnAir.nanos(settings, HEADER_BYTES + 32));
-        this.profile = new TransportProfile(MTU, bitrate, latencyMs, 50, subBand.regulated());
+        // Only a regulated sub-band makes airtime the scarce resource routing must budget for.
+        this.profile = TransportProfile.of(TransportKind.BROADCAST, MTU, PreferenceClass.LOCAL_RADIO).withBitrate(bitrate)
+                .withLatency(latencyMs).withCost(50)
+                .withNeighbourTimeout(TimeUnit.NANOSECONDS.toMillis(options.neighbourTimeoutNanos()))
+                .withAirtime(subBand.regulated() ? this : null);
     }
 
     @Override
     public String id() {
         return id;
-    }
-
-    @Override
-    public TransportKind kind() {
-        return TransportKind.BROADCAST;
     }
 
     @Override

@@ -52,7 +52,7 @@ class LoraRadioConfigTest {
             var up = assertInstanceOf(LoraBringUp.Up.class, c.bringUp("lora0", NODE,
                     w -> new LoraBringUp.OpenedBus(RadioBus.of(chip, chip.dio0(), null, null), () -> { })));
             assertEquals(0xBEEF, up.transport().linkId());
-            assertTrue(up.transport().profile().regulatedAirtime());
+            assertTrue(up.transport().profile().airtimeGoverned());
             up.radio().close();
             var down = assertInstanceOf(LoraBringUp.Down.class,
                     LoraRadioConfig.fromKeys(Map.of("lora.board", "/nonexistent/board.yaml")).orElseThrow()

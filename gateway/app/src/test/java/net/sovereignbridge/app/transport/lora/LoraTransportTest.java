@@ -107,7 +107,7 @@ class LoraTransportTest {
         LoraTransport b = transport("lora-b", 0x0B0B, SF7_G3, g3(), LoraTransport.Options.defaults(), rb);
         assertEquals(TransportState.ACTIVE, a.state());
         assertEquals(252, a.profile().mtu());
-        assertTrue(a.profile().regulatedAirtime());
+        assertTrue(a.profile().airtimeGoverned());
 
         byte[] big = new byte[252];
         for (int i = 0; i < big.length; i++) big[i] = (byte) i;
