@@ -12,7 +12,16 @@ import net.sovereignbridge.app.config.ConfigNode;
  * configured or {@code coap.dtls.raw-public-key} is on.
  */
 public record CoapSettings(boolean enabled, int port, List<String> bind, int dtlsPort, List<Psk> psks,
-        boolean rawPublicKey, List<String> trustedKeys, int ingressPerMinute, int ingressBurst) {
+        boolean rawPublicKey, List<String> trustedKeys, int ingressPerMinute, int ingressBurst, PlainAccess plainAccess,
+        int maxObservers, int maxObserversPerPeer) {
+
+    /**
+     * Who may use the resources that act as the gateway ({@code /msg}, {@code /receipts}, publishing on
+     * {@code /topics/{name}}) over plain CoAP; DTLS clients with a configured identity always may.
+     * OWNER: loopback datagrams from sockets of the gateway's Unix user (or root); LOCAL: any loopback
+     * datagram, whichever local user sent it; ANY: everyone who reaches a plain CoAP address.
+     */
+    public enum PlainAccess { OWNER, LOCAL, ANY }
 
     /** One pre-shared key: the identity a client presents and the secret (16..64 bytes). */
     public record Psk(String identity, byte[] key) {
@@ -27,7 +36,8 @@ public record CoapSettings(boolean enabled, int port, List<String> bind, int dtl
     }
 
     public static CoapSettings defaults() {
-        return new CoapSettings(true, 5683, List.of("127.0.0.1"), 5684, List.of(), false, List.of(), 60, 20);
+        return new CoapSettings(true, 5683, List.of("127.0.0.1"), 5684, List.of(), false, List.of(), 60, 20,
+                PlainAccess.OWNER, 64, 8);
     }
 
     public static CoapSettings read(ConfigNode coap) throws ConfigException {
@@ -43,6 +53,13 @@ public record CoapSettings(boolean enabled, int port, List<String> bind, int dtl
         if (bind.isEmpty()) throw coap.invalid("bind", "needs at least one address or interface (127.0.0.1 for loopback only)");
         int perMinute = (int) coap.integer("ingress-per-minute", d.ingressPerMinute(), 1, 100_000);
         int burst = (int) coap.integer("ingress-burst", d.ingressBurst(), 1, 10_000);
+        PlainAccess access = PlainAccess.valueOf(coap.choice("plain-access", "owner", "owner", "local", "any")
+                .toUpperCase(java.util.Locale.ROOT));
+        int maxObservers = (int) coap.integer("max-observers", d.maxObservers(), 4, 1000);
+        int perPeer = (int) coap.integer("max-observers-per-peer", d.maxObserversPerPeer(), 1, 1000);
+        if (perPeer > maxObservers) {
+            throw coap.invalid("max-observers-per-peer", perPeer + " is more than coap.max-observers (" + maxObservers + ")");
+        }
         ConfigNode dtls = coap.section("dtls");
         int dtlsPort = (int) dtls.integer("port", d.dtlsPort(), 0, 65535);
         List<Psk> psks = new ArrayList<>();
@@ -75,6 +92,6 @@ public record CoapSettings(boolean enabled, int port, List<String> bind, int dtl
             }
         }
         return new CoapSettings(enabled, port, List.copyOf(bind), dtlsPort, List.copyOf(psks), rpk, List.copyOf(trusted),
-                perMinute, burst);
+                perMinute, burst, access, maxObservers, perPeer);
     }
 }

@@ -49,6 +49,10 @@ final class MessagesResource extends CoapResource {
         getAttributes().setObservable();
     }
 
+    ReceiptsResource receipts() {
+        return receipts;
+    }
+
     void delivered(Inbox.Message m) {
         latest = m;
         changed();
@@ -110,8 +114,13 @@ final class MessagesResource extends CoapResource {
             return;
         }
         if (parsed instanceof SendRequest.Rejected r) {
-            Representation.error(ex, r.problem() == SendRequest.Problem.TOO_LARGE
-                    ? ResponseCode.REQUEST_ENTITY_TOO_LARGE : ResponseCode.BAD_REQUEST, r.detail());
+            if (r.problem() == SendRequest.Problem.TOO_LARGE) {
+                // Size1: the payload limit when the payload itself is over it, else the message limit
+                Representation.tooLarge(ex, r.detail(),
+                        payload.length > SendRequest.MAX_PAYLOAD ? SendRequest.MAX_PAYLOAD : SendRequest.MAX_BODY);
+            } else {
+                Representation.error(ex, ResponseCode.BAD_REQUEST, r.detail());
+            }
             return;
         }
         LocalSender.Receipt receipt = sender.send(((SendRequest.Ok) parsed).request(), LocalSender.Origin.COAP);
@@ -123,7 +132,7 @@ final class MessagesResource extends CoapResource {
         }
         switch (receipt.failure()) {
             case UNKNOWN_ADDRESS, NO_ROUTE -> Representation.error(ex, ResponseCode.NOT_FOUND, receipt.error());
-            case TOO_LARGE -> Representation.error(ex, ResponseCode.REQUEST_ENTITY_TOO_LARGE, receipt.error());
+            case TOO_LARGE -> Representation.tooLarge(ex, receipt.error(), SendRequest.MAX_BODY);
             case MALFORMED -> Representation.error(ex, ResponseCode.BAD_REQUEST, receipt.error());
             case BUSY, FAILED -> Representation.overloaded(ex, receipt.error(), receipt.retryAfterSeconds());
         }

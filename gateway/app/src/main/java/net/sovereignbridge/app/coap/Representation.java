@@ -47,6 +47,15 @@ final class Representation {
         ex.respond(r);
     }
 
+    /** 4.13 with Size1, the largest request entity this resource accepts (RFC 7959 4). */
+    static void tooLarge(CoapExchange ex, String diagnostic, int size1) {
+        Response r = new Response(ResponseCode.REQUEST_ENTITY_TOO_LARGE);
+        r.setPayload(diagnostic);
+        r.getOptions().setContentFormat(MediaTypeRegistry.TEXT_PLAIN);
+        r.getOptions().setSize1(size1);
+        ex.respond(r);
+    }
+
     static void overloaded(CoapExchange ex, String diagnostic, long retryAfterSeconds) {
         Response r = new Response(ResponseCode.SERVICE_UNAVAILABLE);
         r.setPayload(diagnostic);

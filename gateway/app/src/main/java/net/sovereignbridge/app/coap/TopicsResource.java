@@ -16,6 +16,7 @@ import org.eclipse.californium.core.coap.CoAP.ResponseCode;
 import org.eclipse.californium.core.coap.CoAP.Type;
 import org.eclipse.californium.core.server.resources.CoapExchange;
 import org.eclipse.californium.core.server.resources.Resource;
+import org.eclipse.californium.core.server.resources.ResourceObserver;
 
 /**
  * {@code /topics/{name}}: mesh topics for CoAP devices. POST publishes the request body (any content format;
@@ -27,11 +28,14 @@ final class TopicsResource extends CoapResource implements Topics.Listener {
     private final Node node;
     private final LocalSender sender;
     private final Map<String, Topic> topics = new ConcurrentHashMap<>();
+    private final ResourceObserver relations;
 
-    TopicsResource(Node node, LocalSender sender) {
+    /** {@code relations} is told of every observe relation on a topic (the server's observer budget). */
+    TopicsResource(Node node, LocalSender sender, ResourceObserver relations) {
         super("topics");
         this.node = node;
         this.sender = sender;
+        this.relations = relations;
         getAttributes().setTitle("mesh topics: POST /topics/{name} publishes, GET answers recent, Observe subscribes");
         node.topics().addListener(this);
     }
@@ -98,6 +102,7 @@ final class TopicsResource extends CoapResource implements Topics.Listener {
             getAttributes().setTitle("mesh topic " + name);
             getAttributes().addResourceType("sbridge.topic");
             getAttributes().setObservable();
+            addObserver(relations);
         }
 
         void notify(TopicMessage m) {
@@ -129,8 +134,8 @@ final class TopicsResource extends CoapResource implements Topics.Listener {
         public void handlePOST(CoapExchange ex) {
             byte[] payload = ex.getRequestPayload();
             if (payload.length > TopicBody.MAX_MESSAGE) {
-                Representation.error(ex, ResponseCode.REQUEST_ENTITY_TOO_LARGE, "topic message of " + payload.length
-                        + " bytes (at most " + TopicBody.MAX_MESSAGE + ")");
+                Representation.tooLarge(ex, "topic message of " + payload.length + " bytes (at most "
+                        + TopicBody.MAX_MESSAGE + ")", TopicBody.MAX_MESSAGE);
                 return;
             }
             LocalSender.Published p = sender.publish(getName(), payload, LocalSender.Origin.COAP, null);
@@ -145,7 +150,7 @@ final class TopicsResource extends CoapResource implements Topics.Listener {
             }
             switch (p.failure()) {
                 case MALFORMED -> Representation.error(ex, ResponseCode.BAD_REQUEST, p.error());
-                case TOO_LARGE -> Representation.error(ex, ResponseCode.REQUEST_ENTITY_TOO_LARGE, p.error());
+                case TOO_LARGE -> Representation.tooLarge(ex, p.error(), TopicBody.MAX_MESSAGE);
                 default -> Representation.overloaded(ex, p.error(), p.retryAfterSeconds());
             }
         }

@@ -60,6 +60,19 @@ public final class MqttBridge implements AutoCloseable, Topics.Listener {
     public static final String TOPIC_PREFIX = "sbridge/topic/";
     private static final Logger log = LoggerFactory.getLogger(MqttBridge.class);
     private static final long MAX_BACKOFF_MS = 60_000;
+    /** Mosquitto's count of messages it dropped because a client's queue was full (or it was offline). */
+    static final String BROKER_DROPPED = "$SYS/broker/publish/messages/dropped";
+    private static final long DROP_WARNING_INTERVAL_NANOS = 60_000_000_000L;
+
+    /** Where the broker comes from, which decides what we check and watch. */
+    public enum BrokerOrigin {
+        /** mqtt.broker names it: its owner runs it. */
+        CONFIGURED,
+        /** the embedded port, already served by a broker (the system's Mosquitto): we warn if it admits anonymous clients. */
+        LOCAL,
+        /** the embedded broker we started: we watch its drop counter. */
+        STARTED
+    }
 
     private final MqttSettings settings;
     private final String base;
@@ -80,6 +93,12 @@ public final class MqttBridge implements AutoCloseable, Topics.Listener {
     private final AtomicLong topicsIn = new AtomicLong();
     private final AtomicLong topicsOut = new AtomicLong();
     private final AtomicLong renderingsIgnored = new AtomicLong();
+    private final BrokerOrigin origin;
+    /** The broker's dropped counter when we first read it, and the latest reading (-1: none yet). */
+    private long dropBase = -1;
+    private volatile long brokerDropped;
+    private long lastDropWarning = System.nanoTime() - DROP_WARNING_INTERVAL_NANOS;
+    private volatile boolean anonymous;
     private volatile boolean connected;
     private volatile boolean closed;
     private volatile String lastError = "";
@@ -110,8 +129,10 @@ public final class MqttBridge implements AutoCloseable, Topics.Listener {
         }
     }
 
-    private MqttBridge(MqttSettings settings, String brokerUri, Node node) throws MqttException, IOException {
+    private MqttBridge(MqttSettings settings, String brokerUri, Node node, BrokerOrigin origin)
+            throws MqttException, IOException {
         this.settings = settings;
+        this.origin = origin;
         String address = node.address().toHex();
         this.base = "sbridge/" + address + "/";
         String clientId = settings.clientId() != null ? settings.clientId() : "sbridge-" + address.substring(0, 12);
@@ -142,6 +163,10 @@ public final class MqttBridge implements AutoCloseable, Topics.Listener {
 
             @Override
             public void messageArrived(String topic, MqttMessage message) {
+                if (topic.startsWith("$SYS/")) {
+                    onBrokerCounter(topic, message.getPayload());
+                    return;
+                }
                 received.incrementAndGet();
                 // Handled on Paho's callback thread: while we work, the broker holds the next message
                 // (natural backpressure, nothing dropped). onSend only enqueues, it never waits on Paho.
@@ -192,8 +217,14 @@ public final class MqttBridge implements AutoCloseable, Topics.Listener {
 
     /** Creates the client and starts connecting in the background; a broker that is away is retried. */
     public static MqttBridge start(MqttSettings settings, String brokerUri, Node node) throws IOException {
+        return start(settings, brokerUri, node, BrokerOrigin.CONFIGURED);
+    }
+
+    /** As above, for a broker of the given origin. */
+    public static MqttBridge start(MqttSettings settings, String brokerUri, Node node, BrokerOrigin origin)
+            throws IOException {
         try {
-            MqttBridge b = new MqttBridge(settings, brokerUri, node);
+            MqttBridge b = new MqttBridge(settings, brokerUri, node, origin);
             b.publisher.start();
             b.scheduleConnect(0);
             return b;
@@ -217,10 +248,18 @@ public final class MqttBridge implements AutoCloseable, Topics.Listener {
             client.connect(options).waitForCompletion(15_000);
             client.subscribe(base + "send", 1).waitForCompletion(10_000);
             if (!settings.topics().isEmpty()) client.subscribe(TOPIC_PREFIX + "+", 1).waitForCompletion(10_000);
+            if (origin == BrokerOrigin.STARTED) client.subscribe(BROKER_DROPPED, 0).waitForCompletion(10_000);
             backoffMs = 1000;
             connected = true;
             lastError = "";
             log.info("MQTT: connected to {} as {}", client.getServerURI(), client.getClientId());
+            if (origin == BrokerOrigin.LOCAL && settings.username() == null && !anonymous) {
+                anonymous = true;
+                log.warn("MQTT: the broker on {} admits clients without a password: every local user can read this"
+                        + " gateway's inbox and send as it. Set allow_anonymous false and a password_file in its"
+                        + " configuration and give the gateway mqtt.username/mqtt.password (docs/services.md)",
+                        client.getServerURI());
+            }
             // "online" jumps the queue so devices see the state before the backlog.
             synchronized (pending) {
                 pending.addFirst(new Outgoing(base + "status", "online".getBytes(StandardCharsets.UTF_8), true));
@@ -332,7 +371,10 @@ public final class MqttBridge implements AutoCloseable, Topics.Listener {
             enqueue(base + "errors", Json.write(err).getBytes(StandardCharsets.UTF_8), false);
             return;
         }
+        // node.send has committed the message to custody (or refused it) before this returns; only then does
+        // Paho acknowledge the PUBLISH to the broker (after messageArrived).
         LocalSender.Receipt receipt = sender.send(((SendRequest.Ok) parsed).request(), LocalSender.Origin.MQTT);
+        if (!receipt.ok()) rejected.incrementAndGet(); // and the device is told: the receipt says why
         publishReceipt(receipt);
         receipts.track(receipt);
     }
@@ -364,6 +406,33 @@ public final class MqttBridge implements AutoCloseable, Topics.Listener {
         enqueue(base + "errors", Json.write(err).getBytes(StandardCharsets.UTF_8), false);
     }
 
+    /**
+     * The embedded broker's dropped counter (every {@link LoopbackBroker#SYS_INTERVAL_SECONDS}): what it lost
+     * since we connected is reported in status and, at most once a minute, in the log.
+     */
+    private void onBrokerCounter(String topic, byte[] payload) {
+        if (!BROKER_DROPPED.equals(topic)) return;
+        long value;
+        try {
+            value = Long.parseLong(new String(payload, StandardCharsets.US_ASCII).trim());
+        } catch (NumberFormatException e) {
+            return;
+        }
+        long total;
+        synchronized (this) {
+            if (dropBase < 0 || value < dropBase) dropBase = value; // first reading, or the broker restarted
+            total = value - dropBase;
+            if (total <= brokerDropped) return;
+            brokerDropped = total;
+            long now = System.nanoTime();
+            if (now - lastDropWarning < DROP_WARNING_INTERVAL_NANOS) return;
+            lastDropWarning = now;
+        }
+        log.warn("MQTT: the broker has dropped {} messages since the bridge connected (a client's queue of {}"
+                + " messages was full); devices were acknowledged but those messages are lost", total,
+                LoopbackBroker.MAX_QUEUED_MESSAGES);
+    }
+
     /** Mesh -> MQTT: every message on a bridged topic, except those this bridge injected itself. */
     @Override
     public void onTopicMessage(TopicMessage m) {
@@ -392,6 +461,8 @@ public final class MqttBridge implements AutoCloseable, Topics.Listener {
             m.put("waiting", pending.size() + inflight.size());
         }
         m.put("dropped", droppedWhileAway.get());
+        if (origin == BrokerOrigin.STARTED) m.put("brokerDropped", brokerDropped);
+        if (anonymous) m.put("anonymousAccess", true);
         return m;
     }
 

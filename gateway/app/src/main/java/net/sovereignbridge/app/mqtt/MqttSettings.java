@@ -15,7 +15,8 @@ import net.sovereignbridge.mesh.topics.Topics;
  * the images), otherwise a Mosquitto child process the gateway starts and stops.
  */
 public record MqttSettings(boolean enabled, String broker, int embeddedPort, String username, String password,
-        Path caFile, String clientId, int queueLimit, int ingressPerMinute, int ingressBurst, List<String> topics) {
+        Path caFile, String clientId, int queueLimit, int ingressPerMinute, int ingressBurst, List<String> topics,
+        Path deviceAccounts) {
 
     public static final String EMBEDDED = "embedded";
 
@@ -24,12 +25,18 @@ public record MqttSettings(boolean enabled, String broker, int embeddedPort, Str
     }
 
     public static MqttSettings defaults() {
-        return new MqttSettings(true, EMBEDDED, 1883, null, null, null, null, 1000, 60, 20, List.of(Topics.ALL));
+        return new MqttSettings(true, EMBEDDED, 1883, null, null, null, null, 1000, 60, 20, List.of(Topics.ALL), null);
     }
 
     public MqttSettings withBroker(String uri) {
         return new MqttSettings(enabled, uri, embeddedPort, username, password, caFile, clientId, queueLimit,
-                ingressPerMinute, ingressBurst, topics);
+                ingressPerMinute, ingressBurst, topics, deviceAccounts);
+    }
+
+    /** The same with the account the bridge logs in with (the embedded broker's own). */
+    public MqttSettings withCredentials(String user, String pass) {
+        return new MqttSettings(enabled, broker, embeddedPort, user, pass, caFile, clientId, queueLimit,
+                ingressPerMinute, ingressBurst, topics, deviceAccounts);
     }
 
     /** True when mesh topic {@code name} is bridged to and from {@code sbridge/topic/<name>}. */
@@ -76,7 +83,11 @@ public record MqttSettings(boolean enabled, String broker, int embeddedPort, Str
             String problem = Topics.ALL.equals(t) ? null : TopicBody.nameProblem(t);
             if (problem != null) throw mqtt.invalid("topics", "'" + t + "': " + problem);
         }
+        String accounts = mqtt.string("device-accounts", null);
+        if (accounts != null && !EMBEDDED.equals(broker)) {
+            throw mqtt.invalid("device-accounts", "only used with the embedded broker (mqtt.broker: embedded)");
+        }
         return new MqttSettings(enabled, broker, embeddedPort, user, password, ca == null ? null : Path.of(ca),
-                clientId, queue, perMinute, burst, List.copyOf(topics));
+                clientId, queue, perMinute, burst, List.copyOf(topics), accounts == null ? null : Path.of(accounts));
     }
 }

@@ -50,11 +50,20 @@ public final class LocalServices implements AutoCloseable {
         if (mqttSettings.enabled()) {
             try {
                 String uri = mqttSettings.broker();
+                MqttSettings bridgeSettings = mqttSettings;
+                MqttBridge.BrokerOrigin origin = MqttBridge.BrokerOrigin.CONFIGURED;
                 if (mqttSettings.embedded()) {
-                    s.broker = LoopbackBroker.ensure(mqttSettings.embeddedPort(), stateDir.resolve("mqtt"));
+                    s.broker = LoopbackBroker.ensure(mqttSettings.embeddedPort(), stateDir.resolve("mqtt"),
+                            mqttSettings.deviceAccounts());
                     uri = s.broker.uri();
+                    if (s.broker.owned()) {
+                        bridgeSettings = mqttSettings.withCredentials(s.broker.username(), s.broker.password());
+                        origin = MqttBridge.BrokerOrigin.STARTED;
+                    } else {
+                        origin = MqttBridge.BrokerOrigin.LOCAL;
+                    }
                 }
-                s.mqtt = MqttBridge.start(mqttSettings, uri, node);
+                s.mqtt = MqttBridge.start(bridgeSettings, uri, node, origin);
             } catch (IOException | RuntimeException e) {
                 s.unavailable.put("mqtt", String.valueOf(e.getMessage()));
                 log.warn("MQTT not available: {}", e.getMessage());

@@ -15,6 +15,12 @@ import net.sovereignbridge.mesh.identity.MeshAddress;
 public record SendRequest(MeshAddress to, byte[] body, String ref) {
     /** Largest message body a local device may hand in (the mesh fragments it per transport MTU). */
     public static final int MAX_BODY = 4096;
+    /**
+     * Largest request payload (the JSON object or CBOR map): room for a {@link #MAX_BODY} message however it is
+     * written (JSON escapes, base64 {@code data}) plus the other fields. CoAP answers a larger one with 4.13 and
+     * Size1 = this.
+     */
+    public static final int MAX_PAYLOAD = MAX_BODY * 2 + 256;
     private static final Set<String> KEYS = Set.of("to", "text", "data", "ref");
 
     /** A parsed request, or why it was refused. */
@@ -28,7 +34,7 @@ public record SendRequest(MeshAddress to, byte[] body, String ref) {
     public enum Problem { MALFORMED, TOO_LARGE, UNSUPPORTED_FORMAT }
 
     public static Parsed fromJson(byte[] payload) {
-        if (payload.length > MAX_BODY * 2 + 256) return tooLarge(payload.length);
+        if (payload.length > MAX_PAYLOAD) return payloadTooLarge(payload.length);
         String text;
         try {
             text = StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(payload)).toString();
@@ -45,7 +51,7 @@ public record SendRequest(MeshAddress to, byte[] body, String ref) {
     }
 
     public static Parsed fromCbor(byte[] payload) {
-        if (payload.length > MAX_BODY + 256) return tooLarge(payload.length);
+        if (payload.length > MAX_PAYLOAD) return payloadTooLarge(payload.length);
         Cbor.Result r = Cbor.decode(payload);
         if (r instanceof Cbor.Error e) return malformed(e.problem());
         return fromMap(((Cbor.Ok) r).value(), true);
@@ -91,6 +97,11 @@ public record SendRequest(MeshAddress to, byte[] body, String ref) {
 
     private static Rejected malformed(String detail) {
         return new Rejected(Problem.MALFORMED, detail);
+    }
+
+    private static Rejected payloadTooLarge(int bytes) {
+        return new Rejected(Problem.TOO_LARGE, "request of " + bytes + " bytes exceeds the limit of " + MAX_PAYLOAD
+                + " bytes");
     }
 
     private static Rejected tooLarge(int bytes) {

@@ -43,6 +43,58 @@ public final class LocalTools {
         return run(20, null, cmd);
     }
 
+    /** The uid the "other local user" of the access tests runs as (Debian's nobody). */
+    public static final int STRANGER_UID = 65534;
+
+    /**
+     * {@code cmd} run as another Unix user (nobody), as a stranger on the same host would: setpriv drops uid,
+     * gid and supplementary groups (the tests run as root).
+     */
+    public static String[] asStranger(String... cmd) {
+        String[] out = new String[cmd.length + 4];
+        out[0] = require("setpriv", "util-linux");
+        out[1] = "--reuid=" + STRANGER_UID;
+        out[2] = "--regid=" + STRANGER_UID;
+        out[3] = "--clear-groups";
+        System.arraycopy(cmd, 0, out, 4, cmd.length);
+        return out;
+    }
+
+    /**
+     * Starts the hostile CoAP client {@code CoapFlood.java} (test resource; JDK only) as the stranger:
+     * {@code count} requests from as many source ports, all sent before any answer is read. It prints one line,
+     * {@code sent N answered M codes {...}}, then holds the sockets open {@code holdSeconds}.
+     */
+    public static Background coapFlood(int coapPort, String path, int count, String type, String method,
+            String mode, int holdSeconds) throws Exception {
+        Path source = floodTool();
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        return new Background(asStranger(java, "-Xmx64m", "-XX:TieredStopAtLevel=1", source.toString(), "127.0.0.1",
+                Integer.toString(coapPort), path, Integer.toString(count), type, method, mode,
+                Integer.toString(holdSeconds)));
+    }
+
+    private static Path floodTool;
+
+    /** CoapFlood.java in a directory of its own that the stranger may read (removed when the JVM exits). */
+    private static synchronized Path floodTool() throws IOException {
+        if (floodTool != null) return floodTool;
+        Path dir = Files.createTempDirectory("services-flood",
+                java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                        java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x")));
+        Path source = dir.resolve("CoapFlood.java");
+        try (var in = LocalTools.class.getResourceAsStream("/coap-flood/CoapFlood.java")) {
+            Files.copy(in, source);
+        }
+        source.toFile().setReadable(true, false);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            source.toFile().delete();
+            dir.toFile().delete();
+        }));
+        floodTool = source;
+        return source;
+    }
+
     /** The coap:// URI of {@code path} on a gateway's plain CoAP port on loopback. */
     public static String coapUri(Gateway g, String path) {
         return "coap://127.0.0.1:" + g.services().coap().port("coap") + path;
