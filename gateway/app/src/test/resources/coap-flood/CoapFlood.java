@@ -50,7 +50,9 @@ public final class CoapFlood {
                 DatagramPacket reply = new DatagramPacket(new byte[2048], 2048);
                 try {
                     s.receive(reply);
+                    int type = (reply.getData()[0] >> 4) & 0x3;
                     int code = reply.getData()[1] & 0xff;
+                    if (code == 0 && type == 2) continue; // an empty ACK: the answer follows separately
                     codes.merge((code >> 5) + "." + String.format("%02d", code & 0x1f), 1, Integer::sum);
                     done[i] = true;
                     answered++;

@@ -86,6 +86,17 @@ public final class MqttBridge implements AutoCloseable, Topics.Listener {
     private final java.util.LinkedHashSet<Outgoing> inflight = new java.util.LinkedHashSet<>();
     private static final int WINDOW = 32;
     private final Thread publisher;
+    /**
+     * Device messages received and not yet handled. Unbounded here but bounded by the broker: it sends at
+     * most its in-flight window (Mosquitto: max_inflight_messages, 20) without our acknowledgement, and we
+     * acknowledge only after handling; the rest wait in the broker's queue for us.
+     */
+    private final java.util.concurrent.LinkedBlockingQueue<Incoming> incoming = new java.util.concurrent.LinkedBlockingQueue<>();
+    private final Thread ingress;
+    /** Counts connections, so a message is acknowledged only on the connection it came on. */
+    private final AtomicLong generation = new AtomicLong();
+
+    private record Incoming(String topic, MqttMessage message, long generation) {}
     private final AtomicLong published = new AtomicLong();
     private final AtomicLong droppedWhileAway = new AtomicLong();
     private final AtomicLong received = new AtomicLong();
@@ -150,10 +161,13 @@ public final class MqttBridge implements AutoCloseable, Topics.Listener {
         this.sender = new LocalSender(node, IngressGovernor.of(settings.ingressPerMinute(), settings.ingressBurst()));
         this.reconnects = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "mqtt-connect"));
         this.publisher = daemon(this::drain, "mqtt-publish");
+        this.ingress = daemon(this::ingest, "mqtt-ingress");
+        client.setManualAcks(true);
         client.setCallback(new MqttCallback() {
             @Override
             public void connectionLost(Throwable cause) {
                 connected = false;
+                generation.incrementAndGet(); // what came on the lost connection cannot be acknowledged on the next
                 requeueInflight();
                 lastError = String.valueOf(cause.getMessage());
                 log.warn("MQTT: connection to {} lost: {}{}", brokerUri, cause.getMessage(),
@@ -168,15 +182,10 @@ public final class MqttBridge implements AutoCloseable, Topics.Listener {
                     return;
                 }
                 received.incrementAndGet();
-                // Handled on Paho's callback thread: while we work, the broker holds the next message
-                // (natural backpressure, nothing dropped). onSend only enqueues, it never waits on Paho.
-                try {
-                    if (topic.startsWith(TOPIC_PREFIX)) onTopicPublish(topic, message.getPayload());
-                    else onSend(topic, message.getPayload());
-                } catch (RuntimeException e) {
-                    // Paho drops the connection when a callback throws; a bad message must not do that.
-                    log.warn("MQTT: handling a message on {} failed: {}", topic, e.toString());
-                }
+                // Not acknowledged here (manual acks): the ingress thread acknowledges after the message is
+                // committed or refused with a receipt. Paho's callback thread must stay free, since it also
+                // completes our own publishes.
+                incoming.add(new Incoming(topic, message, generation.get()));
             }
 
             @Override
@@ -226,6 +235,7 @@ public final class MqttBridge implements AutoCloseable, Topics.Listener {
         try {
             MqttBridge b = new MqttBridge(settings, brokerUri, node, origin);
             b.publisher.start();
+            b.ingress.start();
             b.scheduleConnect(0);
             return b;
         } catch (MqttException e) {
@@ -246,6 +256,7 @@ public final class MqttBridge implements AutoCloseable, Topics.Listener {
         if (closed || client.isConnected()) return;
         try {
             client.connect(options).waitForCompletion(15_000);
+            generation.incrementAndGet();
             client.subscribe(base + "send", 1).waitForCompletion(10_000);
             if (!settings.topics().isEmpty()) client.subscribe(TOPIC_PREFIX + "+", 1).waitForCompletion(10_000);
             if (origin == BrokerOrigin.STARTED) client.subscribe(BROKER_DROPPED, 0).waitForCompletion(10_000);
@@ -280,8 +291,52 @@ public final class MqttBridge implements AutoCloseable, Topics.Listener {
         }
     }
 
+    /**
+     * Handles device messages one at a time, then acknowledges each (PUBACK): by then it is in custody or a
+     * receipt saying why not is queued. While the broker is connected this thread waits for room in the
+     * publish queue rather than dropping a receipt (see {@link #enqueue}), which holds back the broker.
+     */
+    private void ingest() {
+        while (!closed) {
+            Incoming in;
+            try {
+                in = incoming.take();
+            } catch (InterruptedException e) {
+                return;
+            }
+            try {
+                if (in.topic().startsWith(TOPIC_PREFIX)) onTopicPublish(in.topic(), in.message().getPayload());
+                else onSend(in.topic(), in.message().getPayload());
+            } catch (RuntimeException e) {
+                log.warn("MQTT: handling a message on {} failed: {}", in.topic(), e.toString());
+            }
+            if (in.generation() == generation.get()) {
+                try {
+                    client.messageArrivedComplete(in.message().getId(), in.message().getQos());
+                } catch (MqttException e) {
+                    log.debug("MQTT: acknowledging message {} failed: {}", in.message().getId(), e.getMessage());
+                }
+            }
+        }
+    }
+
+    /**
+     * Queues a publication. Beyond {@code mqtt.queue-limit} the oldest is dropped and counted, except on the
+     * ingress thread while the broker is connected: there we wait for room, so a device burst slows down to
+     * what the broker takes from us instead of losing receipts. Other threads (the node's deliveries) never wait.
+     */
     private void enqueue(String topic, byte[] payload, boolean retained) {
         synchronized (pending) {
+            if (Thread.currentThread() == ingress) {
+                while (connected && !closed && pending.size() >= settings.queueLimit()) {
+                    try {
+                        pending.wait(100);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        break;
+                    }
+                }
+            }
             if (pending.size() >= settings.queueLimit()) {
                 pending.removeFirst();
                 droppedWhileAway.incrementAndGet();
@@ -480,6 +535,7 @@ public final class MqttBridge implements AutoCloseable, Topics.Listener {
         closed = true;
         reconnects.shutdownNow();
         publisher.interrupt();
+        ingress.interrupt();
         try {
             client.close(true);
         } catch (MqttException e) {
