@@ -11,5 +11,7 @@ public final class Logging {
         System.setProperty("org.slf4j.simpleLogger.showShortLogName", "true");
         // Pi4J reports board detection at INFO on every start; keep its warnings only.
         System.setProperty("org.slf4j.simpleLogger.log.com.pi4j", "warn");
+        // Californium logs every observe relation and unknown path at INFO: lines any client can trigger.
+        System.setProperty("org.slf4j.simpleLogger.log.org.eclipse.californium", "warn");
     }
 }

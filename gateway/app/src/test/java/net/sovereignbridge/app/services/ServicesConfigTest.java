@@ -66,6 +66,23 @@ class ServicesConfigTest {
     }
 
     @Test
+    void accessAndLimitKeys() throws Exception {
+        GatewayConfig d = GatewayConfig.load(null, null, null);
+        assertEquals(net.sovereignbridge.app.coap.CoapSettings.PlainAccess.OWNER, d.coap().plainAccess());
+        assertEquals(64, d.coap().maxObservers());
+        assertEquals(8, d.coap().maxObserversPerPeer());
+        GatewayConfig c = load("coap:\n  plain-access: local\n  max-observers: 200\n  max-observers-per-peer: 20\n"
+                + "mqtt:\n  device-accounts: /etc/sbridge/mqtt-devices\n");
+        assertEquals(net.sovereignbridge.app.coap.CoapSettings.PlainAccess.LOCAL, c.coap().plainAccess());
+        assertEquals(200, c.coap().maxObservers());
+        assertEquals(Path.of("/etc/sbridge/mqtt-devices"), c.mqtt().deviceAccounts());
+        assertTrue(error("coap:\n  plain-access: everyone\n").contains("coap.plain-access"));
+        assertTrue(error("coap:\n  max-observers: 10\n  max-observers-per-peer: 11\n")
+                .contains("coap.max-observers-per-peer"));
+        assertTrue(error("mqtt:\n  broker: tcp://b:1883\n  device-accounts: /x\n").contains("mqtt.device-accounts"));
+    }
+
+    @Test
     void bridgedTopics() throws Exception {
         assertTrue(GatewayConfig.load(null, null, null).mqtt().bridges("anything"), "default: every topic");
         GatewayConfig c = load("mqtt:\n  topics: [weather, alerts]\n");
