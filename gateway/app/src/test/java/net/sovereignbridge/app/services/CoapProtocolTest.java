@@ -14,7 +14,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import net.sovereignbridge.app.Gateway;
-import net.sovereignbridge.app.config.GatewayConfig;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -27,39 +26,21 @@ import org.junit.jupiter.api.TestInstance;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class CoapProtocolTest {
-    Path dir;
+    LocalTools.LanPair pair;
     Gateway alpha;
-    Gateway bravo;
     String b;
 
     @BeforeAll
     void start() throws Exception {
-        dir = Files.createTempDirectory("services-protocol");
         LocalTools.coapClient();
-        int lanA = LocalTools.freeUdpPort();
-        int lanB = LocalTools.freeUdpPort();
-        alpha = Gateway.start(config("alpha", lanA, lanB));
-        bravo = Gateway.start(config("bravo", lanB, lanA));
-        b = bravo.identity().address().toHex();
-        LocalTools.await("alpha to learn bravo over LAN", 30,
-                () -> alpha.node().peers().key(bravo.identity().address()).isPresent());
-    }
-
-    private GatewayConfig config(String name, int lanPort, int peerPort) throws Exception {
-        Path file = dir.resolve(name + ".yaml");
-        Files.writeString(file, "node:\n  name: " + name + "\n"
-                + "lan:\n  bind: 127.0.0.1\n  port: " + lanPort + "\n  discovery: false\n  interfaces: [lo]\n"
-                + "  peers: [\"127.0.0.1:" + peerPort + "\"]\n"
-                + "coap:\n  port: 0\n  bind: [127.0.0.1]\n  ingress-burst: 50\nmqtt:\n  enabled: false\n"
-                + "p2p:\n  enabled: false\n");
-        return GatewayConfig.load(file, dir.resolve(name), null);
+        pair = LocalTools.LanPair.start("services-protocol", LocalTools.COAP_ON_LOOPBACK, LocalTools.COAP_ON_LOOPBACK);
+        alpha = pair.alpha;
+        b = pair.bravo.identity().address().toHex();
     }
 
     @AfterAll
     void stop() throws Exception {
-        if (alpha != null) alpha.close();
-        if (bravo != null) bravo.close();
-        LocalTools.deleteTree(dir);
+        if (pair != null) pair.close();
     }
 
     @Test
@@ -161,7 +142,7 @@ class CoapProtocolTest {
         assertEquals("4.13", huge.code(), "a 60 kB datagram is read and answered: " + huge);
 
         // the same limit block-wise (libcoap sends Block1 pieces of 64 bytes)
-        Path body = dir.resolve("big.json");
+        Path body = pair.dir.resolve("big.json");
         Files.write(body, sendRequest("y".repeat(SendRequest.MAX_PAYLOAD)));
         LocalTools.Result blockwise = coapRequest("-b", "64", "-m", "post", "-t", "50", "-f", body.toString(),
                 coapUri(alpha, "/msg"));

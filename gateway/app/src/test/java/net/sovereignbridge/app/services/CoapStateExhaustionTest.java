@@ -9,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import net.sovereignbridge.app.Gateway;
-import net.sovereignbridge.app.config.GatewayConfig;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -26,52 +25,31 @@ import org.junit.jupiter.api.TestInstance;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class CoapStateExhaustionTest {
     static final int FLOOD = 1000;
-    Path dir;
+    LocalTools.LanPair pair;
     Gateway alpha;
     Gateway bravo;
-    String a;
     String b;
 
     @BeforeAll
     void start() throws Exception {
-        dir = Files.createTempDirectory("services-exhaustion");
         LocalTools.coapClient();
-        int lanA = LocalTools.freeUdpPort();
-        int lanB = LocalTools.freeUdpPort();
-        alpha = Gateway.start(config("alpha", lanA, lanB));
-        bravo = Gateway.start(config("bravo", lanB, lanA));
-        a = alpha.identity().address().toHex();
+        pair = LocalTools.LanPair.start("services-exhaustion", LocalTools.COAP_ON_LOOPBACK, LocalTools.COAP_ON_LOOPBACK);
+        alpha = pair.alpha;
+        bravo = pair.bravo;
         b = bravo.identity().address().toHex();
-        LocalTools.await("the gateways to learn each other over LAN", 30,
-                () -> alpha.node().peers().key(bravo.identity().address()).isPresent()
-                        && bravo.node().peers().key(alpha.identity().address()).isPresent());
-    }
-
-    private GatewayConfig config(String name, int lanPort, int peerPort) throws Exception {
-        Path file = dir.resolve(name + ".yaml");
-        Files.writeString(file, "node:\n  name: " + name + "\n"
-                + "lan:\n  bind: 127.0.0.1\n  port: " + lanPort + "\n  discovery: false\n  interfaces: [lo]\n"
-                + "  peers: [\"127.0.0.1:" + peerPort + "\"]\n"
-                + "coap:\n  port: 0\n  bind: [127.0.0.1]\n  ingress-burst: 50\n"
-                + "mqtt:\n  enabled: false\np2p:\n  enabled: false\n");
-        return GatewayConfig.load(file, dir.resolve(name), null);
     }
 
     @AfterAll
     void stop() throws Exception {
-        if (alpha != null) alpha.close();
-        if (bravo != null) bravo.close();
-        LocalTools.deleteTree(dir);
+        if (pair != null) pair.close();
     }
 
     private Map<String, Object> coapStatus() {
-        @SuppressWarnings("unchecked")
-        Map<String, Object> coap = (Map<String, Object>) alpha.services().status().get("coap");
-        return coap;
+        return LocalTools.serviceStatus(alpha, "coap");
     }
 
     private static long number(Map<String, Object> m, String key) {
-        return ((Number) m.get(key)).longValue();
+        return LocalTools.counter(m, key);
     }
 
     /** Runs one flood to its summary line; the attacker's sockets stay open for {@code hold} seconds. */
@@ -131,7 +109,7 @@ class CoapStateExhaustionTest {
             assertEquals(FLOOD, continued + count(summary, "5.03") + count(summary, "none"), summary);
             assertTrue(number(s, "uploadsRefused") >= count(summary, "5.03"), s + " " + summary);
             String text = "upload after the flood " + "0123456789".repeat(300);
-            Path body = dir.resolve("upload.json");
+            Path body = pair.dir.resolve("upload.json");
             Files.writeString(body, "{\"to\":\"" + b + "\",\"text\":\"" + text + "\"}");
             LocalTools.Result post = LocalTools.coapRequest("-b", "64", "-m", "post", "-t", "50", "-f", body.toString(),
                     coapUri(alpha, "/msg"));
@@ -142,7 +120,7 @@ class CoapStateExhaustionTest {
                 try {
                     return bravo.node().inbox().list(0, 1000).stream().anyMatch(m -> m.body().length == text.length());
                 } catch (java.sql.SQLException e) {
-                    return false;
+                    throw new AssertionError(e);
                 }
             });
         }

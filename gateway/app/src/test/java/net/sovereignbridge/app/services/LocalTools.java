@@ -43,6 +43,10 @@ public final class LocalTools {
         return run(20, null, cmd);
     }
 
+    /** Services of a gateway for the CoAP tests: plain CoAP on a free loopback port, no MQTT. */
+    public static final String COAP_ON_LOOPBACK = "coap:\n  port: 0\n  bind: [127.0.0.1]\n  ingress-burst: 50\n"
+            + "mqtt:\n  enabled: false\n";
+
     /** The uid the "other local user" of the access tests runs as (Debian's nobody). */
     public static final int STRANGER_UID = 65534;
 
@@ -105,11 +109,81 @@ public final class LocalTools {
      * their MQTT bridges are connected: the starting point of the two-gateway service tests.
      */
     public static void awaitLanPairWithMqtt(Gateway alpha, Gateway bravo) throws InterruptedException {
+        awaitLanPair(alpha, bravo);
+        await("both MQTT bridges to connect", 20,
+                () -> alpha.services().mqtt().connected() && bravo.services().mqtt().connected());
+    }
+
+    /**
+     * Two gateways on loopback (alpha, bravo) that name each other as LAN peers, without discovery and without
+     * the overlay, each with its own services sections (YAML for {@code coap:} / {@code mqtt:}); started and
+     * waited for until each knows the other's key. Closing stops both and deletes the directory.
+     */
+    public static final class LanPair implements AutoCloseable {
+        public final Path dir;
+        public final Gateway alpha;
+        public final Gateway bravo;
+
+        private LanPair(Path dir, Gateway alpha, Gateway bravo) {
+            this.dir = dir;
+            this.alpha = alpha;
+            this.bravo = bravo;
+        }
+
+        public static LanPair start(String dirPrefix, String alphaServices, String bravoServices) throws Exception {
+            Path dir = Files.createTempDirectory(dirPrefix);
+            int lanA = freeUdpPort();
+            int lanB = freeUdpPort();
+            Gateway alpha = Gateway.start(config(dir, "alpha", lanA, lanB, alphaServices));
+            Gateway bravo = Gateway.start(config(dir, "bravo", lanB, lanA, bravoServices));
+            LanPair pair = new LanPair(dir, alpha, bravo);
+            awaitLanPair(alpha, bravo);
+            return pair;
+        }
+
+        private static net.sovereignbridge.app.config.GatewayConfig config(Path dir, String name, int lanPort,
+                int peerPort, String services) throws Exception {
+            Path file = dir.resolve(name + ".yaml");
+            Files.writeString(file, "node:\n  name: " + name + "\n"
+                    + "lan:\n  bind: 127.0.0.1\n  port: " + lanPort + "\n  discovery: false\n  interfaces: [lo]\n"
+                    + "  peers: [\"127.0.0.1:" + peerPort + "\"]\np2p:\n  enabled: false\n" + services);
+            return net.sovereignbridge.app.config.GatewayConfig.load(file, dir.resolve(name), null);
+        }
+
+        @Override
+        public void close() throws Exception {
+            alpha.close();
+            bravo.close();
+            deleteTree(dir);
+        }
+    }
+
+    /** Messages in a gateway's inbox (at most 100 000). */
+    public static int inboxSize(Gateway g) {
+        try {
+            return g.node().inbox().list(0, 100_000).size();
+        } catch (java.sql.SQLException e) {
+            throw new AssertionError("inbox not readable", e);
+        }
+    }
+
+    /** One service's part of a gateway's status ({@code "coap"}, {@code "mqtt"}). */
+    @SuppressWarnings("unchecked")
+    public static java.util.Map<String, Object> serviceStatus(Gateway g, String service) {
+        return (java.util.Map<String, Object>) g.services().status().get(service);
+    }
+
+    /** A counter of a status map, failing with the map when it is absent. */
+    public static long counter(java.util.Map<String, Object> status, String key) {
+        if (!(status.get(key) instanceof Number n)) throw new AssertionError("no counter '" + key + "' in " + status);
+        return n.longValue();
+    }
+
+    /** Waits until two gateways that name each other as LAN peers have learnt each other's keys. */
+    public static void awaitLanPair(Gateway alpha, Gateway bravo) throws InterruptedException {
         await("the gateways to learn each other over LAN", 30,
                 () -> alpha.node().peers().key(bravo.identity().address()).isPresent()
                         && bravo.node().peers().key(alpha.identity().address()).isPresent());
-        await("both MQTT bridges to connect", 20,
-                () -> alpha.services().mqtt().connected() && bravo.services().mqtt().connected());
     }
 
     /** Deletes a test's temporary directory and everything under it. */

@@ -5,13 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import net.sovereignbridge.app.Gateway;
 import net.sovereignbridge.app.cli.Json;
-import net.sovereignbridge.app.config.GatewayConfig;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -26,7 +24,7 @@ import org.junit.jupiter.api.TestInstance;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class MqttBurstTest {
     static final int BURST = 2000;
-    Path dir;
+    LocalTools.LanPair pair;
     Gateway alpha;
     Gateway bravo;
     String a;
@@ -36,55 +34,34 @@ class MqttBurstTest {
 
     @BeforeAll
     void start() throws Exception {
-        dir = Files.createTempDirectory("services-burst");
-        int lanA = LocalTools.freeUdpPort();
-        int lanB = LocalTools.freeUdpPort();
         port = LocalTools.freeTcpPort();
         // a cap above the burst: this test is about the broker and the bridge, not the airtime gate
-        alpha = Gateway.start(config("alpha", lanA, lanB, "mqtt:\n  embedded-port: " + port
-                + "\n  ingress-per-minute: 100000\n  ingress-burst: 10000\n"));
-        bravo = Gateway.start(config("bravo", lanB, lanA, "mqtt:\n  enabled: false\n"));
+        pair = LocalTools.LanPair.start("services-burst", "coap:\n  enabled: false\nmqtt:\n  embedded-port: " + port
+                + "\n  ingress-per-minute: 100000\n  ingress-burst: 10000\n",
+                "coap:\n  enabled: false\nmqtt:\n  enabled: false\n");
+        alpha = pair.alpha;
+        bravo = pair.bravo;
         a = alpha.identity().address().toHex();
         b = bravo.identity().address().toHex();
-        LocalTools.await("the gateways to learn each other over LAN", 30,
-                () -> alpha.node().peers().key(bravo.identity().address()).isPresent()
-                        && bravo.node().peers().key(alpha.identity().address()).isPresent());
         LocalTools.await("alpha's bridge to connect", 20, () -> alpha.services().mqtt().connected());
-        password = Files.readString(dir.resolve("alpha").resolve("mqtt").resolve("password")).strip();
-    }
-
-    private GatewayConfig config(String name, int lanPort, int peerPort, String services) throws Exception {
-        Path file = dir.resolve(name + ".yaml");
-        Files.writeString(file, "node:\n  name: " + name + "\n"
-                + "lan:\n  bind: 127.0.0.1\n  port: " + lanPort + "\n  discovery: false\n  interfaces: [lo]\n"
-                + "  peers: [\"127.0.0.1:" + peerPort + "\"]\ncoap:\n  enabled: false\np2p:\n  enabled: false\n"
-                + services);
-        return GatewayConfig.load(file, dir.resolve(name), null);
+        password = Files.readString(pair.dir.resolve("alpha").resolve("mqtt").resolve("password")).strip();
     }
 
     @AfterAll
     void stop() throws Exception {
-        if (alpha != null) alpha.close();
-        if (bravo != null) bravo.close();
-        LocalTools.deleteTree(dir);
+        if (pair != null) pair.close();
     }
 
     private Map<String, Object> mqttStatus() {
-        @SuppressWarnings("unchecked")
-        Map<String, Object> m = (Map<String, Object>) alpha.services().status().get("mqtt");
-        return m;
+        return LocalTools.serviceStatus(alpha, "mqtt");
     }
 
     private static long number(Map<String, Object> m, String key) {
-        return ((Number) m.get(key)).longValue();
+        return LocalTools.counter(m, key);
     }
 
-    private int inboxSize(Gateway g) {
-        try {
-            return g.node().inbox().list(0, 100_000).size();
-        } catch (java.sql.SQLException e) {
-            throw new AssertionError("inbox not readable", e);
-        }
+    private static int inboxSize(Gateway g) {
+        return LocalTools.inboxSize(g);
     }
 
     @Test

@@ -32,6 +32,7 @@ class ServicesAccessTest {
     static final String DEVICE = "thermostat";
     static final String DEVICE_PASSWORD = "device-password-1";
 
+    LocalTools.LanPair pair;
     Path dir;
     Gateway alpha;
     Gateway bravo;
@@ -41,43 +42,31 @@ class ServicesAccessTest {
 
     @BeforeAll
     void start() throws Exception {
-        dir = Files.createTempDirectory("services-access");
         LocalTools.coapClient();
         // an operator's device accounts, made with Mosquitto's own tool
-        Path accounts = dir.resolve("mqtt-devices");
-        Files.createFile(accounts, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        Path accounts = Files.createTempFile("services-mqtt-devices", "",
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         LocalTools.Result made = LocalTools.run(15, null, LocalTools.require("mosquitto_passwd", "mosquitto"), "-b",
                 accounts.toString(), DEVICE, DEVICE_PASSWORD);
         assertEquals(0, made.exit(), made.toString());
-        int lanA = LocalTools.freeUdpPort();
-        int lanB = LocalTools.freeUdpPort();
         brokerPort = LocalTools.freeTcpPort();
         String psk = java.util.HexFormat.of().formatHex(PSK_TEXT.getBytes(StandardCharsets.US_ASCII));
-        alpha = Gateway.start(config("alpha", lanA, lanB, "coap:\n  port: 0\n  bind: [127.0.0.1]\n  ingress-burst: 50\n"
+        pair = LocalTools.LanPair.start("services-access", "coap:\n  port: 0\n  bind: [127.0.0.1]\n  ingress-burst: 50\n"
                 + "  dtls:\n    port: 0\n    psk: [\"" + PSK_ID + ":" + psk + "\"]\n"
-                + "mqtt:\n  embedded-port: " + brokerPort + "\n  device-accounts: " + accounts + "\n"));
-        bravo = Gateway.start(config("bravo", lanB, lanA, "mqtt:\n  enabled: false\n"));
+                + "mqtt:\n  embedded-port: " + brokerPort + "\n  device-accounts: " + accounts + "\n",
+                "mqtt:\n  enabled: false\n");
+        Files.delete(accounts); // read at the broker's start
+        dir = pair.dir;
+        alpha = pair.alpha;
+        bravo = pair.bravo;
         a = alpha.identity().address().toHex();
         b = bravo.identity().address().toHex();
-        LocalTools.await("the gateways to learn each other over LAN", 30,
-                () -> alpha.node().peers().key(bravo.identity().address()).isPresent()
-                        && bravo.node().peers().key(alpha.identity().address()).isPresent());
         LocalTools.await("alpha's bridge to connect to the broker it started", 20, () -> alpha.services().mqtt().connected());
-    }
-
-    private GatewayConfig config(String name, int lanPort, int peerPort, String services) throws Exception {
-        Path file = dir.resolve(name + ".yaml");
-        Files.writeString(file, "node:\n  name: " + name + "\n"
-                + "lan:\n  bind: 127.0.0.1\n  port: " + lanPort + "\n  discovery: false\n  interfaces: [lo]\n"
-                + "  peers: [\"127.0.0.1:" + peerPort + "\"]\np2p:\n  enabled: false\n" + services);
-        return GatewayConfig.load(file, dir.resolve(name), null);
     }
 
     @AfterAll
     void stop() throws Exception {
-        if (alpha != null) alpha.close();
-        if (bravo != null) bravo.close();
-        LocalTools.deleteTree(dir);
+        if (pair != null) pair.close();
     }
 
     private LocalTools.Result coap(boolean stranger, String... args) throws Exception {
@@ -90,11 +79,7 @@ class ServicesAccessTest {
     }
 
     private static int inboxSize(Gateway g) {
-        try {
-            return g.node().inbox().list(0, 1000).size();
-        } catch (java.sql.SQLException e) {
-            throw new AssertionError("inbox not readable", e);
-        }
+        return LocalTools.inboxSize(g);
     }
 
     private String sendJson(String text) {
@@ -131,9 +116,8 @@ class ServicesAccessTest {
         Thread.sleep(1000);
         assertTrue(bravo.node().inbox().list(0, 1000).stream()
                 .noneMatch(m -> new String(m.body(), StandardCharsets.UTF_8).contains("forged")), "nothing forged arrived");
-        @SuppressWarnings("unchecked")
-        Map<String, Object> coapStatus = (Map<String, Object>) alpha.services().status().get("coap");
-        assertTrue(((Number) coapStatus.get("unauthorized")).longValue() >= 4, coapStatus.toString());
+        Map<String, Object> coapStatus = LocalTools.serviceStatus(alpha, "coap");
+        assertTrue(LocalTools.counter(coapStatus, "unauthorized") >= 4, coapStatus.toString());
     }
 
     @Test
