@@ -9,14 +9,13 @@ import net.sovereignbridge.app.services.LocalSender;
 import net.sovereignbridge.app.services.MessageViews;
 import net.sovereignbridge.app.services.ReceiptTracker;
 import net.sovereignbridge.app.services.SendRequest;
+import net.sovereignbridge.mesh.log.RateLimitedLog;
 import net.sovereignbridge.mesh.node.Node;
 import net.sovereignbridge.mesh.store.Inbox;
 import org.eclipse.californium.core.CoapResource;
 import org.eclipse.californium.core.coap.CoAP.ResponseCode;
 import org.eclipse.californium.core.coap.CoAP.Type;
 import org.eclipse.californium.core.server.resources.CoapExchange;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * {@code /msg}: POST a message into the mesh, GET the inbox, Observe to hear of each delivery.
@@ -27,7 +26,8 @@ import org.slf4j.LoggerFactory;
  * consistent, RFC 7641 4.5) catches up with GET {@code ?after=}.
  */
 final class MessagesResource extends CoapResource {
-    private static final Logger log = LoggerFactory.getLogger(MessagesResource.class);
+    /** A client can ask as often as it likes: a failing inbox prints a few lines a minute. */
+    private static final RateLimitedLog log = RateLimitedLog.of(MessagesResource.class);
     private final Node node;
     private final LocalSender sender;
     private final ReceiptsResource receipts;
@@ -82,7 +82,7 @@ final class MessagesResource extends CoapResource {
             body.put("messages", out);
             Representation.respond(ex, ResponseCode.CONTENT, body);
         } catch (SQLException e) {
-            log.warn("/msg GET: inbox query failed: {}", e.getMessage());
+            log.warn("coap.inbox", "/msg GET: inbox query failed: {}", e.getMessage());
             Representation.error(ex, ResponseCode.INTERNAL_SERVER_ERROR, "inbox not available");
         }
     }

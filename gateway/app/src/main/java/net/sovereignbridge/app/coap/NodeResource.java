@@ -5,15 +5,15 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
+import net.sovereignbridge.mesh.log.RateLimitedLog;
 import org.eclipse.californium.core.CoapResource;
 import org.eclipse.californium.core.coap.CoAP.ResponseCode;
 import org.eclipse.californium.core.server.resources.CoapExchange;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /** {@code /node}: who this gateway is and how it is connected (the same facts as {@code sbridge status}). */
 final class NodeResource extends CoapResource {
-    private static final Logger log = LoggerFactory.getLogger(NodeResource.class);
+    /** Anyone may ask: a failing status prints a few lines a minute. */
+    private static final RateLimitedLog log = RateLimitedLog.of(NodeResource.class);
     private final Supplier<Map<String, Object>> status;
     private final Supplier<Map<String, Object>> extra;
 
@@ -33,7 +33,7 @@ final class NodeResource extends CoapResource {
         try {
             s = status.get();
         } catch (RuntimeException e) {
-            log.warn("/node: status failed: {}", e.toString());
+            log.warn("coap.node", "/node: status failed: {}", e.toString());
             Representation.error(ex, ResponseCode.INTERNAL_SERVER_ERROR, "status not available");
             return;
         }

@@ -24,6 +24,7 @@ import net.sovereignbridge.app.services.LocalSender;
 import net.sovereignbridge.app.services.MessageViews;
 import net.sovereignbridge.app.services.ReceiptTracker;
 import net.sovereignbridge.app.services.SendRequest;
+import net.sovereignbridge.mesh.log.RateLimitedLog;
 import net.sovereignbridge.mesh.node.Node;
 import net.sovereignbridge.mesh.store.Inbox;
 import net.sovereignbridge.mesh.topics.TopicMessage;
@@ -62,7 +63,8 @@ public final class MqttBridge implements AutoCloseable, Topics.Listener {
     private static final long MAX_BACKOFF_MS = 60_000;
     /** Mosquitto's count of messages it dropped because a client's queue was full (or it was offline). */
     static final String BROKER_DROPPED = "$SYS/broker/publish/messages/dropped";
-    private static final long DROP_WARNING_INTERVAL_NANOS = 60_000_000_000L;
+    /** Lines a device or a flood can cause: a few per minute per kind, then a count. */
+    private static final RateLimitedLog limitedLog = RateLimitedLog.of(MqttBridge.class);
 
     /** Where the broker comes from, which decides what we check and watch. */
     public enum BrokerOrigin {
@@ -108,7 +110,6 @@ public final class MqttBridge implements AutoCloseable, Topics.Listener {
     /** The broker's dropped counter when we first read it, and the latest reading (-1: none yet). */
     private long dropBase = -1;
     private volatile long brokerDropped;
-    private long lastDropWarning = System.nanoTime() - DROP_WARNING_INTERVAL_NANOS;
     private volatile boolean anonymous;
     private volatile boolean connected;
     private volatile boolean closed;
@@ -308,7 +309,7 @@ public final class MqttBridge implements AutoCloseable, Topics.Listener {
                 if (in.topic().startsWith(TOPIC_PREFIX)) onTopicPublish(in.topic(), in.message().getPayload());
                 else onSend(in.topic(), in.message().getPayload());
             } catch (RuntimeException e) {
-                log.warn("MQTT: handling a message on {} failed: {}", in.topic(), e.toString());
+                limitedLog.warn("mqtt.ingest", "MQTT: handling a message on {} failed: {}", in.topic(), e.toString());
             }
             if (in.generation() == generation.get()) {
                 try {
@@ -463,7 +464,7 @@ public final class MqttBridge implements AutoCloseable, Topics.Listener {
 
     /**
      * The embedded broker's dropped counter (every {@link LoopbackBroker#SYS_INTERVAL_SECONDS}): what it lost
-     * since we connected is reported in status and, at most once a minute, in the log.
+     * since we connected is reported in status and in the log (rate-limited).
      */
     private void onBrokerCounter(String topic, byte[] payload) {
         if (!BROKER_DROPPED.equals(topic)) return;
@@ -479,11 +480,8 @@ public final class MqttBridge implements AutoCloseable, Topics.Listener {
             total = value - dropBase;
             if (total <= brokerDropped) return;
             brokerDropped = total;
-            long now = System.nanoTime();
-            if (now - lastDropWarning < DROP_WARNING_INTERVAL_NANOS) return;
-            lastDropWarning = now;
         }
-        log.warn("MQTT: the broker has dropped {} messages since the bridge connected (a client's queue of {}"
+        limitedLog.warn("mqtt.broker-dropped", "MQTT: the broker has dropped {} messages since the bridge connected (a client's queue of {}"
                 + " messages was full); devices were acknowledged but those messages are lost", total,
                 LoopbackBroker.MAX_QUEUED_MESSAGES);
     }
