@@ -521,6 +521,17 @@ public final class MqttBridge implements AutoCloseable, Topics.Listener {
 
     @Override
     public void close() {
+        // What the broker already handed us (at most its in-flight window) is handled and acknowledged
+        // first: with a clean session the broker would not send it again.
+        long deadline = System.nanoTime() + 3_000_000_000L;
+        while (!incoming.isEmpty() && connected && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
         // A clean goodbye: the will is only sent on an unclean loss, so say "offline" ourselves.
         if (client.isConnected()) {
             try {

@@ -126,6 +126,12 @@ class CoapProtocolTest {
         Reply r = postInOneDatagram(sendRequest("y".repeat(SendRequest.MAX_BODY)));
         assertEquals("2.01", r.code(), r.toString());
         assertTrue(r.payload().contains("\"state\""), r.toString());
+        // 2.01 means committed: another process (the sqlite3 shell) already finds it in custody
+        long messageId = Long.parseLong(r.payload().replaceAll(".*\"messageId\":(\\d+).*", "$1"));
+        Path db = pair.dir.resolve("alpha").resolve("sbridge.db");
+        LocalTools.Result q = LocalTools.run(15, null, LocalTools.require("sqlite3", "sqlite3"), "-readonly",
+                db.toString(), "SELECT count(*) FROM custody WHERE own = 1 AND message_id = " + (int) messageId);
+        assertEquals("1", q.out().strip(), q.toString());
     }
 
     @Test

@@ -45,13 +45,14 @@ class ServicesLoopbackSocketsTest {
             assertEquals(Set.of(0), LoopbackSockets.tcpListenerOwners(listener.getLocalPort()));
         }
         int port = LocalTools.freeUdpPort();
-        // the stranger binds a UDP port and waits
-        try (LocalTools.Background stranger = new LocalTools.Background(LocalTools.asStranger("/usr/bin/python3", "-c",
-                "import socket,time,sys; s=socket.socket(socket.AF_INET,socket.SOCK_DGRAM); s.bind(('127.0.0.1',"
-                        + port + ")); print('bound', flush=True); time.sleep(30)"))) {
-            stranger.awaitLine("the stranger's socket", 10, l -> l.startsWith("bound"));
-            Set<Integer> owners = LoopbackSockets.udpOwners(new InetSocketAddress("127.0.0.1", port), System.nanoTime(),
-                    System::nanoTime);
+        // the stranger's coap-client binds that port (-p) and waits for an answer that never comes
+        int silent = LocalTools.freeUdpPort();
+        try (LocalTools.Background stranger = new LocalTools.Background(LocalTools.asStranger(LocalTools.coapClient(),
+                "-p", Integer.toString(port), "-B", "20", "-m", "get", "coap://127.0.0.1:" + silent + "/x"))) {
+            InetSocketAddress from = new InetSocketAddress("127.0.0.1", port);
+            LocalTools.await("the stranger's socket", 10,
+                    () -> !LoopbackSockets.udpOwners(from, System.nanoTime(), System::nanoTime).isEmpty());
+            Set<Integer> owners = LoopbackSockets.udpOwners(from, System.nanoTime(), System::nanoTime);
             assertEquals(Set.of(LocalTools.STRANGER_UID), owners);
             assertFalse(LoopbackSockets.allOwnersTrusted(owners));
         }
