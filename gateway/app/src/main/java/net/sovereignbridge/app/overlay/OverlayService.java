@@ -19,7 +19,7 @@ import net.sovereignbridge.p2p.connmgr.HostBinding;
 import net.sovereignbridge.p2p.host.Connection;
 import net.sovereignbridge.p2p.host.HostConfig;
 import net.sovereignbridge.p2p.host.Libp2pHost;
-import net.sovereignbridge.p2p.identify.IdentifyInfo;
+import net.sovereignbridge.p2p.host.IdentifyInfo;
 import net.sovereignbridge.p2p.mesh.MeshOverlayTransport;
 import net.sovereignbridge.p2p.multiaddr.Multiaddr;
 import net.sovereignbridge.p2p.multiaddr.MultiaddrException;

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import net.sovereignbridge.p2p.storage.TestStores;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -145,8 +146,8 @@ class ConnectionManagerTest {
         try (Database db = Database.open(dir);
                 // stableMs 0: every established connection counts as a success.
                 ConnectionManager m = new ConnectionManager(ConnectionLimits.DEFAULT, new Backoff(50, 1000, 0),
-                        new PeerStore(db), new Random(7))) {
-            PeerStore store = new PeerStore(db);
+                        new PeerStore(TestStores.of(db)), new Random(7))) {
+            PeerStore store = new PeerStore(TestStores.of(db));
             ScriptedHost host = new ScriptedHost(3, peer);
             host.manager = m;
             m.setHost(host);

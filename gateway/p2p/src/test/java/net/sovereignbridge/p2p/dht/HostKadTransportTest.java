@@ -33,7 +33,7 @@ class HostKadTransportTest {
         byte[] s = new byte[32];
         new Random(seed).nextBytes(s);
         NodeIdentity id = NodeIdentity.fromSeed(s);
-        Libp2pHost host = new Libp2pHost(id, HostConfig.defaults());
+        Libp2pHost host = net.sovereignbridge.p2p.StandardHost.create(id, HostConfig.defaults());
         open.add(host);
         host.listen(Multiaddr.parse("/ip4/127.0.0.1/tcp/0"));
         HostKadTransport t = new HostKadTransport(host, KadStreams.SBRIDGE);

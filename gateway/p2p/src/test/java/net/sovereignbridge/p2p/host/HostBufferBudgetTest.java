@@ -3,6 +3,7 @@ package net.sovereignbridge.p2p.host;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import net.sovereignbridge.p2p.ping.PingService;
 
 import java.io.IOException;
 import java.security.SecureRandom;
@@ -46,7 +47,7 @@ class HostBufferBudgetTest {
 
     @BeforeEach
     void start() throws Exception {
-        host = new Libp2pHost(NodeIdentity.generate(random), HostConfig.defaults().withBufferBudget(PER_CONNECTION, TOTAL));
+        host = net.sovereignbridge.p2p.StandardHost.create(NodeIdentity.generate(random), HostConfig.defaults().withBufferBudget(PER_CONNECTION, TOTAL));
         host.setHandler(StreamTools.ECHO, StreamTools::echo);
         host.setHandler(STALL, s -> { // negotiates, then never reads: everything sent stays buffered
             try {
@@ -83,7 +84,7 @@ class HostBufferBudgetTest {
 
     /** A new hostile peer opens stalled streams until refused and fills each; returns how many it got. */
     int hostilePeerFloods() throws Exception {
-        Libp2pHost h = new Libp2pHost(NodeIdentity.generate(random), HostConfig.defaults());
+        Libp2pHost h = net.sovereignbridge.p2p.StandardHost.create(NodeIdentity.generate(random), HostConfig.defaults());
         hostile.add(h);
         Connection c = connect(h);
         int accepted = 0;
@@ -137,7 +138,7 @@ class HostBufferBudgetTest {
         awaitBuffered(filled(a + b));
 
         // the honest connection, open all along, still pings and echoes 1 MiB intact
-        assertTrue(honest.ping(host.peerId()).toMillis() < 5000);
+        assertTrue(PingService.ping(honest, host.peerId()).toMillis() < 5000);
         StreamTools.EchoResult echo = StreamTools.echoClient(honestConnection.newStream(List.of(StreamTools.ECHO)),
                 1 << 20, 7);
         assertEquals(echo.sent(), echo.received());
@@ -155,10 +156,10 @@ class HostBufferBudgetTest {
         assertTrue(maxBufferedSeen <= INBOUND_SHARE, "buffered at most " + maxBufferedSeen + " <= " + INBOUND_SHARE);
         assertTrue(host.peakReservedReceiveWindow() <= TOTAL, "reserved at most " + host.peakReservedReceiveWindow());
         // an honest peer's new inbound stream is refused now (the budget is a hard bound) ...
-        assertThrows(IOException.class, () -> honest.ping(host.peerId()));
+        assertThrows(IOException.class, () -> PingService.ping(honest, host.peerId()));
         assertTrue(honestConnection.isOpen());
         // ... but our own requests still get a window from the part kept for outbound streams
-        assertTrue(host.ping(honest.peerId()).toMillis() < 5000);
+        assertTrue(PingService.ping(host, honest.peerId()).toMillis() < 5000);
 
         // the hostile peers leave; what they sent is still buffered for the stalled handlers, so it stays
         // reserved (a peer cannot free its budget by hanging up and start again)
@@ -169,7 +170,7 @@ class HostBufferBudgetTest {
         // once the handlers end and drop their streams, every reservation comes back
         release.countDown();
         HostBadInputTest.waitUntil(() -> host.reservedReceiveWindow() == 0, "reservations released");
-        assertTrue(honest.ping(host.peerId()).toMillis() < 5000);
+        assertTrue(PingService.ping(honest, host.peerId()).toMillis() < 5000);
         assertEquals(0, host.bufferedBytes());
     }
 }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import net.sovereignbridge.p2p.storage.TestStores;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,7 +39,7 @@ class PeerStoreTest {
     }
 
     private PeerStore open(Database db, PeerStore.Limits limits) throws Exception {
-        return new PeerStore(db, limits, clock::get);
+        return new PeerStore(TestStores.of(db), limits, clock::get);
     }
 
     @Test

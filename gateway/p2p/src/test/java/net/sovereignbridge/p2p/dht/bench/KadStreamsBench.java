@@ -48,7 +48,7 @@ public final class KadStreamsBench {
         try {
             for (int i = 0; i < s; i++) {
                 NodeIdentity id = NodeIdentity.generate(new java.security.SecureRandom());
-                Libp2pHost h = new Libp2pHost(id, HostConfig.defaults());
+                Libp2pHost h = net.sovereignbridge.p2p.StandardHost.create(id, HostConfig.defaults());
                 hosts.add(h);
                 h.listen(Multiaddr.parse("/ip4/127.0.0.1/tcp/0"));
                 HostKadTransport t = new HostKadTransport(h, KadStreams.SBRIDGE);
@@ -81,7 +81,7 @@ public final class KadStreamsBench {
             byte[] rkey = SignedRecords.nodeKey(owner.publicIdentity().peerId());
             List<Double> put = new ArrayList<>();
             int stored = 0;
-            Libp2pHost ownerHost = new Libp2pHost(owner, HostConfig.defaults()); // a client: dials out only
+            Libp2pHost ownerHost = net.sovereignbridge.p2p.StandardHost.create(owner, HostConfig.defaults()); // a client: dials out only
             hosts.add(ownerHost);
             KademliaDht publisher = new KademliaDht(new DhtPeer(PeerId.toBytes(owner.publicIdentity().publicKey()), List.of()),
                     DhtConfig.defaults().withServerMode(false), new StreamDhtNetwork(new HostKadTransport(ownerHost, KadStreams.SBRIDGE),
