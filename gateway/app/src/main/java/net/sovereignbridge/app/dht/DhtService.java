@@ -4,9 +4,6 @@ import static net.sovereignbridge.app.control.ControlServer.error;
 import static net.sovereignbridge.app.control.ControlServer.ok;
 
 import java.io.IOException;
-import java.net.Inet4Address;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.security.SecureRandom;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -24,6 +21,7 @@ import net.sovereignbridge.mesh.identity.MeshAddress;
 import net.sovereignbridge.mesh.identity.NodeIdentity;
 import net.sovereignbridge.mesh.identity.PeerId;
 import net.sovereignbridge.mesh.node.Node;
+import net.sovereignbridge.app.overlay.DatabaseStore;
 import net.sovereignbridge.mesh.store.Database;
 import net.sovereignbridge.mesh.transport.Endpoint;
 import net.sovereignbridge.mesh.transport.Transport;
@@ -32,7 +30,6 @@ import net.sovereignbridge.p2p.dht.DhtConfig;
 import net.sovereignbridge.p2p.dht.DhtPeer;
 import net.sovereignbridge.p2p.dht.HostKadTransport;
 import net.sovereignbridge.p2p.dht.KadStreams;
-import net.sovereignbridge.p2p.dht.KadTransport;
 import net.sovereignbridge.p2p.dht.KademliaDht;
 import net.sovereignbridge.p2p.dht.MeshBridges;
 import net.sovereignbridge.p2p.dht.PublicRendezvous;
@@ -41,7 +38,8 @@ import net.sovereignbridge.p2p.dht.RegionRendezvous;
 import net.sovereignbridge.p2p.dht.SignedRecords;
 import net.sovereignbridge.p2p.dht.SqliteDhtStorage;
 import net.sovereignbridge.p2p.dht.StreamDhtNetwork;
-import net.sovereignbridge.p2p.host.Libp2pHost;
+import net.sovereignbridge.p2p.host.Host;
+import net.sovereignbridge.p2p.host.Reachability;
 import net.sovereignbridge.p2p.multiaddr.Multiaddr;
 import net.sovereignbridge.p2p.multiaddr.MultiaddrException;
 import org.slf4j.Logger;
@@ -66,8 +64,8 @@ public final class DhtService implements AutoCloseable {
     private final DhtSettings settings;
     private final NodeIdentity identity;
     private final Node node;
-    private final Libp2pHost host;
-    private final KadTransport transport;
+    private final Host host;
+    private final HostKadTransport transport;
     private final KademliaDht dht;
     /** Client of the public libp2p DHT for region rendezvous, or null when dht.public-bootstrap is empty. */
     private final KademliaDht publicDht;
@@ -81,7 +79,7 @@ public final class DhtService implements AutoCloseable {
     private volatile String lastJoin = "not yet";
     private volatile long contactSequence;
 
-    private DhtService(DhtSettings settings, NodeIdentity identity, Node node, Libp2pHost host, KadTransport transport,
+    private DhtService(DhtSettings settings, NodeIdentity identity, Node node, Host host, HostKadTransport transport,
             KademliaDht dht, KademliaDht publicDht, ScheduledExecutorService upkeep, ExecutorService requests) {
         this.host = host;
         this.publicDht = publicDht;
@@ -98,22 +96,27 @@ public final class DhtService implements AutoCloseable {
 
     /**
      * Starts the DHT on the daemon's libp2p host (the overlay's, {@code p2p.listen}) and joins in the
-     * background. The host stays the overlay's: closing the DHT only stops serving kad on it.
+     * background. The host stays the overlay's: closing the DHT only stops serving kad on it. In mode
+     * "auto" the DHT serves exactly while the host's reachability is PUBLIC, following its events.
      */
-    public static DhtService start(DhtSettings settings, NodeIdentity identity, Database db, Node node, Libp2pHost host,
-            List<byte[]> announce, boolean reachable) throws SQLException {
-        KadTransport transport = new HostKadTransport(host, KadStreams.SBRIDGE, announce);
+    public static DhtService start(DhtSettings settings, NodeIdentity identity, Database db, Node node, Host host,
+            List<byte[]> announce) throws SQLException {
+        HostKadTransport transport = new HostKadTransport(host, KadStreams.SBRIDGE, announce);
         ExecutorService requests = Executors.newFixedThreadPool(8, r -> daemon(r, "kad-out"));
         ScheduledExecutorService upkeep = Executors.newScheduledThreadPool(2, r -> daemon(r, "dht-upkeep"));
         try {
             DhtConfig cfg = (settings.bootstrapRole() ? DhtConfig.bootstrapProfile() : DhtConfig.defaults())
                     .withAlpha(settings.alpha())
-                    .withServerMode(serverMode(settings, reachable, transport.listenAddrs()));
+                    .withServerMode(serverMode(settings, host.reachability()));
             DhtPeer self = new DhtPeer(PeerId.toBytes(identity.publicIdentity().publicKey()), transport.listenAddrs());
             StreamDhtNetwork network = new StreamDhtNetwork(transport, KadStreams.SBRIDGE, requests, 5_000);
-            KademliaDht dht = new KademliaDht(self, cfg, network, new SqliteDhtStorage(db), new SignedRecords(),
+            KademliaDht dht = new KademliaDht(self, cfg, network, new SqliteDhtStorage(new DatabaseStore(db)), new SignedRecords(),
                     System::currentTimeMillis, new SecureRandom());
-            transport.serve(dht);
+            if (settings.mode().equals("auto")) {
+                transport.followReachability(dht);
+            } else {
+                transport.serve(dht);
+            }
             KademliaDht publicDht = null;
             if (!settings.publicBootstrap().isEmpty()) {
                 // the same host opens /ipfs/kad/1.0.0 streams; as a client it never serves or lists that protocol
@@ -143,36 +146,16 @@ public final class DhtService implements AutoCloseable {
     }
 
     /**
-     * Server mode when the operator says so; in "auto", when we have an address others can reach: an
-     * announced address, a listener bound to one specific address, or a public address on an interface.
-     * Behind NAT (only private addresses, nothing announced) we stay a client until AutoNAT exists.
+     * Server mode when the operator says so; in "auto", while the host is PUBLIC (today from the
+     * configuration: an announced address, a listener bound to one specific address, or a public interface
+     * address, see OverlayService; later AutoNAT). Behind NAT we stay a client.
      */
-    static boolean serverMode(DhtSettings s, boolean boundOrAnnounced, List<byte[]> listenAddrs) {
-        switch (s.mode()) {
-            case "server":
-                return true;
-            case "client":
-                return false;
-            default:
-                if (boundOrAnnounced) return true;
-                for (byte[] a : listenAddrs) if (isPublic(a)) return true;
-                return false;
-        }
-    }
-
-    private static boolean isPublic(byte[] multiaddr) {
-        try {
-            Multiaddr.Component c = Multiaddr.decode(multiaddr).components().get(0);
-            if (c.protocol() != Multiaddr.Protocol.IP4 && c.protocol() != Multiaddr.Protocol.IP6) return false;
-            InetAddress a = InetAddress.getByAddress(c.value());
-            if (a.isLoopbackAddress() || a.isSiteLocalAddress() || a.isLinkLocalAddress() || a.isAnyLocalAddress()) return false;
-            byte[] b = a.getAddress();
-            if (a instanceof Inet4Address && (b[0] & 0xFF) == 100 && (b[1] & 0xC0) == 64) return false; // CGNAT 100.64/10
-            if (!(a instanceof Inet4Address) && (b[0] & 0xFE) == 0xFC) return false; // fc00::/7
-            return true;
-        } catch (MultiaddrException | UnknownHostException | RuntimeException e) {
-            return false;
-        }
+    static boolean serverMode(DhtSettings s, Reachability reachability) {
+        return switch (s.mode()) {
+            case "server" -> true;
+            case "client" -> false;
+            default -> reachability == Reachability.PUBLIC;
+        };
     }
 
     public KademliaDht dht() {

@@ -122,7 +122,7 @@ class OverlayDaemonsTest {
             } catch (java.net.SocketException closedByAlpha) {
                 // a reset is as good as a close
             }
-            try (net.sovereignbridge.p2p.host.Libp2pHost evil = new net.sovereignbridge.p2p.host.Libp2pHost(
+            try (net.sovereignbridge.p2p.host.Libp2pHost evil = net.sovereignbridge.p2p.StandardHost.create(
                     net.sovereignbridge.mesh.identity.NodeIdentity.generate(new java.security.SecureRandom()),
                     net.sovereignbridge.p2p.host.HostConfig.defaults());
                     net.sovereignbridge.p2p.host.P2pStream s = evil.newStream(net.sovereignbridge.p2p.multiaddr.Multiaddr.parse(
