@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import net.sovereignbridge.p2p.storage.TestStores;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -28,6 +27,7 @@ import net.sovereignbridge.p2p.connmgr.ConnectionManager.Direction;
 import net.sovereignbridge.p2p.connmgr.ConnectionManager.LimitExceededException;
 import net.sovereignbridge.p2p.multiaddr.Multiaddr;
 import net.sovereignbridge.p2p.peerstore.PeerStore;
+import net.sovereignbridge.p2p.storage.TestStores;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;

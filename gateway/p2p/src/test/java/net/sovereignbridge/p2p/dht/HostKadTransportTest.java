@@ -12,6 +12,9 @@ import net.sovereignbridge.mesh.identity.NodeIdentity;
 import net.sovereignbridge.mesh.identity.PeerId;
 import net.sovereignbridge.p2p.host.HostConfig;
 import net.sovereignbridge.p2p.host.Libp2pHost;
+import net.sovereignbridge.p2p.host.Reachability;
+import net.sovereignbridge.p2p.identify.IdentifyService;
+import net.sovereignbridge.p2p.js.JsLibp2pPeer;
 import net.sovereignbridge.p2p.multiaddr.Multiaddr;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -30,6 +33,11 @@ class HostKadTransportTest {
     record Node(Libp2pHost host, HostKadTransport transport, KademliaDht dht) {}
 
     private Node node(int seed) throws Exception {
+        return node(seed, false);
+    }
+
+    /** @param followReachability the daemon's "auto" mode: serve exactly while the host is PUBLIC */
+    private Node node(int seed, boolean followReachability) throws Exception {
         byte[] s = new byte[32];
         new Random(seed).nextBytes(s);
         NodeIdentity id = NodeIdentity.fromSeed(s);
@@ -40,7 +48,11 @@ class HostKadTransportTest {
         DhtPeer self = new DhtPeer(PeerId.toBytes(id.publicIdentity().publicKey()), t.listenAddrs());
         KademliaDht dht = new KademliaDht(self, DhtConfig.defaults(), new StreamDhtNetwork(t, KadStreams.SBRIDGE, pool, 5000),
                 new MemoryDhtStorage(), new SignedRecords(), System::currentTimeMillis, new Random(seed));
-        t.serve(dht);
+        if (followReachability) {
+            t.followReachability(dht);
+        } else {
+            t.serve(dht);
+        }
         return new Node(host, t, dht);
     }
 
@@ -86,5 +98,60 @@ class HostKadTransportTest {
         boolean back = false;
         while (!back && System.nanoTime() < end) back = a.dht().ping(b.dht().self());
         assertTrue(back, "serving again");
+    }
+
+    @Test
+    void serverModeFollowsReachabilityBothWaysAndPeersHearItThroughIdentifyPush() throws Exception {
+        Node a = node(30);
+        Node b = node(31, true);
+        String bId = b.host().peerId();
+        assertFalse(b.dht().serverMode(), "reachability UNKNOWN: a client");
+        assertFalse(b.host().protocols().contains(KadStreams.SBRIDGE));
+        assertTrue(b.dht().ping(a.dht().self()), "a client still asks servers");
+        try (JsLibp2pPeer js = JsLibp2pPeer.start()) {
+            js.call("dial", "addr", b.host().fullListenAddrs().get(0).toString());
+            waitFor(() -> a.host().peerInfo(bId).isPresent() && protocolsOf(js, bId).contains(IdentifyService.PUSH),
+                    "a and js identified b");
+            assertFalse(a.host().peerInfo(bId).orElseThrow().supports(KadStreams.SBRIDGE));
+            assertFalse(a.dht().ping(b.dht().self()), "a client does not answer");
+
+            b.host().setReachability(Reachability.PUBLIC, "test: a dial-back succeeded");
+            assertTrue(b.dht().serverMode());
+            assertTrue(b.host().protocols().contains(KadStreams.SBRIDGE));
+            // the identify push tells connected peers, ours and js-libp2p's peer store, without a new connection
+            waitFor(() -> a.host().peerInfo(bId).orElseThrow().supports(KadStreams.SBRIDGE), "a heard b serve kad");
+            waitFor(() -> protocolsOf(js, bId).contains(KadStreams.SBRIDGE), "js heard b serve kad");
+            assertTrue(a.dht().ping(b.dht().self()), "a server answers");
+
+            b.host().setReachability(Reachability.PRIVATE, "test: behind a NAT after all");
+            assertFalse(b.dht().serverMode());
+            assertFalse(b.host().protocols().contains(KadStreams.SBRIDGE));
+            waitFor(() -> !a.host().peerInfo(bId).orElseThrow().supports(KadStreams.SBRIDGE), "a heard b stop");
+            waitFor(() -> !protocolsOf(js, bId).contains(KadStreams.SBRIDGE), "js heard b stop");
+            assertFalse(a.dht().ping(b.dht().self()), "a client again");
+
+            b.host().setReachability(Reachability.PUBLIC, "test: mapped a port");
+            waitFor(() -> a.dht().ping(b.dht().self()), "serving again");
+        }
+        b.transport().close();
+        b.host().setReachability(Reachability.PRIVATE, "test: after close");
+        b.host().setReachability(Reachability.PUBLIC, "test: after close");
+        assertFalse(b.host().protocols().contains(KadStreams.SBRIDGE), "a closed DHT transport follows no more");
+    }
+
+    static List<String> protocolsOf(JsLibp2pPeer js, String peer) {
+        try {
+            return JsLibp2pPeer.strings(js.call("peerInfo", "peer", peer).get("protocols"));
+        } catch (java.io.IOException e) {
+            return List.of(); // not in js's peer store yet
+        }
+    }
+
+    static void waitFor(java.util.function.BooleanSupplier condition, String what) throws InterruptedException {
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > end) throw new AssertionError("timed out waiting until " + what);
+            Thread.sleep(50);
+        }
     }
 }

@@ -1,7 +1,6 @@
 package net.sovereignbridge.p2p.dht;
 
 import static org.junit.jupiter.api.Assertions.*;
-import net.sovereignbridge.p2p.storage.TestStores;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -12,6 +11,7 @@ import net.sovereignbridge.mesh.identity.NodeIdentity;
 import net.sovereignbridge.mesh.identity.PeerId;
 import net.sovereignbridge.mesh.store.Database;
 import net.sovereignbridge.p2p.dht.sim.SimulatedNetwork;
+import net.sovereignbridge.p2p.storage.TestStores;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import net.sovereignbridge.p2p.ping.PingService;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -26,6 +25,7 @@ import net.sovereignbridge.p2p.multiaddr.Multiaddr;
 import net.sovereignbridge.p2p.multistream.MultistreamSelect;
 import net.sovereignbridge.p2p.noise.NoiseHandshakePayload;
 import net.sovereignbridge.p2p.noise.NoiseXX;
+import net.sovereignbridge.p2p.ping.PingService;
 import net.sovereignbridge.p2p.record.PeerRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;

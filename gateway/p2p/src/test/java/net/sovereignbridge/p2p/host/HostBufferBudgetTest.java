@@ -3,7 +3,6 @@ package net.sovereignbridge.p2p.host;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import net.sovereignbridge.p2p.ping.PingService;
 
 import java.io.IOException;
 import java.security.SecureRandom;
@@ -15,6 +14,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import net.sovereignbridge.mesh.identity.NodeIdentity;
 import net.sovereignbridge.p2p.multiaddr.Multiaddr;
+import net.sovereignbridge.p2p.ping.PingService;
 import net.sovereignbridge.p2p.yamux.YamuxConfig;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -82,9 +82,15 @@ class HostBufferBudgetTest {
         return c;
     }
 
-    /** A new hostile peer opens stalled streams until refused and fills each; returns how many it got. */
+    /** A new hostile peer at an address of its own (127.0.0.10, .11, ...) floods, as below. */
     int hostilePeerFloods() throws Exception {
-        Libp2pHost h = net.sovereignbridge.p2p.StandardHost.create(NodeIdentity.generate(random), HostConfig.defaults());
+        return hostilePeerFloods(HandshakeFloodTest.loopback(10 + hostile.size()));
+    }
+
+    /** A new hostile peer dialling from {@code from} opens stalled streams until refused and fills each; returns how many it got. */
+    int hostilePeerFloods(java.net.InetAddress from) throws Exception {
+        Libp2pHost h = Libp2pHost.builder(NodeIdentity.generate(random)).transport(new TcpConnectionTransport(from))
+                .service(new net.sovereignbridge.p2p.identify.IdentifyService()).service(new PingService()).build();
         hostile.add(h);
         Connection c = connect(h);
         int accepted = 0;
@@ -172,5 +178,23 @@ class HostBufferBudgetTest {
         HostBadInputTest.waitUntil(() -> host.reservedReceiveWindow() == 0, "reservations released");
         assertTrue(PingService.ping(honest, host.peerId()).toMillis() < 5000);
         assertEquals(0, host.bufferedBytes());
+    }
+
+    @Test
+    void oneAddressStopsAtItsShareAndOtherAddressesStillOpenStreams() throws Exception {
+        long share = host.config().maxBufferedPerAddress();
+        assertEquals(TOTAL / 4, share);
+        java.net.InetAddress attacker = HandshakeFloodTest.loopback(50);
+        // two identities at one address: together they get the address's share (4 windows), not 2 x 4
+        int a = hostilePeerFloods(attacker);
+        int b = hostilePeerFloods(attacker);
+        assertEquals(share / WINDOW, a + b);
+        assertEquals(0, b, "the second identity at the same address finds the share spent");
+        awaitBuffered(filled(a + b));
+        // another address still gets streams, and so does the honest peer (at 127.0.0.1)
+        assertEquals(PER_CONNECTION / WINDOW, hostilePeerFloods(HandshakeFloodTest.loopback(51)));
+        assertTrue(PingService.ping(honest, host.peerId()).toMillis() < 5000);
+        StreamTools.EchoResult echo = StreamTools.echoClient(honestConnection.newStream(List.of(StreamTools.ECHO)), 1 << 20, 9);
+        assertEquals(echo.sentSha256(), echo.receivedSha256());
     }
 }

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import net.sovereignbridge.p2p.ping.PingService;
 
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -15,6 +14,7 @@ import net.sovereignbridge.mesh.identity.NodeIdentity;
 import net.sovereignbridge.p2p.identify.IdentifyService;
 import net.sovereignbridge.p2p.js.JsLibp2pPeer;
 import net.sovereignbridge.p2p.multiaddr.Multiaddr;
+import net.sovereignbridge.p2p.ping.PingService;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

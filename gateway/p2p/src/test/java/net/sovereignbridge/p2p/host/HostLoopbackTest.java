@@ -3,12 +3,12 @@ package net.sovereignbridge.p2p.host;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import net.sovereignbridge.p2p.ping.PingService;
 
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import net.sovereignbridge.mesh.identity.NodeIdentity;
 import net.sovereignbridge.p2p.multiaddr.Multiaddr;
+import net.sovereignbridge.p2p.ping.PingService;
 import org.junit.jupiter.api.Test;
 
 /** sbridge to sbridge over TCP on 127.0.0.1: the same checks as against js. */

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import net.sovereignbridge.p2p.storage.TestStores;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,6 +19,7 @@ import net.sovereignbridge.p2p.multiaddr.Multiaddr;
 import net.sovereignbridge.p2p.peerstore.PeerStore.AddressRecord;
 import net.sovereignbridge.p2p.peerstore.PeerStore.PeerRecord;
 import net.sovereignbridge.p2p.peerstore.PeerStore.Source;
+import net.sovereignbridge.p2p.storage.TestStores;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -3,8 +3,6 @@ package net.sovereignbridge.p2p.websocket;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import net.sovereignbridge.p2p.ping.PingService;
-import net.sovereignbridge.p2p.storage.TestStores;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -24,6 +22,8 @@ import net.sovereignbridge.p2p.host.StreamTools;
 import net.sovereignbridge.p2p.js.JsLibp2pPeer;
 import net.sovereignbridge.p2p.multiaddr.Multiaddr;
 import net.sovereignbridge.p2p.peerstore.PeerStore;
+import net.sovereignbridge.p2p.ping.PingService;
+import net.sovereignbridge.p2p.storage.TestStores;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
