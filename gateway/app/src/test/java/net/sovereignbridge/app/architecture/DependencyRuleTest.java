@@ -11,7 +11,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The dependency rule (docs/architecture.md, docs/decisions.md), checked on the compiled production
+ * The dependency rule (docs/decisions.md), checked on the compiled production
  * classes of every module so it cannot erode silently: drivers know nothing of the mesh; the mesh knows
  * nothing of hardware, libp2p, Californium or Paho; p2p uses only the mesh's public interfaces
  * (identity, encoding, transport); the libp2p host knows none of its services; no package cycles in p2p.

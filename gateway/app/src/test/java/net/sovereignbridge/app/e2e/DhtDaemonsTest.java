@@ -97,6 +97,9 @@ class DhtDaemonsTest {
                     Daemon a = Daemon.start(dir.resolve("a"), lanA, aCfg);
                     Daemon c = Daemon.start(dir.resolve("c"), Daemon.freeUdpPort(), cCfg)) {
                 String aId = (String) a.cliHere("identity", "--json").json().get("peerId");
+                // mode auto: alpha's listener is bound to 127.0.0.1, so its host is PUBLIC by configuration and
+                // the DHT, following the host's reachability event, serves
+                assertEquals("server", dht(a, "status", "--json").json().get("mode"));
                 String cDid = (String) c.cliHere("identity", "--json").json().get("did");
                 String xAddress = x.address();
                 Daemon.await("seed to know alpha and charlie", 60, () -> ((Number) dht(seed, "status", "--json")
