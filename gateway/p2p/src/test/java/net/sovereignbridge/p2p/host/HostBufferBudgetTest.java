@@ -89,8 +89,7 @@ class HostBufferBudgetTest {
 
     /** A new hostile peer dialling from {@code from} opens stalled streams until refused and fills each; returns how many it got. */
     int hostilePeerFloods(java.net.InetAddress from) throws Exception {
-        Libp2pHost h = Libp2pHost.builder(NodeIdentity.generate(random)).transport(new TcpConnectionTransport(from))
-                .service(new net.sovereignbridge.p2p.identify.IdentifyService()).service(new PingService()).build();
+        Libp2pHost h = HandshakeFloodTest.peerAt(from);
         hostile.add(h);
         Connection c = connect(h);
         int accepted = 0;
