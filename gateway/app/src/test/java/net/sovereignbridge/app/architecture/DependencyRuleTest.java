@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
  * The dependency rule (docs/decisions.md), checked on the compiled production
  * classes of every module so it cannot erode silently: drivers know nothing of the mesh; the mesh knows
  * nothing of hardware, libp2p, Californium or Paho; p2p uses only the mesh's public interfaces
- * (identity, encoding, transport); the libp2p host knows none of its services; no package cycles in p2p.
+ * (identity, encoding, transport, log); the libp2p host knows none of its services; no package cycles in p2p.
  * The app wires everything and may depend on all of it.
  */
 class DependencyRuleTest {
@@ -23,9 +23,12 @@ class DependencyRuleTest {
     static final String P2P = "net.sovereignbridge.p2p..";
     static final String APP = "net.sovereignbridge.app..";
     static final String BENCH = "net.sovereignbridge.bench..";
-    /** What of the mesh p2p may use: the identities, the shared encodings and the transport contract it implements. */
+    /**
+     * What of the mesh p2p may use: the identities, the shared encodings, the transport contract it
+     * implements and the rate-limited log every module shares.
+     */
     static final String[] MESH_PUBLIC = {"net.sovereignbridge.mesh.identity..", "net.sovereignbridge.mesh.encoding..",
-            "net.sovereignbridge.mesh.transport.."};
+            "net.sovereignbridge.mesh.transport..", "net.sovereignbridge.mesh.log.."};
     static final String[] HARDWARE = {"com.pi4j..", DRIVERS};
     static final String[] LOCAL_SERVICES = {"org.eclipse.californium..", "org.eclipse.paho.."};
 
