@@ -28,7 +28,7 @@ import net.sovereignbridge.mesh.transport.Transport;
 import net.sovereignbridge.mesh.transport.TransportKind;
 import net.sovereignbridge.p2p.dht.DhtConfig;
 import net.sovereignbridge.p2p.dht.DhtPeer;
-import net.sovereignbridge.p2p.dht.HostKadTransport;
+import net.sovereignbridge.p2p.dht.HostKadEndpoint;
 import net.sovereignbridge.p2p.dht.KadStreams;
 import net.sovereignbridge.p2p.dht.KademliaDht;
 import net.sovereignbridge.p2p.dht.MeshBridges;
@@ -65,7 +65,7 @@ public final class DhtService implements AutoCloseable {
     private final NodeIdentity identity;
     private final Node node;
     private final Host host;
-    private final HostKadTransport transport;
+    private final HostKadEndpoint kad;
     private final KademliaDht dht;
     /** Client of the public libp2p DHT for region rendezvous, or null when dht.public-bootstrap is empty. */
     private final KademliaDht publicDht;
@@ -79,14 +79,14 @@ public final class DhtService implements AutoCloseable {
     private volatile String lastJoin = "not yet";
     private volatile long contactSequence;
 
-    private DhtService(DhtSettings settings, NodeIdentity identity, Node node, Host host, HostKadTransport transport,
+    private DhtService(DhtSettings settings, NodeIdentity identity, Node node, Host host, HostKadEndpoint kad,
             KademliaDht dht, KademliaDht publicDht, ScheduledExecutorService upkeep, ExecutorService requests) {
         this.host = host;
         this.publicDht = publicDht;
         this.settings = settings;
         this.identity = identity;
         this.node = node;
-        this.transport = transport;
+        this.kad = kad;
         this.dht = dht;
         this.upkeep = upkeep;
         this.requests = requests;
@@ -101,38 +101,38 @@ public final class DhtService implements AutoCloseable {
      */
     public static DhtService start(DhtSettings settings, NodeIdentity identity, Database db, Node node, Host host,
             List<byte[]> announce) throws SQLException {
-        HostKadTransport transport = new HostKadTransport(host, KadStreams.SBRIDGE, announce);
+        HostKadEndpoint kad = new HostKadEndpoint(host, KadStreams.SBRIDGE, announce);
         ExecutorService requests = Executors.newFixedThreadPool(8, r -> daemon(r, "kad-out"));
         ScheduledExecutorService upkeep = Executors.newScheduledThreadPool(2, r -> daemon(r, "dht-upkeep"));
         try {
             DhtConfig cfg = (settings.bootstrapRole() ? DhtConfig.bootstrapProfile() : DhtConfig.defaults())
                     .withAlpha(settings.alpha())
                     .withServerMode(serverMode(settings, host.reachability()));
-            DhtPeer self = new DhtPeer(PeerId.toBytes(identity.publicIdentity().publicKey()), transport.listenAddrs());
-            StreamDhtNetwork network = new StreamDhtNetwork(transport, KadStreams.SBRIDGE, requests, 5_000);
+            DhtPeer self = new DhtPeer(PeerId.toBytes(identity.publicIdentity().publicKey()), kad.listenAddrs());
+            StreamDhtNetwork network = new StreamDhtNetwork(kad, KadStreams.SBRIDGE, requests, 5_000);
             KademliaDht dht = new KademliaDht(self, cfg, network, new SqliteDhtStorage(new DatabaseStore(db)), new SignedRecords(),
                     System::currentTimeMillis, new SecureRandom());
             if (settings.mode().equals("auto")) {
-                transport.followReachability(dht);
+                kad.followReachability(dht);
             } else {
-                transport.serve(dht);
+                kad.serve(dht);
             }
             KademliaDht publicDht = null;
             if (!settings.publicBootstrap().isEmpty()) {
                 // the same host opens /ipfs/kad/1.0.0 streams; as a client it never serves or lists that protocol
-                StreamDhtNetwork ipfs = new StreamDhtNetwork(new HostKadTransport(host, KadStreams.IPFS, announce),
+                StreamDhtNetwork ipfs = new StreamDhtNetwork(new HostKadEndpoint(host, KadStreams.IPFS, announce),
                         KadStreams.IPFS, requests, 10_000);
                 publicDht = PublicRendezvous.client(self, ipfs, System::currentTimeMillis, new SecureRandom());
                 publicDht.startMaintenance(upkeep, settings.maintenanceSeconds() * 1000L);
             }
-            DhtService s = new DhtService(settings, identity, node, host, transport, dht, publicDht, upkeep, requests);
+            DhtService s = new DhtService(settings, identity, node, host, kad, dht, publicDht, upkeep, requests);
             upkeep.execute(s::join);
             dht.startMaintenance(upkeep, settings.maintenanceSeconds() * 1000L);
             long check = Math.min(CONTACT_CHECK_MS, settings.maintenanceSeconds() * 1000L);
             upkeep.scheduleWithFixedDelay(s::upkeepRound, check, check, TimeUnit.MILLISECONDS);
             return s;
         } catch (SQLException | RuntimeException e) {
-            transport.close();
+            kad.close();
             requests.shutdownNow();
             upkeep.shutdownNow();
             throw e;
@@ -261,7 +261,7 @@ public final class DhtService implements AutoCloseable {
         }
         transports.add(0, OVERLAY_TRANSPORT);
         if (transports.size() > SignedRecords.MAX_TRANSPORTS) transports = transports.subList(0, SignedRecords.MAX_TRANSPORTS);
-        List<byte[]> addrs = transport.listenAddrs();
+        List<byte[]> addrs = kad.listenAddrs();
         if (addrs.size() > SignedRecords.MAX_ADDRS) addrs = addrs.subList(0, SignedRecords.MAX_ADDRS);
         int flags = settings.bootstrapRole() ? SignedRecords.NodeContact.BOOTSTRAP : 0;
         byte[] value = SignedRecords.signNodeContact(identity, seq, settings.region(), flags, transports, addrs,
@@ -317,7 +317,7 @@ public final class DhtService implements AutoCloseable {
         out.put("peerId", identity.publicIdentity().peerId());
         out.put("mode", dht.serverMode() ? "server" : "client");
         out.put("role", settings.bootstrapRole() ? "bootstrap" : "gateway");
-        out.put("listen", transport.listenAddrs().stream().map(DhtService::text).toList());
+        out.put("listen", kad.listenAddrs().stream().map(DhtService::text).toList());
         out.put("connections", host.connections().size());
         out.put("routingTable", dht.routingTable().size());
         out.put("join", lastJoin);
@@ -517,7 +517,7 @@ public final class DhtService implements AutoCloseable {
         upkeep.shutdownNow();
         if (publicDht != null) publicDht.close();
         dht.close();
-        transport.close(); // stops serving kad; the host belongs to the overlay
+        kad.close(); // stops serving kad; the host belongs to the overlay
         requests.shutdownNow();
     }
 

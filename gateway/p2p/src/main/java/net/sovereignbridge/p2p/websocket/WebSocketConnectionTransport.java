@@ -33,14 +33,14 @@ public final class WebSocketConnectionTransport implements ConnectionTransport {
     static final int HANDSHAKE_TIMEOUT_MS = 10_000;
     private static final Logger log = LoggerFactory.getLogger(WebSocketConnectionTransport.class);
 
-    private final WebSocketTransport ws;
+    private final WebSocketConnector ws;
     private final WebSocketLimits limits;
     private final SecureRandom random;
 
     public WebSocketConnectionTransport(WebSocketLimits limits, SecureRandom random) {
         this.limits = limits;
         this.random = random;
-        this.ws = new WebSocketTransport(limits, random, HANDSHAKE_TIMEOUT_MS);
+        this.ws = new WebSocketConnector(limits, random, HANDSHAKE_TIMEOUT_MS);
     }
 
     public WebSocketConnectionTransport() {
@@ -49,7 +49,7 @@ public final class WebSocketConnectionTransport implements ConnectionTransport {
 
     @Override
     public boolean canDial(Multiaddr addr) {
-        return WebSocketTransport.handles(addr) && addr.equals(addr.withoutPeerId());
+        return WebSocketConnector.handles(addr) && addr.equals(addr.withoutPeerId());
     }
 
     @Override
@@ -60,7 +60,7 @@ public final class WebSocketConnectionTransport implements ConnectionTransport {
     @Override
     public RawConnection dial(Multiaddr addr, int timeoutMs) throws IOException {
         try {
-            WebSocketTransport t = new WebSocketTransport(limits, random, timeoutMs);
+            WebSocketConnector t = new WebSocketConnector(limits, random, timeoutMs);
             return new WsRaw(t.dial(addr));
         } catch (MultiaddrException e) {
             throw new IOException("WebSocket dial " + addr + ": " + e.getMessage(), e);
@@ -69,7 +69,7 @@ public final class WebSocketConnectionTransport implements ConnectionTransport {
 
     @Override
     public Listener listen(Multiaddr addr, Consumer<RawConnection> accepted) throws IOException {
-        WebSocketTransport.Listener listener;
+        WebSocketConnector.Listener listener;
         try {
             listener = ws.listen(addr);
         } catch (MultiaddrException e) {

@@ -48,7 +48,7 @@ class KadJsInteropTest {
         Libp2pHost host = net.sovereignbridge.p2p.StandardHost.create(id, HostConfig.defaults());
         open.add(host);
         host.listen(Multiaddr.parse("/ip4/127.0.0.1/tcp/0"));
-        HostKadTransport t = new HostKadTransport(host, protocol);
+        HostKadEndpoint t = new HostKadEndpoint(host, protocol);
         DhtPeer self = new DhtPeer(PeerId.toBytes(id.publicIdentity().publicKey()), t.listenAddrs());
         DhtNetwork net = new StreamDhtNetwork(t, protocol, pool, 10_000);
         KademliaDht dht = protocol.equals(KadStreams.IPFS)

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** sbridge-to-sbridge kad over the libp2p host on 127.0.0.1: joining, PeerId checks, server/client switch. */
-class HostKadTransportTest {
+class HostKadEndpointTest {
     private final ExecutorService pool = Executors.newCachedThreadPool();
     private final List<AutoCloseable> open = new ArrayList<>();
 
@@ -30,7 +30,7 @@ class HostKadTransportTest {
         pool.shutdownNow();
     }
 
-    record Node(Libp2pHost host, HostKadTransport transport, KademliaDht dht) {}
+    record Node(Libp2pHost host, HostKadEndpoint kad, KademliaDht dht) {}
 
     private Node node(int seed) throws Exception {
         return node(seed, false);
@@ -44,7 +44,7 @@ class HostKadTransportTest {
         Libp2pHost host = net.sovereignbridge.p2p.StandardHost.create(id, HostConfig.defaults());
         open.add(host);
         host.listen(Multiaddr.parse("/ip4/127.0.0.1/tcp/0"));
-        HostKadTransport t = new HostKadTransport(host, KadStreams.SBRIDGE);
+        HostKadEndpoint t = new HostKadEndpoint(host, KadStreams.SBRIDGE);
         DhtPeer self = new DhtPeer(PeerId.toBytes(id.publicIdentity().publicKey()), t.listenAddrs());
         KademliaDht dht = new KademliaDht(self, DhtConfig.defaults(), new StreamDhtNetwork(t, KadStreams.SBRIDGE, pool, 5000),
                 new MemoryDhtStorage(), new SignedRecords(), System::currentTimeMillis, new Random(seed));
@@ -89,10 +89,10 @@ class HostKadTransportTest {
         Node a = node(20);
         Node b = node(21);
         assertTrue(a.dht().ping(b.dht().self()));
-        b.transport().setServerMode(b.dht(), false);
+        b.kad().setServerMode(b.dht(), false);
         assertFalse(b.host().protocols().contains(KadStreams.SBRIDGE));
         assertFalse(a.dht().ping(b.dht().self()), "a client does not answer");
-        b.transport().setServerMode(b.dht(), true);
+        b.kad().setServerMode(b.dht(), true);
         assertTrue(b.host().protocols().contains(KadStreams.SBRIDGE));
         long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         boolean back = false;
@@ -133,7 +133,7 @@ class HostKadTransportTest {
             b.host().setReachability(Reachability.PUBLIC, "test: mapped a port");
             waitFor(() -> a.dht().ping(b.dht().self()), "serving again");
         }
-        b.transport().close();
+        b.kad().close();
         b.host().setReachability(Reachability.PRIVATE, "test: after close");
         b.host().setReachability(Reachability.PUBLIC, "test: after close");
         assertFalse(b.host().protocols().contains(KadStreams.SBRIDGE), "a closed DHT transport follows no more");

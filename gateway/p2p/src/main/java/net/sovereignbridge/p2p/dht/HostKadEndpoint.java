@@ -32,8 +32,8 @@ import org.slf4j.LoggerFactory;
  * carry both our DHT ({@link KadStreams#SBRIDGE}, served) and the public-DHT client profile
  * ({@link KadStreams#IPFS}, open only): {@link #open} takes the protocol per call.
  */
-public final class HostKadTransport implements KadTransport {
-    private static final Logger log = LoggerFactory.getLogger(HostKadTransport.class);
+public final class HostKadEndpoint implements KadEndpoint {
+    private static final Logger log = LoggerFactory.getLogger(HostKadEndpoint.class);
     static final long IDENTIFY_WAIT_MS = 5_000;
 
     private final Host host;
@@ -42,7 +42,7 @@ public final class HostKadTransport implements KadTransport {
     private volatile HostListener reachabilityFollower;
 
     /** @param protocol the protocol this node serves when its DHT is in server mode */
-    public HostKadTransport(Host host, String protocol) {
+    public HostKadEndpoint(Host host, String protocol) {
         this(host, protocol, List.of());
     }
 
@@ -50,7 +50,7 @@ public final class HostKadTransport implements KadTransport {
      * @param announce addresses to give others in our DHT records (public address, port mapping); empty =
      *     the host's listen addresses, a wildcard one expanded to the addresses of the up interfaces
      */
-    public HostKadTransport(Host host, String protocol, List<byte[]> announce) {
+    public HostKadEndpoint(Host host, String protocol, List<byte[]> announce) {
         this.host = host;
         this.protocol = protocol;
         this.announce = announce.stream().map(byte[]::clone).toList();
