@@ -86,7 +86,7 @@ class DhtDaemonsTest {
         Path xCfg = config("xray", discovery, null, "127.0.0.1:" + lanA);
 
         try (Daemon seed = startRole(seedState, Daemon.freeUdpPort(), seedCfg)) {
-            assertTrue(seed.output().contains("role     bootstrap"), seed.output());
+            seed.awaitOutput("role     bootstrap", 20); // the banner follows the "running" line Daemon.start waits for
             Map<String, Object> st = dht(seed, "status", "--json").json();
             assertEquals("bootstrap", st.get("role"));
             assertEquals("server", st.get("mode"));
