@@ -4,17 +4,15 @@ import static net.sovereignbridge.drivers.sx126x.Sx126xCommands.*;
 
 import java.io.IOException;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.LockSupport;
-import java.util.concurrent.locks.ReentrantLock;
 import net.sovereignbridge.drivers.sx127x.DigitalOutput;
 import net.sovereignbridge.drivers.sx127x.PacketListener;
+import net.sovereignbridge.drivers.sx127x.RadioEventLoop;
 import net.sovereignbridge.drivers.sx127x.ReceivedPacket;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,28 +46,19 @@ public final class Sx126x implements AutoCloseable {
 
     private final Sx126xBus bus;
     private final Sx126xHardware hardware;
-    private final Duration pollInterval;
     private final String name;
-    private final ReentrantLock lock = new ReentrantLock();
-    private final Condition wake = lock.newCondition();
+    private final RadioEventLoop loop;
 
     private Sx126xSettings settings;
     private int[] calibratedImage;
     private Activity activity = Activity.IDLE;
-    private long edges;
-    private long edgesAtLastHandling;
-    private PacketListener listener;
-    private Thread receiveThread;
-    private volatile boolean closed;
     private boolean asleep;
     private int previousOpcode = -1;
-    private final ArrayDeque<ReceivedPacket> undelivered = new ArrayDeque<>();
     private String versionString;
 
     private final AtomicLong packetsReceived = new AtomicLong();
     private final AtomicLong crcErrors = new AtomicLong();
     private final AtomicLong headerErrors = new AtomicLong();
-    private final AtomicLong missedEdgeRecoveries = new AtomicLong();
     private final AtomicLong packetsSent = new AtomicLong();
     private final AtomicLong receiverRestarts = new AtomicLong();
 
@@ -80,22 +69,10 @@ public final class Sx126x implements AutoCloseable {
     public Sx126x(Sx126xBus bus, Sx126xHardware hardware, Duration pollInterval, String name) {
         this.bus = Objects.requireNonNull(bus, "bus");
         this.hardware = Objects.requireNonNull(hardware, "hardware");
-        this.pollInterval = Objects.requireNonNull(pollInterval, "pollInterval");
         this.name = Objects.requireNonNull(name, "name");
-        if (pollInterval.isNegative() || pollInterval.isZero()) throw new IllegalArgumentException("pollInterval");
-        bus.dio1().addRisingEdgeListener(this::onDio1Rising);
+        this.loop = new RadioEventLoop(name, pollInterval, bus.dio1());
         bus.chipSelect().ifPresent(cs -> cs.set(true));
         rfSwitch(false, false);
-    }
-
-    private void onDio1Rising() {
-        lock.lock();
-        try {
-            edges++;
-            wake.signalAll();
-        } finally {
-            lock.unlock();
-        }
     }
 
     public Sx126xHardware hardware() {
@@ -111,7 +88,7 @@ public final class Sx126x implements AutoCloseable {
      * @return the version string, e.g. "SX1261 V2D 2D02"
      */
     public String begin() throws Sx126xException {
-        lock.lock();
+        loop.lock();
         try {
             resetLocked();
             wakeLocked();
@@ -133,7 +110,7 @@ public final class Sx126x implements AutoCloseable {
             log.info("{}: {} ('{}') ready", name, hardware.chip(), version);
             return version;
         } finally {
-            lock.unlock();
+            loop.unlock();
         }
     }
 
@@ -196,11 +173,11 @@ public final class Sx126x implements AutoCloseable {
     public void configure(Sx126xSettings s) throws Sx126xException {
         Objects.requireNonNull(s, "settings");
         s.check(hardware.chip());
-        lock.lock();
+        loop.lock();
         try {
             configureLocked(s);
         } finally {
-            lock.unlock();
+            loop.unlock();
         }
     }
 
@@ -229,11 +206,11 @@ public final class Sx126x implements AutoCloseable {
     }
 
     public Sx126xSettings settings() {
-        lock.lock();
+        loop.lock();
         try {
             return settings;
         } finally {
-            lock.unlock();
+            loop.unlock();
         }
     }
 
@@ -262,24 +239,24 @@ public final class Sx126x implements AutoCloseable {
 
     /** Warm-start sleep: the configuration is kept; the next command wakes the chip. */
     public void sleep() throws Sx126xException {
-        lock.lock();
+        loop.lock();
         try {
             activity = Activity.IDLE;
             rfSwitch(false, false);
             command(SET_SLEEP, SLEEP_WARM_START);
         } finally {
-            lock.unlock();
+            loop.unlock();
         }
     }
 
     public void standby() throws Sx126xException {
-        lock.lock();
+        loop.lock();
         try {
             activity = Activity.IDLE;
             rfSwitch(false, false);
             command(SET_STANDBY, STANDBY_RC);
         } finally {
-            lock.unlock();
+            loop.unlock();
         }
     }
 
@@ -295,43 +272,31 @@ public final class Sx126x implements AutoCloseable {
         if (payload.length < 1 || payload.length > 255) {
             throw new IllegalArgumentException("payload must be 1..255 bytes, got " + payload.length);
         }
-        lock.lock();
-        try {
-            Sx126xSettings s = requireConfigured();
+        pausingReception(Activity.TRANSMITTING, s -> {
             if (s.implicitHeader() && payload.length != s.implicitPayloadLength()) {
                 throw new IllegalArgumentException("implicit header: payload must be exactly "
                         + s.implicitPayloadLength() + " bytes");
             }
-            boolean resume = activity == Activity.RECEIVING;
-            drainReceivedLocked();
-            activity = Activity.TRANSMITTING;
-            try {
-                command(SET_STANDBY, STANDBY_RC);
-                // Erratum 15.1: modulation quality at 500 kHz needs 0x0889 bit 2 cleared; other bandwidths set
-                int txMod = readRegisters(REG_TX_MODULATION, 1)[0] & 0xFF;
-                writeRegister(REG_TX_MODULATION, s.bandwidth() == net.sovereignbridge.drivers.sx127x.Bandwidth.BW_500
-                        ? txMod & ~0x04 : txMod | 0x04);
-                writePacketParamsLocked(s, payload.length);
-                byte[] tx = new byte[payload.length + 2];
-                tx[0] = (byte) WRITE_BUFFER;
-                tx[1] = 0x00;
-                System.arraycopy(payload, 0, tx, 2, payload.length);
-                transfer(tx);
-                command(CLEAR_IRQ_STATUS, IRQ_ALL >> 8, IRQ_ALL & 0xFF);
-                rfSwitch(true, false);
-                command(SET_TX, 0x00, 0x00, 0x00); // no chip timeout: ours below covers a hung chip
-                long toa = Sx126xTimeOnAir.nanos(s, payload.length);
-                awaitIrqLocked(IRQ_TX_DONE, 2 * toa + TimeUnit.SECONDS.toNanos(1), "TxDone");
-                command(CLEAR_IRQ_STATUS, IRQ_ALL >> 8, IRQ_ALL & 0xFF);
-                packetsSent.incrementAndGet();
-            } finally {
-                rfSwitch(false, false);
-                activity = resume ? Activity.RECEIVING : Activity.IDLE;
-                if (resume) enterReceiveLocked();
-            }
-        } finally {
-            lock.unlock();
-        }
+            command(SET_STANDBY, STANDBY_RC);
+            // Erratum 15.1: modulation quality at 500 kHz needs 0x0889 bit 2 cleared; other bandwidths set
+            int txMod = readRegisters(REG_TX_MODULATION, 1)[0] & 0xFF;
+            writeRegister(REG_TX_MODULATION, s.bandwidth() == net.sovereignbridge.drivers.sx127x.Bandwidth.BW_500
+                    ? txMod & ~0x04 : txMod | 0x04);
+            writePacketParamsLocked(s, payload.length);
+            byte[] tx = new byte[payload.length + 2];
+            tx[0] = (byte) WRITE_BUFFER;
+            tx[1] = 0x00;
+            System.arraycopy(payload, 0, tx, 2, payload.length);
+            transfer(tx);
+            command(CLEAR_IRQ_STATUS, IRQ_ALL >> 8, IRQ_ALL & 0xFF);
+            rfSwitch(true, false);
+            command(SET_TX, 0x00, 0x00, 0x00); // no chip timeout: ours below covers a hung chip
+            long toa = Sx126xTimeOnAir.nanos(s, payload.length);
+            awaitIrqLocked(IRQ_TX_DONE, 2 * toa + TimeUnit.SECONDS.toNanos(1), "TxDone");
+            command(CLEAR_IRQ_STATUS, IRQ_ALL >> 8, IRQ_ALL & 0xFF);
+            packetsSent.incrementAndGet();
+            return null;
+        });
     }
 
     /**
@@ -341,29 +306,45 @@ public final class Sx126x implements AutoCloseable {
      * @return true when CadDetected was set
      */
     public boolean channelActivityDetected() throws Sx126xException {
-        lock.lock();
+        return pausingReception(Activity.DETECTING, s -> {
+            command(SET_STANDBY, STANDBY_RC);
+            command(SET_CAD_PARAMS, CAD_ON_2_SYMB, s.spreadingFactor() + 13, 10, CAD_ONLY, 0, 0, 0);
+            command(CLEAR_IRQ_STATUS, IRQ_ALL >> 8, IRQ_ALL & 0xFF);
+            rfSwitch(false, true);
+            command(SET_CAD);
+            long timeout = 64 * s.symbolNanos() + TimeUnit.MILLISECONDS.toNanos(500);
+            int irq = awaitIrqLocked(IRQ_CAD_DONE, timeout, "CadDone");
+            command(CLEAR_IRQ_STATUS, IRQ_ALL >> 8, IRQ_ALL & 0xFF);
+            return (irq & IRQ_CAD_DETECTED) != 0;
+        });
+    }
+
+    /** A step of {@link #pausingReception}, run under the lock with the current settings. */
+    @FunctionalInterface
+    private interface Step<T> {
+        T run(Sx126xSettings settings) throws Sx126xException;
+    }
+
+    /**
+     * Half duplex: reads out a packet that has just arrived, leaves reception for {@code doing}, and resumes it
+     * afterwards (also when {@code step} fails), with the RF switch back to idle.
+     */
+    private <T> T pausingReception(Activity doing, Step<T> step) throws Sx126xException {
+        loop.lock();
         try {
             Sx126xSettings s = requireConfigured();
             boolean resume = activity == Activity.RECEIVING;
             drainReceivedLocked();
-            activity = Activity.DETECTING;
+            activity = doing;
             try {
-                command(SET_STANDBY, STANDBY_RC);
-                command(SET_CAD_PARAMS, CAD_ON_2_SYMB, s.spreadingFactor() + 13, 10, CAD_ONLY, 0, 0, 0);
-                command(CLEAR_IRQ_STATUS, IRQ_ALL >> 8, IRQ_ALL & 0xFF);
-                rfSwitch(false, true);
-                command(SET_CAD);
-                long timeout = 64 * s.symbolNanos() + TimeUnit.MILLISECONDS.toNanos(500);
-                int irq = awaitIrqLocked(IRQ_CAD_DONE, timeout, "CadDone");
-                command(CLEAR_IRQ_STATUS, IRQ_ALL >> 8, IRQ_ALL & 0xFF);
-                return (irq & IRQ_CAD_DETECTED) != 0;
+                return step.run(s);
             } finally {
                 rfSwitch(false, false);
                 activity = resume ? Activity.RECEIVING : Activity.IDLE;
                 if (resume) enterReceiveLocked();
             }
         } finally {
-            lock.unlock();
+            loop.unlock();
         }
     }
 
@@ -372,31 +353,10 @@ public final class Sx126x implements AutoCloseable {
      * A command that failed meanwhile shows in the status byte of GetIrqStatus and is thrown.
      */
     private int awaitIrqLocked(int mask, long timeoutNanos, String what) throws Sx126xException {
-        long deadline = System.nanoTime() + timeoutNanos;
-        long poll = pollInterval.toNanos();
-        while (true) {
-            long seenEdges = edges;
-            int irq = irqStatus();
-            if ((irq & mask) != 0) {
-                if (edges == edgesAtLastHandling && bus.dio1().isHigh()) missedEdgeRecoveries.incrementAndGet();
-                edgesAtLastHandling = edges;
-                return irq;
-            }
-            long left = deadline - System.nanoTime();
-            if (left <= 0) {
-                Sx126xStatus status = status();
-                throw new Sx126xException.Timeout(String.format("%s: no %s after %d ms (IRQ %s, status %s)", name,
-                        what, TimeUnit.NANOSECONDS.toMillis(timeoutNanos), irqNames(irq), status));
-            }
-            if (edges == seenEdges) {
-                try {
-                    wake.awaitNanos(Math.min(left, poll));
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new Sx126xException(name + ": interrupted while waiting for " + what);
-                }
-            }
-        }
+        return loop.awaitFlags(this::irqStatus, mask, timeoutNanos, (irq, ms, interrupted) -> interrupted
+                ? new Sx126xException(name + ": interrupted while waiting for " + what)
+                : new Sx126xException.Timeout(String.format("%s: no %s after %d ms (IRQ %s, status %s)", name, what,
+                        ms, irqNames(irq), status())));
     }
 
     // ---------------------------------------------------------------------------------------------- receive
@@ -404,25 +364,25 @@ public final class Sx126x implements AutoCloseable {
     /** Enters continuous reception and delivers good packets to {@code packetListener} on a receive thread. */
     public void startReceiving(PacketListener packetListener) throws Sx126xException {
         Objects.requireNonNull(packetListener, "packetListener");
-        lock.lock();
+        loop.lock();
         try {
             requireConfigured();
-            listener = packetListener;
             activity = Activity.RECEIVING;
             enterReceiveLocked();
-            if (receiveThread == null) {
-                receiveThread = new Thread(this::receiveLoop, name + "-rx");
-                receiveThread.setDaemon(true);
-                receiveThread.start();
-            }
+            loop.startReceiveThread(packetListener, () -> {
+                if (activity == Activity.RECEIVING) {
+                    drainReceivedLocked();
+                    checkReceiverLocked();
+                }
+            });
         } finally {
-            lock.unlock();
+            loop.unlock();
         }
     }
 
     /** Leaves reception for standby; the receive thread stays parked until reception restarts or close. */
     public void stopReceiving() throws Sx126xException {
-        lock.lock();
+        loop.lock();
         try {
             if (activity == Activity.RECEIVING) {
                 activity = Activity.IDLE;
@@ -430,7 +390,7 @@ public final class Sx126x implements AutoCloseable {
                 command(SET_STANDBY, STANDBY_RC);
             }
         } finally {
-            lock.unlock();
+            loop.unlock();
         }
     }
 
@@ -443,7 +403,7 @@ public final class Sx126x implements AutoCloseable {
     public Optional<ReceivedPacket> receiveOnce(Duration timeout) throws Sx126xException {
         long steps = Math.round(timeout.toNanos() / 15_625.0);
         if (steps < 1 || steps >= RX_CONTINUOUS) throw new IllegalArgumentException("timeout must be 16 us..262 s");
-        lock.lock();
+        loop.lock();
         try {
             Sx126xSettings s = requireConfigured();
             if (activity == Activity.RECEIVING) throw new IllegalStateException(name + ": continuous reception runs");
@@ -473,7 +433,7 @@ public final class Sx126x implements AutoCloseable {
                 activity = Activity.IDLE;
             }
         } finally {
-            lock.unlock();
+            loop.unlock();
         }
     }
 
@@ -486,56 +446,15 @@ public final class Sx126x implements AutoCloseable {
         command(SET_RX, 0xFF, 0xFF, 0xFF);
     }
 
-    private void receiveLoop() {
-        long poll = pollInterval.toNanos();
-        while (!closed) {
-            ReceivedPacket[] batch = null;
-            PacketListener target;
-            lock.lock();
-            try {
-                long seenEdges = edges;
-                if (activity == Activity.RECEIVING) {
-                    drainReceivedLocked();
-                    checkReceiverLocked();
-                }
-                if (!undelivered.isEmpty()) {
-                    batch = undelivered.toArray(new ReceivedPacket[0]);
-                    undelivered.clear();
-                } else if (edges == seenEdges) {
-                    wake.awaitNanos(poll);
-                }
-                target = listener;
-            } catch (InterruptedException e) {
-                return;
-            } catch (Sx126xException e) {
-                log.warn("{}: receive failed: {}", name, e.getMessage());
-                sleepQuietly(pollInterval.toMillis());
-                continue;
-            } finally {
-                lock.unlock();
-            }
-            if (batch != null && target != null) {
-                for (ReceivedPacket p : batch) {
-                    try {
-                        target.onPacket(p);
-                    } catch (RuntimeException e) {
-                        log.warn("{}: packet listener failed", name, e);
-                    }
-                }
-            }
-        }
-    }
-
-    /** Reads a packet that RxDone announced (if any) into {@link #undelivered}. */
+    /** Reads a packet that RxDone announced (if any) and queues it for delivery. */
     private void drainReceivedLocked() throws Sx126xException {
         if (activity != Activity.RECEIVING) return;
         int irq = irqStatus();
         if ((irq & (IRQ_RX_DONE | IRQ_HEADER_ERR)) == 0) return;
-        if (edges == edgesAtLastHandling && bus.dio1().isHigh()) missedEdgeRecoveries.incrementAndGet();
-        edgesAtLastHandling = edges;
+        loop.eventFound();
         try {
             if ((irq & IRQ_RX_DONE) != 0) {
-                readPacketLocked(irq).ifPresent(undelivered::add);
+                readPacketLocked(irq).ifPresent(loop::deliver);
             } else {
                 headerErrors.incrementAndGet();
             }
@@ -584,7 +503,7 @@ public final class Sx126x implements AutoCloseable {
 
     public Statistics statistics() {
         return new Statistics(packetsSent.get(), packetsReceived.get(), crcErrors.get(), headerErrors.get(),
-                missedEdgeRecoveries.get(), receiverRestarts.get());
+                loop.missedEdgeRecoveries(), receiverRestarts.get());
     }
 
     /** Counters since start; {@code missedEdgeRecoveries}: events found by polling, not by DIO1. */
@@ -593,22 +512,17 @@ public final class Sx126x implements AutoCloseable {
 
     /** GetStatus. */
     public Sx126xStatus status() throws Sx126xException {
-        lock.lock();
+        loop.lock();
         try {
             return new Sx126xStatus(transfer(new byte[] {(byte) GET_STATUS, NOP})[1] & 0xFF);
         } finally {
-            lock.unlock();
+            loop.unlock();
         }
     }
 
     @Override
     public void close() {
-        closed = true;
-        Thread t;
-        lock.lock();
-        try {
-            t = receiveThread;
-            receiveThread = null;
+        loop.close(() -> {
             activity = Activity.IDLE;
             rfSwitch(false, false);
             try {
@@ -616,18 +530,7 @@ public final class Sx126x implements AutoCloseable {
             } catch (Sx126xException e) {
                 log.debug("{}: could not put the radio to sleep on close: {}", name, e.getMessage());
             }
-            wake.signalAll();
-        } finally {
-            lock.unlock();
-        }
-        if (t != null) {
-            t.interrupt();
-            try {
-                t.join(2000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        });
     }
 
     // ---------------------------------------------------------------------------------------------- commands
@@ -778,10 +681,6 @@ public final class Sx126x implements AutoCloseable {
     }
 
     private static void sleepQuietly(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        RadioEventLoop.sleepQuietly(millis);
     }
 }

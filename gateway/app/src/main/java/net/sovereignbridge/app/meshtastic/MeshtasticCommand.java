@@ -105,9 +105,7 @@ public final class MeshtasticCommand implements Runnable {
                 if (okToMqtt) data = data.withBitfield(Data.OK_TO_MQTT);
                 frame = MeshtasticCodec.seal(header, data, ch);
             } catch (IllegalArgumentException e) {
-                err.println("sbridge meshtastic encode: " + e.getMessage());
-                err.flush();
-                return ExitCodes.CONFIG;
+                return refuse(err, "encode", e.getMessage(), ExitCodes.CONFIG);
             }
             if (json) {
                 Map<String, Object> m = new LinkedHashMap<>();
@@ -150,9 +148,7 @@ public final class MeshtasticCommand implements Runnable {
                 frame = HEX.parseHex(hex.replaceAll("[\\s:]", "").toLowerCase(Locale.ROOT));
                 ch = channel.channel();
             } catch (IllegalArgumentException e) {
-                err.println("sbridge meshtastic decode: " + e.getMessage());
-                err.flush();
-                return ExitCodes.CONFIG;
+                return refuse(err, "decode", e.getMessage(), ExitCodes.CONFIG);
             }
             MeshtasticCodec.Opened o;
             Map<String, Object> content;
@@ -160,9 +156,7 @@ public final class MeshtasticCommand implements Runnable {
                 o = MeshtasticCodec.open(frame, List.of(ch));
                 content = contentJson(o.data());
             } catch (MeshtasticException e) {
-                err.println("sbridge meshtastic decode: " + kind(e) + ": " + e.getMessage());
-                err.flush();
-                return ExitCodes.FAILED;
+                return refuse(err, "decode", kind(e) + ": " + e.getMessage(), ExitCodes.FAILED);
             }
             if (json) {
                 Map<String, Object> m = new LinkedHashMap<>();
@@ -177,6 +171,12 @@ public final class MeshtasticCommand implements Runnable {
             out.flush();
             return ExitCodes.OK;
         }
+    }
+
+    private static int refuse(PrintWriter err, String subcommand, String message, int exitCode) {
+        err.println("sbridge meshtastic " + subcommand + ": " + message);
+        err.flush();
+        return exitCode;
     }
 
     private static String kind(MeshtasticException e) {
