@@ -831,7 +831,7 @@ public final class EmulatedSx126x implements SpiDevice, AirRadio {
             return;
         }
         if (frame.invertedIq() != (invertIq == 1)) return;
-        if (preamble < frame.preambleLength()) return; // shorter receiver preamble: no lock (as on the air's rule)
+        // preamble lengths need not agree (see the SX127x emulator): the receiver locks once it hears 4 symbols
         if (!rxPathOpen()) return;
         if (air.collides(frame, this)) return;
         LinkConditions link = air.link(frame.sender(), this);

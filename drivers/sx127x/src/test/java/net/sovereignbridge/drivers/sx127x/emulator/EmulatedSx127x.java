@@ -356,9 +356,9 @@ public final class EmulatedSx127x implements SpiDevice, AirRadio {
         if (frame.syncWord() != AirFrame.syncWordOfSx127x(regs[0x39])) return;
         if (frame.implicitHeader() != implicitHeader()) return;
         if (frame.invertedIq()) return; // this emulator's receiver runs standard IQ only (RegInvertIQ not modelled)
-        // Datasheet 4.1.1.6: "where the preamble length is not known or can vary, the maximum preamble length should
-        // be programmed on the receiver side": a receiver set shorter than the sender's preamble does not lock.
-        if (((regs[0x20] << 8) | regs[0x21]) < frame.preambleLength()) return;
+        // The preamble lengths need not agree: a receiver locks on any preamble it hears 4 symbols of (datasheet
+        // 4.1.1.6 advises programming the longest expected one on the receiver; receivers lock on longer ones too,
+        // which wake-on-radio schemes rely on).
         if (air.collides(frame, this)) {
             collisionsSeen++;
             return;
