@@ -134,7 +134,8 @@ class Sx126xMeetsSx127xTest {
         Common c = new Common(868_100_000L, 7, Bandwidth.BW_125, CodingRate.CR_4_5, 8, 0x12, false, 255);
         configure(c, c.cr(CodingRate.CR_4_8));
         boolean[] heard = exchange(new byte[] {1}, new byte[] {2}, 1000);
-        assertEquals(true, heard[0] && heard[1], "SX127x datasheet 4.1.1.4: CR travels in the explicit header");
+        assertEquals(true, heard[0] && heard[1],
+                "the explicit header carries the coding rate (SX1276 datasheet, LoRa packet structure)");
     }
 
     @Test
