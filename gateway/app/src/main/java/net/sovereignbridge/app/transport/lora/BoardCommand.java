@@ -29,18 +29,18 @@ public final class BoardCommand implements Runnable {
         @Override
         public Integer call() {
             PrintWriter out = spec.commandLine().getOut();
-            out.printf("%-28s %-7s %-10s %-12s %-4s %-5s %-6s %-10s %-6s %s%n", "BOARD", "CHIP", "SPI", "CS", "IRQ",
+            out.printf("%-35s %-7s %-10s %-12s %-4s %-5s %-6s %-10s %-6s %s%n", "BOARD", "CHIP", "SPI", "CS", "IRQ",
                     "BUSY", "RESET", "BAND MHz", "MAXDBM", "NAME");
             int status = 0;
             for (String n : BoardCatalog.bundledNames()) {
                 BoardConfigParser.Result r = BoardCatalog.bundled(n).orElse(null);
                 if (r == null || !r.ok()) {
-                    out.printf("%-28s (invalid: %s)%n", n, r == null ? "missing" : r.errors().get(0));
+                    out.printf("%-35s (invalid: %s)%n", n, r == null ? "missing" : r.errors().get(0));
                     status = 1;
                     continue;
                 }
                 BoardConfig b = r.config().get();
-                out.printf(Locale.ROOT, "%-28s %-7s %-10s %-12s %-4d %-5s %-6s %-10s %-6s %s%n", n, b.chipName(),
+                out.printf(Locale.ROOT, "%-35s %-7s %-10s %-12s %-4d %-5s %-6s %-10s %-6s %s%n", n, b.chipName(),
                         b.spidev(), (b.softwareChipSelect() ? "GPIO" + b.csGpio() + " (sw)" : "CE" + b.spiChipSelect()),
                         b.irqGpio(), b.sx126x().map(x -> String.valueOf(x.busyGpio())).orElse("-"),
                         b.resetGpio().isPresent() ? String.valueOf(b.resetGpio().getAsInt()) : "-",

@@ -114,6 +114,14 @@ class Sx126xBoardConfigTest {
         var e = assertThrows(IllegalStateException.class, () -> bundled("nebrahat-1w").wiring());
         assertTrue(e.getMessage().contains("does not drive SX126x radios yet"), e.getMessage());
         assertFalse(bundled("dragino-lora-gps-hat").sx126xWiring().isPresent());
+        // the daemon's bring-up leaves such a radio UNAVAILABLE with that reason instead of probing it as an SX127x
+        LoraBringUp.Outcome out = LoraRadioConfig.fromKeys(java.util.Map.of(LoraRadioConfig.BOARD, "nebrahat-1w"))
+                .orElseThrow().bringUp("lora0", net.sovereignbridge.mesh.identity.MeshAddress.of(new byte[16]),
+                        wiring -> {
+                            throw new AssertionError("an SX126x board must not be opened as an SX127x");
+                        });
+        LoraBringUp.Down down = (LoraBringUp.Down) out;
+        assertTrue(down.reason().contains("does not drive SX126x radios yet"), down.reason());
     }
 
     @Test
