@@ -10,6 +10,7 @@ import net.sovereignbridge.app.cli.RunCommand;
 import net.sovereignbridge.app.cli.SendCommand;
 import net.sovereignbridge.app.cli.StatusCommand;
 import net.sovereignbridge.app.dht.DhtCommand;
+import net.sovereignbridge.app.meshtastic.MeshtasticCommand;
 import net.sovereignbridge.app.power.PowerBudgetCommand;
 import net.sovereignbridge.app.sim.SimCommand;
 import net.sovereignbridge.app.transport.lora.BoardCommand;
@@ -22,7 +23,8 @@ import picocli.CommandLine.Command;
         description = "Sovereign Bridge mesh gateway",
         subcommands = {RunCommand.class, IdentityCommand.class, SendCommand.class, InboxCommand.class,
                 StatusCommand.class, MessagesCommand.class, BundleCommand.class, SimCommand.class, LoraCommand.class,
-                BoardCommand.class, PowerBudgetCommand.class, DhtCommand.class, P2pCommand.class})
+                BoardCommand.class, PowerBudgetCommand.class, DhtCommand.class, P2pCommand.class,
+                MeshtasticCommand.class})
 public final class Main implements Runnable {
     public static void main(String[] args) {
         System.exit(execute(args));

@@ -4,13 +4,10 @@ import static net.sovereignbridge.drivers.sx127x.Sx127xRegisters.*;
 
 import java.io.IOException;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,25 +30,16 @@ public final class Sx127x implements AutoCloseable {
     private enum Activity { IDLE, RECEIVING, TRANSMITTING, DETECTING }
 
     private final RadioBus bus;
-    private final Duration pollInterval;
     private final String name;
-    private final ReentrantLock lock = new ReentrantLock();
-    private final Condition wake = lock.newCondition();
+    private final RadioEventLoop loop;
 
     private LoRaSettings settings;
     private Activity activity = Activity.IDLE;
-    private long edges;
-    private long edgesAtLastHandling;
-    private PacketListener listener;
-    private Thread receiveThread;
-    private volatile boolean closed;
-    private final ArrayDeque<ReceivedPacket> undelivered = new ArrayDeque<>();
     private int version = -1;
 
     private final AtomicLong packetsReceived = new AtomicLong();
     private final AtomicLong crcErrors = new AtomicLong();
     private final AtomicLong packetsWithoutCrc = new AtomicLong();
-    private final AtomicLong missedEdgeRecoveries = new AtomicLong();
     private final AtomicLong packetsSent = new AtomicLong();
     private final AtomicLong receiverRestarts = new AtomicLong();
     private final AtomicLong rxOverruns = new AtomicLong();
@@ -65,21 +53,9 @@ public final class Sx127x implements AutoCloseable {
      */
     public Sx127x(RadioBus bus, Duration pollInterval, String name) {
         this.bus = Objects.requireNonNull(bus, "bus");
-        this.pollInterval = Objects.requireNonNull(pollInterval, "pollInterval");
         this.name = Objects.requireNonNull(name, "name");
-        if (pollInterval.isNegative() || pollInterval.isZero()) throw new IllegalArgumentException("pollInterval");
-        bus.dio0().addRisingEdgeListener(this::onDio0Rising);
+        this.loop = new RadioEventLoop(name, pollInterval, bus.dio0());
         bus.chipSelect().ifPresent(cs -> cs.set(true)); // deselected until a transfer
-    }
-
-    private void onDio0Rising() {
-        lock.lock();
-        try {
-            edges++;
-            wake.signalAll();
-        } finally {
-            lock.unlock();
-        }
     }
 
     // ---------------------------------------------------------------------------------------------- bring-up
@@ -90,7 +66,7 @@ public final class Sx127x implements AutoCloseable {
      * @return the version register value
      */
     public int begin() throws Sx127xException {
-        lock.lock();
+        loop.lock();
         try {
             resetLocked();
             int v = read(VERSION);
@@ -120,7 +96,7 @@ public final class Sx127x implements AutoCloseable {
             log.info("{}: SX127x version 0x{} ready", name, Integer.toHexString(v));
             return v;
         } finally {
-            lock.unlock();
+            loop.unlock();
         }
     }
 
@@ -143,7 +119,7 @@ public final class Sx127x implements AutoCloseable {
     /** Applies all modem settings; leaves the chip in standby (reception, if active, resumes). */
     public void configure(LoRaSettings s) throws Sx127xException {
         Objects.requireNonNull(s, "settings");
-        lock.lock();
+        loop.lock();
         try {
             setModeLocked(MODE_STDBY);
             writeFrequencyLocked(s.frequencyHz());
@@ -158,16 +134,16 @@ public final class Sx127x implements AutoCloseable {
             settings = s;
             if (activity == Activity.RECEIVING) enterReceiveLocked();
         } finally {
-            lock.unlock();
+            loop.unlock();
         }
     }
 
     public LoRaSettings settings() {
-        lock.lock();
+        loop.lock();
         try {
             return settings;
         } finally {
-            lock.unlock();
+            loop.unlock();
         }
     }
 
@@ -222,22 +198,22 @@ public final class Sx127x implements AutoCloseable {
     // ---------------------------------------------------------------------------------------------- modes
 
     public void sleep() throws Sx127xException {
-        lock.lock();
+        loop.lock();
         try {
             activity = Activity.IDLE;
             setModeLocked(MODE_SLEEP);
         } finally {
-            lock.unlock();
+            loop.unlock();
         }
     }
 
     public void standby() throws Sx127xException {
-        lock.lock();
+        loop.lock();
         try {
             activity = Activity.IDLE;
             setModeLocked(MODE_STDBY);
         } finally {
-            lock.unlock();
+            loop.unlock();
         }
     }
 
@@ -258,7 +234,7 @@ public final class Sx127x implements AutoCloseable {
         if (payload.length < 1 || payload.length > 255) {
             throw new IllegalArgumentException("payload must be 1..255 bytes, got " + payload.length);
         }
-        lock.lock();
+        loop.lock();
         try {
             requireConfigured();
             if (settings.implicitHeader() && payload.length != settings.implicitPayloadLength()) {
@@ -286,7 +262,7 @@ public final class Sx127x implements AutoCloseable {
                 if (resume) enterReceiveLocked();
             }
         } finally {
-            lock.unlock();
+            loop.unlock();
         }
     }
 
@@ -296,7 +272,7 @@ public final class Sx127x implements AutoCloseable {
      * @return true when CadDetected was set
      */
     public boolean channelActivityDetected() throws Sx127xException {
-        lock.lock();
+        loop.lock();
         try {
             requireConfigured();
             boolean resume = activity == Activity.RECEIVING;
@@ -316,41 +292,16 @@ public final class Sx127x implements AutoCloseable {
                 if (resume) enterReceiveLocked();
             }
         } finally {
-            lock.unlock();
+            loop.unlock();
         }
     }
 
     /** Waits until one of {@code mask} is set in RegIrqFlags: woken by DIO0 edges, and polling as a safety net. */
     private int awaitFlagsLocked(int mask, long timeoutNanos, String what) throws Sx127xException {
-        long deadline = System.nanoTime() + timeoutNanos;
-        long poll = pollInterval.toNanos();
-        while (true) {
-            long seenEdges = edges;
-            int flags = read(IRQ_FLAGS);
-            if ((flags & mask) != 0) {
-                if (edges == edgesAtLastHandling && bus.dio0().isHigh()) {
-                    // flag set, line high, but no edge reached us: recovered by the poll
-                    missedEdgeRecoveries.incrementAndGet();
-                }
-                edgesAtLastHandling = edges;
-                return flags;
-            }
-            long left = deadline - System.nanoTime();
-            if (left <= 0) {
-                int op = read(OP_MODE);
-                throw new Sx127xException.Timeout(String.format(
-                        "%s: no %s after %d ms (RegIrqFlags 0x%02X, RegOpMode 0x%02X)", name, what,
-                        TimeUnit.NANOSECONDS.toMillis(timeoutNanos), flags, op));
-            }
-            if (edges == seenEdges) {
-                try {
-                    wake.awaitNanos(Math.min(left, poll));
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new Sx127xException("interrupted while waiting for " + what);
-                }
-            }
-        }
+        return loop.awaitFlags(() -> read(IRQ_FLAGS), mask, timeoutNanos, (flags, ms, interrupted) -> interrupted
+                ? new Sx127xException("interrupted while waiting for " + what)
+                : new Sx127xException.Timeout(String.format("%s: no %s after %d ms (RegIrqFlags 0x%02X, RegOpMode "
+                        + "0x%02X)", name, what, ms, flags, read(OP_MODE))));
     }
 
     // ---------------------------------------------------------------------------------------------- receive
@@ -358,32 +309,32 @@ public final class Sx127x implements AutoCloseable {
     /** Enters continuous reception and delivers good packets to {@code packetListener} on a receive thread. */
     public void startReceiving(PacketListener packetListener) throws Sx127xException {
         Objects.requireNonNull(packetListener, "packetListener");
-        lock.lock();
+        loop.lock();
         try {
             requireConfigured();
-            listener = packetListener;
             activity = Activity.RECEIVING;
             enterReceiveLocked();
-            if (receiveThread == null) {
-                receiveThread = new Thread(this::receiveLoop, name + "-rx");
-                receiveThread.setDaemon(true);
-                receiveThread.start();
-            }
+            loop.startReceiveThread(packetListener, () -> {
+                if (activity == Activity.RECEIVING) {
+                    drainReceivedLocked();
+                    checkReceiverLocked();
+                }
+            });
         } finally {
-            lock.unlock();
+            loop.unlock();
         }
     }
 
     /** Leaves reception for standby; the receive thread stays parked until reception restarts or close. */
     public void stopReceiving() throws Sx127xException {
-        lock.lock();
+        loop.lock();
         try {
             if (activity == Activity.RECEIVING) {
                 activity = Activity.IDLE;
                 setModeLocked(MODE_STDBY);
             }
         } finally {
-            lock.unlock();
+            loop.unlock();
         }
     }
 
@@ -397,53 +348,12 @@ public final class Sx127x implements AutoCloseable {
         setModeLocked(MODE_RX_CONTINUOUS);
     }
 
-    private void receiveLoop() {
-        long poll = pollInterval.toNanos();
-        while (!closed) {
-            ReceivedPacket[] batch = null;
-            PacketListener target;
-            lock.lock();
-            try {
-                long seenEdges = edges;
-                if (activity == Activity.RECEIVING) {
-                    drainReceivedLocked();
-                    checkReceiverLocked();
-                }
-                if (!undelivered.isEmpty()) {
-                    batch = undelivered.toArray(new ReceivedPacket[0]);
-                    undelivered.clear();
-                } else if (edges == seenEdges) {
-                    wake.awaitNanos(poll);
-                }
-                target = listener;
-            } catch (InterruptedException e) {
-                return;
-            } catch (Sx127xException e) {
-                log.warn("{}: receive failed: {}", name, e.getMessage());
-                sleepQuietly(pollInterval.toMillis());
-                continue;
-            } finally {
-                lock.unlock();
-            }
-            if (batch != null && target != null) {
-                for (ReceivedPacket p : batch) {
-                    try {
-                        target.onPacket(p);
-                    } catch (RuntimeException e) {
-                        log.warn("{}: packet listener failed", name, e);
-                    }
-                }
-            }
-        }
-    }
-
-    /** Reads a packet that RxDone announced (if any) into {@link #undelivered}, applying the CRC checks. */
+    /** Reads a packet that RxDone announced (if any) and queues it for delivery, applying the CRC checks. */
     private void drainReceivedLocked() throws Sx127xException {
         if (activity != Activity.RECEIVING) return;
         int flags = read(IRQ_FLAGS);
         if ((flags & IRQ_RX_DONE) == 0) return;
-        if (edges == edgesAtLastHandling && bus.dio0().isHigh()) missedEdgeRecoveries.incrementAndGet();
-        edgesAtLastHandling = edges;
+        loop.eventFound();
         try {
             if ((flags & IRQ_PAYLOAD_CRC_ERROR) != 0) {
                 crcErrors.incrementAndGet();
@@ -472,7 +382,7 @@ public final class Sx127x implements AutoCloseable {
             int rawRssi = read(PKT_RSSI_VALUE);
             double rssi = (settings.frequencyHz() >= HF_PORT_MIN_HZ ? -157 : -164) + rawRssi + (snr < 0 ? snr : 0);
             packetsReceived.incrementAndGet();
-            undelivered.add(new ReceivedPacket(payload, rssi, snr, settings.crc()));
+            loop.deliver(new ReceivedPacket(payload, rssi, snr, settings.crc()));
         } finally {
             write(IRQ_FLAGS, 0xFF);
         }
@@ -499,7 +409,7 @@ public final class Sx127x implements AutoCloseable {
 
     public Statistics statistics() {
         return new Statistics(packetsSent.get(), packetsReceived.get(), crcErrors.get(), packetsWithoutCrc.get(),
-                missedEdgeRecoveries.get(), receiverRestarts.get(), rxOverruns.get());
+                loop.missedEdgeRecoveries(), receiverRestarts.get(), rxOverruns.get());
     }
 
     /**
@@ -511,30 +421,14 @@ public final class Sx127x implements AutoCloseable {
 
     @Override
     public void close() {
-        closed = true;
-        Thread t;
-        lock.lock();
-        try {
-            t = receiveThread;
-            receiveThread = null;
+        loop.close(() -> {
             activity = Activity.IDLE;
             try {
                 setModeLocked(MODE_SLEEP);
             } catch (Sx127xException e) {
                 log.debug("{}: could not put the radio to sleep on close: {}", name, e.getMessage());
             }
-            wake.signalAll();
-        } finally {
-            lock.unlock();
-        }
-        if (t != null) {
-            t.interrupt();
-            try {
-                t.join(2000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        });
     }
 
     // ---------------------------------------------------------------------------------------------- SPI
@@ -581,10 +475,6 @@ public final class Sx127x implements AutoCloseable {
     }
 
     private static void sleepQuietly(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        RadioEventLoop.sleepQuietly(millis);
     }
 }

@@ -36,10 +36,15 @@ class HardwareDocsTest {
     void everyBundledBoardHasAPageWhosePinsMatchItsBoardFile() throws IOException {
         List<String> boards = Files.readAllLines(ROOT.resolve("board-configs/boards.list")).stream()
                 .filter(l -> l.endsWith(".yaml")).toList();
-        assertEquals(5, boards.size(), "boards.list changed: check hardware/ covers the new board");
+        assertEquals(17, boards.size(), "boards.list changed: check hardware/ covers the new board");
         String index = Files.readString(ROOT.resolve("hardware/README.md"));
         for (String file : boards) {
             String id = file.replace(".yaml", "");
+            if (SX126X_PAGES.containsKey(id)) {
+                assertTrue(index.contains("`" + id + "`"), id + " missing from hardware/README.md");
+                checkSx126xPage(id, file);
+                continue;
+            }
             boolean uputronics = id.startsWith("uputronics-lora-");
             Path page = ROOT.resolve("hardware/" + (uputronics ? "uputronics-lora" : id) + ".md");
             assertTrue(Files.isRegularFile(page), id + ": no page " + page);
@@ -75,6 +80,49 @@ class HardwareDocsTest {
                 assertEquals(HEADER_PIN.get(csGpio), Integer.parseInt(cs.get(2)), id + ": chip select header pin");
             }
         }
+    }
+
+    /** SX126x boards: the family page and the column of the board in its wiring table. */
+    private static final Map<String, Map.Entry<String, Integer>> SX126X_PAGES = Map.ofEntries(
+            Map.entry("meshadv-pi-e22-900m30s", Map.entry("meshadv", 1)),
+            Map.entry("meshadv-mini-e22-900m22s", Map.entry("meshadv", 2)),
+            Map.entry("rak6421-rak13300-slot1", Map.entry("rak6421", 1)),
+            Map.entry("rak6421-rak13300-slot2", Map.entry("rak6421", 2)),
+            Map.entry("nebrahat-1w", Map.entry("nebrahat", 1)),
+            Map.entry("nebrahat-2w", Map.entry("nebrahat", 2)),
+            Map.entry("zebrahat-1w", Map.entry("zebrahat-pitastic", 1)),
+            Map.entry("pitastic-1w", Map.entry("zebrahat-pitastic", 2)),
+            Map.entry("pimesh-1w-v2", Map.entry("pimesh-1w", 1)),
+            Map.entry("station-g3", Map.entry("station-g3", 1)),
+            Map.entry("waveshare-pico-lora-sx1262-adapter", Map.entry("waveshare-sx1262", 1)),
+            Map.entry("waveshare-sx1262-lora-hat", Map.entry("waveshare-sx1262", 2)));
+
+    /** The page's column for the board names the board file's SPI device and GPIOs at their header pins. */
+    private static void checkSx126xPage(String id, String file) throws IOException {
+        Map.Entry<String, Integer> where = SX126X_PAGES.get(id);
+        Path page = ROOT.resolve("hardware/" + where.getKey() + ".md");
+        assertTrue(Files.isRegularFile(page), id + ": no page " + page);
+        String md = Files.readString(page);
+        for (String section : new String[] {"## Wiring", "## Kernel settings", "## Antenna", "## Bill of materials"}) {
+            assertTrue(md.contains(section), page + " lacks " + section);
+        }
+        assertTrue(md.contains("`" + id + "`"), page + " does not name its board file " + id);
+        int column = where.getValue();
+        Map<String, Object> lora = lora(ROOT.resolve("board-configs/" + file));
+        assertEquals("`" + lora.get("spidev") + "`", row(md, "SPI device").get(column), id + ": SPI device");
+        int ce = "spidev0.1".equals(lora.get("spidev")) ? 7 : 8;
+        int csGpio = lora.get("CS") == null ? ce : ((Number) lora.get("CS")).intValue();
+        assertGpioAtPin(id + " chip select", csGpio, row(md, "chip select").get(column));
+        assertGpioAtPin(id + " DIO1", ((Number) lora.get("IRQ")).intValue(), row(md, "DIO1").get(column));
+        assertGpioAtPin(id + " BUSY", ((Number) lora.get("Busy")).intValue(), row(md, "BUSY").get(column));
+        assertGpioAtPin(id + " RESET", ((Number) lora.get("Reset")).intValue(), row(md, "RESET").get(column));
+        for (String key : new String[] {"TXen", "RXen"}) {
+            String cell = row(md, key.toUpperCase(java.util.Locale.ROOT)).get(column);
+            if (lora.get(key) == null) assertEquals("-", cell, id + ": " + key + " the board file does not have");
+            else assertGpioAtPin(id + " " + key, ((Number) lora.get(key)).intValue(), cell);
+        }
+        boolean tcxo = Boolean.TRUE.equals(lora.get("DIO3_TCXO_VOLTAGE"));
+        assertEquals(tcxo, row(md, "TCXO").get(column).startsWith("1.8 V"), id + ": TCXO");
     }
 
     private static void assertGpioAtPin(String what, int gpio, String cell) {

@@ -29,7 +29,12 @@ public final class HostDeviceCheck {
 
     /** Empty when the SPI device and a GPIO chip exist and are readable and writable by this process. */
     public Optional<String> problem(SpiWiring wiring) {
-        String spiName = "spidev" + wiring.spiBus() + "." + wiring.spiChipSelect();
+        return problem(wiring.spiBus(), wiring.spiChipSelect());
+    }
+
+    /** The same check for any SPI radio (drivers/sx126x uses it): /dev/spidevBUS.CS and a GPIO chip. */
+    public Optional<String> problem(int spiBus, int spiChipSelect) {
+        String spiName = "spidev" + spiBus + "." + spiChipSelect;
         Path spi = devDirectory.resolve(spiName);
         if (!Files.exists(spi)) {
             boolean anySpi;

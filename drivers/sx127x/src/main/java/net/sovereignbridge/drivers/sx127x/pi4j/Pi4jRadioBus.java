@@ -51,38 +51,12 @@ public final class Pi4jRadioBus implements AutoCloseable {
                     .bus(SpiBus.getByNumber(wiring.spiBus()))
                     .chipSelect(SpiChipSelect.getByNumber(wiring.spiChipSelect()))
                     .mode(SpiMode.MODE_0).baud(wiring.spiHz()).provider(SPI_PROVIDER));
-            com.pi4j.io.gpio.digital.DigitalInput dio0 = context.create(
-                    com.pi4j.io.gpio.digital.DigitalInput.newConfigBuilder(context).id("sx127x-dio0").name("DIO0")
-                            .address(wiring.dio0Gpio()).pull(PullResistance.PULL_DOWN).debounce(0L)
-                            .provider(INPUT_PROVIDER));
+            DigitalInput dio0 = input(context, "sx127x-dio0", wiring.dio0Gpio());
             DigitalOutput reset = wiring.resetGpio().isPresent()
-                    ? output(context, "sx127x-reset", wiring.resetGpio().getAsInt()) : null;
+                    ? output(context, "sx127x-reset", wiring.resetGpio().getAsInt(), true, true) : null;
             DigitalOutput cs = wiring.softwareChipSelectGpio().isPresent()
-                    ? output(context, "sx127x-cs", wiring.softwareChipSelectGpio().getAsInt()) : null;
-            SpiDevice spiDevice = tx -> {
-                byte[] rx = new byte[tx.length];
-                try {
-                    int n = spi.transfer(tx, rx, tx.length);
-                    if (n != tx.length) throw new IOException("spidev transferred " + n + " of " + tx.length + " bytes");
-                } catch (RuntimeException e) {
-                    throw new IOException(e.getMessage(), e);
-                }
-                return rx;
-            };
-            DigitalInput dio0Input = new DigitalInput() {
-                @Override
-                public boolean isHigh() {
-                    return dio0.isHigh();
-                }
-
-                @Override
-                public void addRisingEdgeListener(Runnable listener) {
-                    dio0.addListener(e -> {
-                        if (e.state() == DigitalState.HIGH) listener.run();
-                    });
-                }
-            };
-            return new Pi4jRadioBus(context, RadioBus.of(spiDevice, dio0Input, reset, cs));
+                    ? output(context, "sx127x-cs", wiring.softwareChipSelectGpio().getAsInt(), true, true) : null;
+            return new Pi4jRadioBus(context, RadioBus.of(spiDevice(spi), dio0, reset, cs));
         } catch (RuntimeException e) {
             context.shutdown();
             throw new IOException("Pi4J could not open " + wiring.spiDevicePath() + " / GPIO " + wiring.dio0Gpio()
@@ -90,11 +64,50 @@ public final class Pi4jRadioBus implements AutoCloseable {
         }
     }
 
-    /** An output that starts and ends high (NRESET released, chip select idle). */
-    private static DigitalOutput output(Context context, String id, int gpio) {
+    /** A radio's SPI through a Pi4J {@link Spi}: one full-duplex transfer per call. */
+    public static SpiDevice spiDevice(Spi spi) {
+        return tx -> {
+            byte[] rx = new byte[tx.length];
+            try {
+                int n = spi.transfer(tx, rx, tx.length);
+                if (n != tx.length) throw new IOException("spidev transferred " + n + " of " + tx.length + " bytes");
+            } catch (RuntimeException e) {
+                throw new IOException(e.getMessage(), e);
+            }
+            return rx;
+        };
+    }
+
+    /** An interrupt or status line (pull-down, debounce 0: Pi4J's 10 ms default would swallow interrupts). */
+    public static DigitalInput input(Context context, String id, int gpio) {
+        com.pi4j.io.gpio.digital.DigitalInput in = context.create(
+                com.pi4j.io.gpio.digital.DigitalInput.newConfigBuilder(context).id(id).address(gpio)
+                        .pull(PullResistance.PULL_DOWN).debounce(0L).provider(INPUT_PROVIDER));
+        return new DigitalInput() {
+            @Override
+            public boolean isHigh() {
+                return in.isHigh();
+            }
+
+            @Override
+            public void addRisingEdgeListener(Runnable listener) {
+                in.addListener(e -> {
+                    if (e.state() == DigitalState.HIGH) listener.run();
+                });
+            }
+        };
+    }
+
+    /**
+     * An output that starts at {@code initialHigh} and is left at {@code shutdownHigh} when Pi4J shuts down
+     * (NRESET and chip select: high and high, released and idle).
+     */
+    public static DigitalOutput output(Context context, String id, int gpio, boolean initialHigh,
+                                       boolean shutdownHigh) {
         com.pi4j.io.gpio.digital.DigitalOutput out = context.create(
                 com.pi4j.io.gpio.digital.DigitalOutput.newConfigBuilder(context).id(id).address(gpio)
-                        .initial(DigitalState.HIGH).shutdown(DigitalState.HIGH).provider(OUTPUT_PROVIDER));
+                        .initial(initialHigh ? DigitalState.HIGH : DigitalState.LOW)
+                        .shutdown(shutdownHigh ? DigitalState.HIGH : DigitalState.LOW).provider(OUTPUT_PROVIDER));
         return high -> out.state(high ? DigitalState.HIGH : DigitalState.LOW);
     }
 

@@ -26,7 +26,7 @@ import net.sovereignbridge.drivers.sx127x.SpiDevice;
  * air while it listens (as the datasheet describes CAD: a search for a LoRa preamble), never a payload; a receiver must be listening before the last 4 preamble symbols;
  * there is no capture effect; the 5 ms start-up after reset is not modelled.
  */
-public final class EmulatedSx127x implements SpiDevice {
+public final class EmulatedSx127x implements SpiDevice, AirRadio {
     /** Frequency synthesiser step: Fxosc / 2^19 (datasheet 4.1.4). */
     public static final double FSTEP_HZ = 32e6 / (1 << 19);
     /**
@@ -80,6 +80,7 @@ public final class EmulatedSx127x implements SpiDevice {
         powerOnReset();
     }
 
+    @Override
     public String name() {
         return name;
     }
@@ -311,9 +312,10 @@ public final class EmulatedSx127x implements SpiDevice {
         int preamble = (regs[0x20] << 8) | regs[0x21];
         long preambleNanos = Math.round((preamble + 4.25) * tsym);
         long end = now + preambleNanos + payloadSymbols(length) * tsym;
-        AirFrame frame = new AirFrame(this, air.nextFrameId(), frf(), spreadingFactor(), bandwidthCode(),
-                (regs[0x1D] >> 1) & 0x07, implicitHeader(), crcOn(), lowDataRateOptimize(), preamble,
-                regs[0x39], payload, now, now + preambleNanos, end, tsym);
+        AirFrame frame = new AirFrame(this, air.nextFrameId(), frequencyHz(), spreadingFactor(),
+                bandwidthHz(bandwidthCode()), (regs[0x1D] >> 1) & 0x07, implicitHeader(), crcOn(),
+                lowDataRateOptimize(), preamble, AirFrame.syncWordOfSx127x(regs[0x39]), false, payload, now,
+                now + preambleNanos, end, tsym);
         ongoingTx = frame;
         air.transmit(frame);
     }
@@ -321,7 +323,8 @@ public final class EmulatedSx127x implements SpiDevice {
     // ---------------------------------------------------------------------------------------------- air events
 
     /** The sender's own frame ended: TxDone, back to STDBY (datasheet 4.1.2.3, "Transmit" sequence). */
-    void transmissionEnded(AirFrame frame) {
+    @Override
+    public void transmissionEnded(AirFrame frame) {
         int edges;
         synchronized (this) {
             if (ongoingTx != frame) return;
@@ -333,7 +336,8 @@ public final class EmulatedSx127x implements SpiDevice {
         fire(edges);
     }
 
-    void frameEnded(AirFrame frame) {
+    @Override
+    public void frameEnded(AirFrame frame) {
         int edges;
         synchronized (this) {
             receive(frame);
@@ -348,9 +352,13 @@ public final class EmulatedSx127x implements SpiDevice {
         if (!loRaMode() || (mode != MODE_RXCONT && mode != MODE_RXSINGLE) || rxSince < 0) return;
         long mustListenBy = frame.startNanos() + Math.max(0, frame.preambleLength() - 4) * frame.symbolNanos();
         if (rxSince > mustListenBy) return;
-        if (!frame.sameChannelAs(frf(), spreadingFactor(), bandwidthCode())) return;
-        if (frame.syncWord() != regs[0x39]) return;
+        if (!frame.sameChannelAs(frequencyHz(), spreadingFactor(), bandwidthHz(bandwidthCode()))) return;
+        if (frame.syncWord() != AirFrame.syncWordOfSx127x(regs[0x39])) return;
         if (frame.implicitHeader() != implicitHeader()) return;
+        if (frame.invertedIq()) return; // this emulator's receiver runs standard IQ only (RegInvertIQ not modelled)
+        // The preamble lengths need not agree: a receiver locks on any preamble it hears 4 symbols of (datasheet
+        // 4.1.1.6 advises programming the longest expected one on the receiver; receivers lock on longer ones too,
+        // which wake-on-radio schemes rely on).
         if (air.collides(frame, this)) {
             collisionsSeen++;
             return;
@@ -365,7 +373,7 @@ public final class EmulatedSx127x implements SpiDevice {
             crcPresent = crcOn();
             data = Arrays.copyOf(frame.payload(), regs[0x22]);
             if (regs[0x22] != frame.payload().length || crcPresent != frame.crcOn()
-                    || ((regs[0x1D] >> 1) & 0x07) != frame.codingRateCode()) {
+                    || ((regs[0x1D] >> 1) & 0x07) != frame.codingRate()) {
                 corrupt = true;
             }
         } else {
@@ -413,7 +421,8 @@ public final class EmulatedSx127x implements SpiDevice {
         int edges;
         synchronized (this) {
             if (myEpoch != epoch || mode() != MODE_CAD) return;
-            boolean detected = air.preambleDuring(from, to, frf(), spreadingFactor(), bandwidthCode(), this);
+            boolean detected = air.preambleDuring(from, to, frequencyHz(), spreadingFactor(), bandwidthHz(bandwidthCode()),
+                    this);
             if (detected) raise(IRQ_CAD_DETECTED);
             raise(IRQ_CAD_DONE);
             setModeInternally(MODE_STDBY);
@@ -491,6 +500,10 @@ public final class EmulatedSx127x implements SpiDevice {
 
     int frf() {
         return (regs[0x06] << 16) | (regs[0x07] << 8) | regs[0x08];
+    }
+
+    double frequencyHz() {
+        return frf() * FSTEP_HZ;
     }
 
     int spreadingFactor() {

@@ -8,7 +8,7 @@ import java.util.Random;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * The medium between emulated radios. A frame occupies the air from its start to its end (time on air from the
+ * The medium between emulated radios (SX127x and SX126x emulators alike, see {@link AirRadio}). A frame occupies the air from its start to its end (time on air from the
  * sender's registers); when it ends, every other radio decides whether it heard it (mode, channel, sync word,
  * collisions, link loss). There is no capture effect: two overlapping frames on the same channel destroy each
  * other at every receiver. Frequencies, spreading factors or bandwidths that differ do not interfere.
@@ -16,7 +16,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 public final class SimulatedAir {
     private final AirClock clock;
     private final Random random;
-    private final List<EmulatedSx127x> radios = new CopyOnWriteArrayList<>();
+    private final List<AirRadio> radios = new CopyOnWriteArrayList<>();
     private final List<AirFrame> frames = new ArrayList<>();
     private final Map<String, LinkConditions> links = new HashMap<>();
     private LinkConditions defaultLink = LinkConditions.GOOD;
@@ -40,29 +40,37 @@ public final class SimulatedAir {
         return radio;
     }
 
+    /** Puts another chip's emulator on this air (e.g. drivers/sx126x's). */
+    public void attach(AirRadio radio) {
+        for (AirRadio r : radios) {
+            if (r.name().equals(radio.name())) throw new IllegalArgumentException("a radio named " + r.name() + " is on this air");
+        }
+        radios.add(radio);
+    }
+
     public synchronized void setDefaultLink(LinkConditions conditions) {
         defaultLink = conditions;
     }
 
     /** Conditions from {@code sender} to {@code receiver} (one direction). */
-    public synchronized void setLink(EmulatedSx127x sender, EmulatedSx127x receiver, LinkConditions conditions) {
+    public synchronized void setLink(AirRadio sender, AirRadio receiver, LinkConditions conditions) {
         links.put(sender.name() + "->" + receiver.name(), conditions);
     }
 
-    synchronized LinkConditions link(EmulatedSx127x sender, EmulatedSx127x receiver) {
+    public synchronized LinkConditions link(AirRadio sender, AirRadio receiver) {
         return links.getOrDefault(sender.name() + "->" + receiver.name(), defaultLink);
     }
 
-    synchronized double nextRandom() {
+    public synchronized double nextRandom() {
         return random.nextDouble();
     }
 
-    synchronized long nextFrameId() {
+    public synchronized long nextFrameId() {
         return nextFrameId++;
     }
 
     /** Called by a radio entering TX. Schedules the end of the frame. */
-    void transmit(AirFrame frame) {
+    public void transmit(AirFrame frame) {
         synchronized (this) {
             frames.add(frame);
             framesSent++;
@@ -73,26 +81,27 @@ public final class SimulatedAir {
         }
         clock.schedule(frame.endNanos(), () -> {
             frame.sender().transmissionEnded(frame);
-            for (EmulatedSx127x r : radios) {
+            for (AirRadio r : radios) {
                 if (r != frame.sender()) r.frameEnded(frame);
             }
         });
     }
 
     /** Frames that overlap {@code frame} in time and interfere with it at the receiver. */
-    synchronized boolean collides(AirFrame frame, EmulatedSx127x receiver) {
+    public synchronized boolean collides(AirFrame frame, AirRadio receiver) {
         for (AirFrame other : frames) {
             if (other == frame || other.sender() == receiver || !other.overlaps(frame)) continue;
-            if (other.sameChannelAs(frame.frf(), frame.spreadingFactor(), frame.bandwidthCode())) return true;
+            if (other.sameChannelAs(frame.frequencyHz(), frame.spreadingFactor(), frame.bandwidthHz())) return true;
         }
         return false;
     }
 
     /** Whether a preamble on the given channel is on the air at some time within [from, to] (for CAD). */
-    synchronized boolean preambleDuring(long from, long to, int frf, int sf, int bwCode, EmulatedSx127x listener) {
+    public synchronized boolean preambleDuring(long from, long to, double frequencyHz, int sf, double bandwidthHz,
+                                              AirRadio listener) {
         for (AirFrame f : frames) {
             if (f.sender() == listener) continue;
-            if (f.startNanos() < to && from < f.preambleEndNanos() && f.sameChannelAs(frf, sf, bwCode)) return true;
+            if (f.startNanos() < to && from < f.preambleEndNanos() && f.sameChannelAs(frequencyHz, sf, bandwidthHz)) return true;
         }
         return false;
     }
@@ -100,11 +109,11 @@ public final class SimulatedAir {
     private final java.util.Set<Long> abortedFrames = new java.util.HashSet<>();
 
     /** The sender left TX (or was reset) before the frame ended: nobody can decode it. */
-    synchronized void abort(AirFrame frame) {
+    public synchronized void abort(AirFrame frame) {
         abortedFrames.add(frame.id());
     }
 
-    synchronized boolean aborted(AirFrame frame) {
+    public synchronized boolean aborted(AirFrame frame) {
         return abortedFrames.contains(frame.id());
     }
 

@@ -29,21 +29,23 @@ public final class BoardCommand implements Runnable {
         @Override
         public Integer call() {
             PrintWriter out = spec.commandLine().getOut();
-            out.printf("%-28s %-10s %-12s %-4s %-6s %-10s %-6s %s%n", "BOARD", "SPI", "CS", "IRQ", "RESET", "BAND MHz",
-                    "MAXDBM", "NAME");
+            out.printf("%-35s %-7s %-10s %-12s %-4s %-5s %-6s %-10s %-6s %s%n", "BOARD", "CHIP", "SPI", "CS", "IRQ",
+                    "BUSY", "RESET", "BAND MHz", "MAXDBM", "NAME");
             int status = 0;
             for (String n : BoardCatalog.bundledNames()) {
                 BoardConfigParser.Result r = BoardCatalog.bundled(n).orElse(null);
                 if (r == null || !r.ok()) {
-                    out.printf("%-28s (invalid: %s)%n", n, r == null ? "missing" : r.errors().get(0));
+                    out.printf("%-35s (invalid: %s)%n", n, r == null ? "missing" : r.errors().get(0));
                     status = 1;
                     continue;
                 }
                 BoardConfig b = r.config().get();
-                out.printf(Locale.ROOT, "%-28s %-10s %-12s %-4d %-6s %-10s %-6d %s%n", n, b.spidev(),
-                        (b.softwareChipSelect() ? "GPIO" + b.csGpio() + " (sw)" : "CE" + b.spiChipSelect()),
-                        b.irqGpio(), b.resetGpio().isPresent() ? String.valueOf(b.resetGpio().getAsInt()) : "-",
-                        (b.bandLowHz() / 1_000_000) + "-" + (b.bandHighHz() / 1_000_000), b.maxPowerDbm(), b.name());
+                out.printf(Locale.ROOT, "%-35s %-7s %-10s %-12s %-4d %-5s %-6s %-10s %-6s %s%n", n, b.chipName(),
+                        b.spidev(), (b.softwareChipSelect() ? "GPIO" + b.csGpio() + " (sw)" : "CE" + b.spiChipSelect()),
+                        b.irqGpio(), b.sx126x().map(x -> String.valueOf(x.busyGpio())).orElse("-"),
+                        b.resetGpio().isPresent() ? String.valueOf(b.resetGpio().getAsInt()) : "-",
+                        (b.bandLowHz() / 1_000_000) + "-" + (b.bandHighHz() / 1_000_000),
+                        b.maxPowerDbm() + (b.paGainDb() > 0 ? "+" + b.paGainDb() : ""), b.name());
             }
             out.flush();
             return status;
@@ -76,13 +78,29 @@ public final class BoardCommand implements Runnable {
             err.flush();
             if (!r.ok()) return 1;
             BoardConfig b = r.config().get();
-            String radio = b.region().isPresent() && b.frequencyHz().isPresent()
+            boolean tuned = b.region().isPresent() && b.frequencyHz().isPresent();
+            String radio = !tuned ? "no region: the daemon configuration must name one"
+                    : b.sx126x().isEmpty()
                     ? String.format(Locale.ROOT, "%s %.3f MHz, preset %s, %d dBm", b.region().get(),
                             b.frequencyHz().getAsLong() / 1e6, b.preset().key(), b.loRaSettings().txPowerDbm())
-                    : "no region: the daemon configuration must name one";
-            out.printf("%s: ok (%s on %s, DIO0 GPIO%d; %s)%n", file, b.name(), b.spidev(), b.irqGpio(), radio);
+                    : String.format(Locale.ROOT, "%s %.3f MHz, preset %s, chip %d dBm%s", b.region().get(),
+                            b.frequencyHz().getAsLong() / 1e6, b.preset().key(), b.sx126xSettings().txPowerDbm(),
+                            b.paGainDb() > 0 ? " + " + b.paGainDb() + " dB PA" : "");
+            String pins = b.sx126x().map(x -> String.format("%s, DIO1 GPIO%d, BUSY GPIO%d, TCXO %s, RF switch %s",
+                    x.chip(), b.irqGpio(), x.busyGpio(), x.tcxo().map(Object::toString).orElse("none"),
+                    x.dio2RfSwitch() ? (x.rxEnableGpio().isPresent() || x.txEnableGpio().isPresent()
+                            ? "DIO2 + " + rfPins(x) : "DIO2") : rfPins(x)))
+                    .orElse("DIO0 GPIO" + b.irqGpio());
+            out.printf("%s: ok (%s on %s, %s; %s)%n", file, b.name(), b.spidev(), pins, radio);
             out.flush();
             return 0;
+        }
+
+        private static String rfPins(Sx126xBoard x) {
+            String p = (x.txEnableGpio().isPresent() ? "TXEN GPIO" + x.txEnableGpio().getAsInt() : "")
+                    + (x.txEnableGpio().isPresent() && x.rxEnableGpio().isPresent() ? " " : "")
+                    + (x.rxEnableGpio().isPresent() ? "RXEN GPIO" + x.rxEnableGpio().getAsInt() : "");
+            return p.isEmpty() ? "none" : p;
         }
     }
 }

@@ -119,9 +119,12 @@ class BoardConfigParserTest {
 
     @Test
     void unknownModuleIsAnError() {
-        assertEquals(List.of("board.yaml:2: Module: unknown module 'XYZ123' (expected RF95 for SX1276/77/78/79)"),
-                errors("Lora:\n  Module: XYZ123\n  IRQ: 22\n"));
-        assertTrue(errors("Lora:\n  Module: sx1262\n  IRQ: 22\n").get(0).contains("is not an SX127x"));
+        assertEquals(List.of("board.yaml:2: Module: unknown module 'XYZ123' (expected RF95 for SX1276/77/78/79, or "
+                + "sx1262, sx1268, llcc68)"), errors("Lora:\n  Module: XYZ123\n  IRQ: 22\n"));
+        assertTrue(errors("Lora:\n  Module: sx1280\n  IRQ: 22\n").get(0).contains("is not supported"));
+        // an SX126x module is known now; without its BUSY pin it cannot be driven
+        assertEquals(List.of("board.yaml:1: Busy: missing (the GPIO wired to the SX1262's BUSY line)"),
+                errors("Lora:\n  Module: sx1262\n  IRQ: 22\n  DIO2_AS_RF_SWITCH: true\n"));
     }
 
     @Test

@@ -68,7 +68,10 @@ class LoraCliTest {
         assertEquals(0, r.exit(), r.out());
         assertTrue(r.out().contains("dragino-lora-gps-hat") && r.out().contains("GPIO25 (sw)"), r.out());
         assertTrue(r.out().contains("uputronics-lora-ce1"), r.out());
-        assertEquals(6, r.out().strip().split("\n").length, r.out());
+        assertEquals(1 + BoardCatalog.bundledNames().size(), r.out().strip().split("\n").length, r.out());
+        assertEquals(18, r.out().strip().split("\n").length, "5 SX127x and 12 SX126x boards: " + r.out());
+        assertTrue(r.out().contains("meshadv-pi-e22-900m30s              SX1262  spidev0.0  GPIO21 (sw)  16   20    18"),
+                r.out());
     }
 
     @Test
