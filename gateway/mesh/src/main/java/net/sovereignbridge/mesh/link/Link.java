@@ -7,13 +7,12 @@ import net.sovereignbridge.mesh.frame.DecodeError;
 import net.sovereignbridge.mesh.frame.Decoded;
 import net.sovereignbridge.mesh.frame.Fragmenter;
 import net.sovereignbridge.mesh.frame.Reassembler;
+import net.sovereignbridge.mesh.log.RateLimitedLog;
 import net.sovereignbridge.mesh.transport.Endpoint;
 import net.sovereignbridge.mesh.transport.TrafficOrigin;
 import net.sovereignbridge.mesh.transport.Transport;
 import net.sovereignbridge.mesh.transport.TransportManager;
 import net.sovereignbridge.mesh.transport.TransportProfile;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * One transport as the link layer sees it: what it can do (read from its {@link TransportProfile}, never from
@@ -23,7 +22,8 @@ import org.slf4j.LoggerFactory;
  * <p>Reassembly runs on the node's one receive thread; sending may run on any thread.
  */
 public final class Link {
-    private static final Logger log = LoggerFactory.getLogger(Link.class);
+    /** Drops are a peer's doing: rate-limited. */
+    private static final RateLimitedLog log = RateLimitedLog.of(Link.class);
 
     private final Transport transport;
     private final TransportManager manager;
@@ -102,7 +102,7 @@ public final class Link {
     /** Counts a refused frame under {@code reason}; the detail goes to the debug log only. */
     public void drop(Endpoint from, DecodeError reason, String detail) {
         count(reason);
-        log.debug("dropped frame from {}: {} ({})", from, reason, detail);
+        log.debug("link.drop", "dropped frame from {}: {} ({})", from, reason, detail);
     }
 
     /** Counts a frame not handled for {@code reason} without logging (duplicates are normal on a mesh). */

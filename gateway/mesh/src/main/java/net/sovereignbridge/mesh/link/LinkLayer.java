@@ -12,11 +12,12 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicInteger;
 import net.sovereignbridge.mesh.frame.DecodeError;
 import net.sovereignbridge.mesh.frame.Decoded;
-import net.sovereignbridge.mesh.frame.FrameCodec;
 import net.sovereignbridge.mesh.frame.Fragmenter;
+import net.sovereignbridge.mesh.frame.FrameCodec;
 import net.sovereignbridge.mesh.frame.HopAck;
 import net.sovereignbridge.mesh.frame.MeshFrame;
 import net.sovereignbridge.mesh.identity.MeshAddress;
+import net.sovereignbridge.mesh.log.RateLimitedLog;
 import net.sovereignbridge.mesh.transport.Endpoint;
 import net.sovereignbridge.mesh.transport.LinkQuality;
 import net.sovereignbridge.mesh.transport.Neighbour;
@@ -41,6 +42,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class LinkLayer implements Links, TransportListener {
     private static final Logger log = LoggerFactory.getLogger(LinkLayer.class);
+    /** A flood of frames fills the queue: rate-limited. */
+    private static final RateLimitedLog floodLog = RateLimitedLog.of(LinkLayer.class);
 
     /**
      * @param receiveQueue frames waiting for the receive thread; beyond it they are dropped (senders retry)
@@ -176,7 +179,7 @@ public final class LinkLayer implements Links, TransportListener {
         } catch (RejectedExecutionException e) {
             if (receiveThread.isShutdown()) return; // closing
             link.count(DecodeError.RECEIVE_QUEUE_FULL);
-            log.debug("receive queue full: dropped a frame from {}", from);
+            floodLog.debug("link.queue", "receive queue full: dropped a frame from {}", from);
         }
     }
 

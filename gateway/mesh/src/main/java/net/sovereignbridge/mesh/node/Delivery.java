@@ -15,14 +15,15 @@ import net.sovereignbridge.mesh.envelope.Envelope;
 import net.sovereignbridge.mesh.envelope.ReplayGuard;
 import net.sovereignbridge.mesh.frame.DecodeError;
 import net.sovereignbridge.mesh.frame.Decoded;
+import net.sovereignbridge.mesh.frame.Fragmenter;
 import net.sovereignbridge.mesh.frame.FrameCodec;
 import net.sovereignbridge.mesh.frame.FrameType;
-import net.sovereignbridge.mesh.frame.Fragmenter;
 import net.sovereignbridge.mesh.frame.MeshFrame;
 import net.sovereignbridge.mesh.identity.MeshAddress;
 import net.sovereignbridge.mesh.identity.PublicIdentity;
 import net.sovereignbridge.mesh.link.Link;
 import net.sovereignbridge.mesh.link.Links;
+import net.sovereignbridge.mesh.log.RateLimitedLog;
 import net.sovereignbridge.mesh.routing.Geohash;
 import net.sovereignbridge.mesh.routing.Router;
 import net.sovereignbridge.mesh.store.Inbox;
@@ -40,6 +41,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class Delivery {
     private static final Logger log = LoggerFactory.getLogger(Delivery.class);
+    /** Custody updates fail per frame when the disk is full: rate-limited. */
+    private static final RateLimitedLog storeLog = RateLimitedLog.of(Delivery.class);
 
     /**
      * @param retryBaseMillis first retry of an unacknowledged message; doubles per attempt, with jitter
@@ -249,7 +252,7 @@ public final class Delivery {
                 custody.reschedule(e.id(), now + backoff(e.attempts() + 2));
             }
         } catch (SQLException ex) {
-            log.error("custody update failed: {}", ex.getMessage());
+            storeLog.error("delivery.custody", "custody update failed: {}", ex.getMessage());
         }
         return via;
     }

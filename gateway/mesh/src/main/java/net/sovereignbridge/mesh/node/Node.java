@@ -31,6 +31,7 @@ import net.sovereignbridge.mesh.identity.MeshAddress;
 import net.sovereignbridge.mesh.identity.NodeIdentity;
 import net.sovereignbridge.mesh.link.Link;
 import net.sovereignbridge.mesh.link.LinkLayer;
+import net.sovereignbridge.mesh.log.RateLimitedLog;
 import net.sovereignbridge.mesh.routing.DirectNeighbours;
 import net.sovereignbridge.mesh.routing.FloodControl;
 import net.sovereignbridge.mesh.routing.OverlayBridges;
@@ -65,6 +66,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class Node implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Node.class);
+    /** Storage errors while receiving come once per frame a peer sends: rate-limited. */
+    private static final RateLimitedLog receiveLog = RateLimitedLog.of(Node.class);
 
     /**
      * The node's tunables, one record per part; {@link #defaults()} suits a gateway.
@@ -240,7 +243,7 @@ public final class Node implements AutoCloseable {
                 }
             } catch (SQLException e) {
                 // Storage trouble is ours, not the peer's: log loudly; the sender's retry will bring it again.
-                log.error("storing a frame from {} failed: {}", from, e.getMessage());
+                receiveLog.error("node.store", "storing a frame from {} failed: {}", from, e.getMessage());
             }
         }
 

@@ -9,13 +9,12 @@ import net.sovereignbridge.mesh.frame.DecodeError;
 import net.sovereignbridge.mesh.frame.FrameCodec;
 import net.sovereignbridge.mesh.frame.MeshFrame;
 import net.sovereignbridge.mesh.link.Link;
+import net.sovereignbridge.mesh.log.RateLimitedLog;
 import net.sovereignbridge.mesh.routing.FloodControl;
 import net.sovereignbridge.mesh.routing.Router;
 import net.sovereignbridge.mesh.transport.Endpoint;
 import net.sovereignbridge.mesh.transport.LinkQuality;
 import net.sovereignbridge.mesh.transport.TrafficOrigin;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * DATA and ACK frames for someone else: forwarded along a route once, else flooded once under flood control
@@ -23,7 +22,7 @@ import org.slf4j.LoggerFactory;
  * many copies arrive; forwarded frames keep the origin of the link they came in on.
  */
 final class Relay {
-    private static final Logger log = LoggerFactory.getLogger(Relay.class);
+    private static final RateLimitedLog log = RateLimitedLog.of(Relay.class);
 
     private final Router router;
     private final FloodControl flood;
@@ -68,7 +67,7 @@ final class Relay {
             custody.accept(frame.destination(), frame.source(), frame.messageId(), frame.type().code, onward, false, 0,
                     clock.millis(), messageTtlMillis, MessageState.QUEUED);
         } catch (CustodyQueue.RefusedException e) {
-            log.debug("not holding a frame for {}: {}", frame.destination(), e.getMessage());
+            log.debug("relay.custody", "not holding a frame for {}: {}", frame.destination(), e.getMessage());
         }
     }
 }
