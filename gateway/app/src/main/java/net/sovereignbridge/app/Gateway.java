@@ -128,8 +128,7 @@ public final class Gateway implements AutoCloseable {
             log.warn("DHT not available: {}", unavailable.get("dht"));
             return;
         }
-        dht = DhtService.start(config.dht(), identity, db, node, overlay.host(), config.p2p().announce(),
-                config.p2p().boundOrAnnounced());
+        dht = DhtService.start(config.dht(), identity, db, node, overlay.host(), config.p2p().announce());
         node.setOverlayBridges(dht.bridges());
         OverlayService o = overlay;
         dht.bridges().onFound(b -> o.learnFromDht(b.peer().id(), b.peer().addrs()));

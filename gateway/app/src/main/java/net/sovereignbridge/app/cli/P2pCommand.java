@@ -11,11 +11,13 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import net.sovereignbridge.app.control.ControlServer;
 import net.sovereignbridge.mesh.identity.NodeIdentity;
+import net.sovereignbridge.p2p.StandardHost;
 import net.sovereignbridge.p2p.host.Connection;
 import net.sovereignbridge.p2p.host.HostConfig;
 import net.sovereignbridge.p2p.host.Libp2pHost;
 import net.sovereignbridge.p2p.multiaddr.Multiaddr;
 import net.sovereignbridge.p2p.multiaddr.MultiaddrException;
+import net.sovereignbridge.p2p.ping.PingService;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -96,7 +98,7 @@ public final class P2pCommand implements Runnable {
             } catch (MultiaddrException e) {
                 throw new IllegalArgumentException("'" + text + "' is not a multiaddr: " + e.getMessage());
             }
-            try (Libp2pHost host = new Libp2pHost(NodeIdentity.generate(new SecureRandom()), HostConfig.defaults())) {
+            try (Libp2pHost host = StandardHost.create(NodeIdentity.generate(new SecureRandom()), HostConfig.defaults())) {
                 Connection c = host.dial(target);
                 List<Object> rtts = new ArrayList<>();
                 for (int i = 0; i < count; i++) {
@@ -108,7 +110,7 @@ public final class P2pCommand implements Runnable {
                             throw new IOException("interrupted");
                         }
                     }
-                    Duration d = host.ping(c.remotePeerId());
+                    Duration d = PingService.ping(host, c.remotePeerId());
                     rtts.add(d.toNanos() / 1_000_000.0);
                 }
                 Map<String, Object> out = new LinkedHashMap<>();

@@ -4,9 +4,6 @@ import static net.sovereignbridge.app.control.ControlServer.error;
 import static net.sovereignbridge.app.control.ControlServer.ok;
 
 import java.io.IOException;
-import java.net.Inet4Address;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.security.SecureRandom;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -20,6 +17,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import net.sovereignbridge.app.overlay.DatabaseStore;
 import net.sovereignbridge.mesh.identity.MeshAddress;
 import net.sovereignbridge.mesh.identity.NodeIdentity;
 import net.sovereignbridge.mesh.identity.PeerId;
@@ -30,9 +28,8 @@ import net.sovereignbridge.mesh.transport.Transport;
 import net.sovereignbridge.mesh.transport.TransportKind;
 import net.sovereignbridge.p2p.dht.DhtConfig;
 import net.sovereignbridge.p2p.dht.DhtPeer;
-import net.sovereignbridge.p2p.dht.HostKadTransport;
+import net.sovereignbridge.p2p.dht.HostKadEndpoint;
 import net.sovereignbridge.p2p.dht.KadStreams;
-import net.sovereignbridge.p2p.dht.KadTransport;
 import net.sovereignbridge.p2p.dht.KademliaDht;
 import net.sovereignbridge.p2p.dht.MeshBridges;
 import net.sovereignbridge.p2p.dht.PublicRendezvous;
@@ -41,7 +38,8 @@ import net.sovereignbridge.p2p.dht.RegionRendezvous;
 import net.sovereignbridge.p2p.dht.SignedRecords;
 import net.sovereignbridge.p2p.dht.SqliteDhtStorage;
 import net.sovereignbridge.p2p.dht.StreamDhtNetwork;
-import net.sovereignbridge.p2p.host.Libp2pHost;
+import net.sovereignbridge.p2p.host.Host;
+import net.sovereignbridge.p2p.host.Reachability;
 import net.sovereignbridge.p2p.multiaddr.Multiaddr;
 import net.sovereignbridge.p2p.multiaddr.MultiaddrException;
 import org.slf4j.Logger;
@@ -66,8 +64,8 @@ public final class DhtService implements AutoCloseable {
     private final DhtSettings settings;
     private final NodeIdentity identity;
     private final Node node;
-    private final Libp2pHost host;
-    private final KadTransport transport;
+    private final Host host;
+    private final HostKadEndpoint kad;
     private final KademliaDht dht;
     /** Client of the public libp2p DHT for region rendezvous, or null when dht.public-bootstrap is empty. */
     private final KademliaDht publicDht;
@@ -81,14 +79,14 @@ public final class DhtService implements AutoCloseable {
     private volatile String lastJoin = "not yet";
     private volatile long contactSequence;
 
-    private DhtService(DhtSettings settings, NodeIdentity identity, Node node, Libp2pHost host, KadTransport transport,
+    private DhtService(DhtSettings settings, NodeIdentity identity, Node node, Host host, HostKadEndpoint kad,
             KademliaDht dht, KademliaDht publicDht, ScheduledExecutorService upkeep, ExecutorService requests) {
         this.host = host;
         this.publicDht = publicDht;
         this.settings = settings;
         this.identity = identity;
         this.node = node;
-        this.transport = transport;
+        this.kad = kad;
         this.dht = dht;
         this.upkeep = upkeep;
         this.requests = requests;
@@ -98,38 +96,43 @@ public final class DhtService implements AutoCloseable {
 
     /**
      * Starts the DHT on the daemon's libp2p host (the overlay's, {@code p2p.listen}) and joins in the
-     * background. The host stays the overlay's: closing the DHT only stops serving kad on it.
+     * background. The host stays the overlay's: closing the DHT only stops serving kad on it. In mode
+     * "auto" the DHT serves exactly while the host's reachability is PUBLIC, following its events.
      */
-    public static DhtService start(DhtSettings settings, NodeIdentity identity, Database db, Node node, Libp2pHost host,
-            List<byte[]> announce, boolean reachable) throws SQLException {
-        KadTransport transport = new HostKadTransport(host, KadStreams.SBRIDGE, announce);
+    public static DhtService start(DhtSettings settings, NodeIdentity identity, Database db, Node node, Host host,
+            List<byte[]> announce) throws SQLException {
+        HostKadEndpoint kad = new HostKadEndpoint(host, KadStreams.SBRIDGE, announce);
         ExecutorService requests = Executors.newFixedThreadPool(8, r -> daemon(r, "kad-out"));
         ScheduledExecutorService upkeep = Executors.newScheduledThreadPool(2, r -> daemon(r, "dht-upkeep"));
         try {
             DhtConfig cfg = (settings.bootstrapRole() ? DhtConfig.bootstrapProfile() : DhtConfig.defaults())
                     .withAlpha(settings.alpha())
-                    .withServerMode(serverMode(settings, reachable, transport.listenAddrs()));
-            DhtPeer self = new DhtPeer(PeerId.toBytes(identity.publicIdentity().publicKey()), transport.listenAddrs());
-            StreamDhtNetwork network = new StreamDhtNetwork(transport, KadStreams.SBRIDGE, requests, 5_000);
-            KademliaDht dht = new KademliaDht(self, cfg, network, new SqliteDhtStorage(db), new SignedRecords(),
+                    .withServerMode(serverMode(settings, host.reachability()));
+            DhtPeer self = new DhtPeer(PeerId.toBytes(identity.publicIdentity().publicKey()), kad.listenAddrs());
+            StreamDhtNetwork network = new StreamDhtNetwork(kad, KadStreams.SBRIDGE, requests, 5_000);
+            KademliaDht dht = new KademliaDht(self, cfg, network, new SqliteDhtStorage(new DatabaseStore(db)), new SignedRecords(),
                     System::currentTimeMillis, new SecureRandom());
-            transport.serve(dht);
+            if (settings.mode().equals("auto")) {
+                kad.followReachability(dht);
+            } else {
+                kad.serve(dht);
+            }
             KademliaDht publicDht = null;
             if (!settings.publicBootstrap().isEmpty()) {
                 // the same host opens /ipfs/kad/1.0.0 streams; as a client it never serves or lists that protocol
-                StreamDhtNetwork ipfs = new StreamDhtNetwork(new HostKadTransport(host, KadStreams.IPFS, announce),
+                StreamDhtNetwork ipfs = new StreamDhtNetwork(new HostKadEndpoint(host, KadStreams.IPFS, announce),
                         KadStreams.IPFS, requests, 10_000);
                 publicDht = PublicRendezvous.client(self, ipfs, System::currentTimeMillis, new SecureRandom());
                 publicDht.startMaintenance(upkeep, settings.maintenanceSeconds() * 1000L);
             }
-            DhtService s = new DhtService(settings, identity, node, host, transport, dht, publicDht, upkeep, requests);
+            DhtService s = new DhtService(settings, identity, node, host, kad, dht, publicDht, upkeep, requests);
             upkeep.execute(s::join);
             dht.startMaintenance(upkeep, settings.maintenanceSeconds() * 1000L);
             long check = Math.min(CONTACT_CHECK_MS, settings.maintenanceSeconds() * 1000L);
             upkeep.scheduleWithFixedDelay(s::upkeepRound, check, check, TimeUnit.MILLISECONDS);
             return s;
         } catch (SQLException | RuntimeException e) {
-            transport.close();
+            kad.close();
             requests.shutdownNow();
             upkeep.shutdownNow();
             throw e;
@@ -143,36 +146,16 @@ public final class DhtService implements AutoCloseable {
     }
 
     /**
-     * Server mode when the operator says so; in "auto", when we have an address others can reach: an
-     * announced address, a listener bound to one specific address, or a public address on an interface.
-     * Behind NAT (only private addresses, nothing announced) we stay a client until AutoNAT exists.
+     * Server mode when the operator says so; in "auto", while the host is PUBLIC (today from the
+     * configuration: an announced address, a listener bound to one specific address, or a public interface
+     * address, see OverlayService; later AutoNAT). Behind NAT we stay a client.
      */
-    static boolean serverMode(DhtSettings s, boolean boundOrAnnounced, List<byte[]> listenAddrs) {
-        switch (s.mode()) {
-            case "server":
-                return true;
-            case "client":
-                return false;
-            default:
-                if (boundOrAnnounced) return true;
-                for (byte[] a : listenAddrs) if (isPublic(a)) return true;
-                return false;
-        }
-    }
-
-    private static boolean isPublic(byte[] multiaddr) {
-        try {
-            Multiaddr.Component c = Multiaddr.decode(multiaddr).components().get(0);
-            if (c.protocol() != Multiaddr.Protocol.IP4 && c.protocol() != Multiaddr.Protocol.IP6) return false;
-            InetAddress a = InetAddress.getByAddress(c.value());
-            if (a.isLoopbackAddress() || a.isSiteLocalAddress() || a.isLinkLocalAddress() || a.isAnyLocalAddress()) return false;
-            byte[] b = a.getAddress();
-            if (a instanceof Inet4Address && (b[0] & 0xFF) == 100 && (b[1] & 0xC0) == 64) return false; // CGNAT 100.64/10
-            if (!(a instanceof Inet4Address) && (b[0] & 0xFE) == 0xFC) return false; // fc00::/7
-            return true;
-        } catch (MultiaddrException | UnknownHostException | RuntimeException e) {
-            return false;
-        }
+    static boolean serverMode(DhtSettings s, Reachability reachability) {
+        return switch (s.mode()) {
+            case "server" -> true;
+            case "client" -> false;
+            default -> reachability == Reachability.PUBLIC;
+        };
     }
 
     public KademliaDht dht() {
@@ -278,7 +261,7 @@ public final class DhtService implements AutoCloseable {
         }
         transports.add(0, OVERLAY_TRANSPORT);
         if (transports.size() > SignedRecords.MAX_TRANSPORTS) transports = transports.subList(0, SignedRecords.MAX_TRANSPORTS);
-        List<byte[]> addrs = transport.listenAddrs();
+        List<byte[]> addrs = kad.listenAddrs();
         if (addrs.size() > SignedRecords.MAX_ADDRS) addrs = addrs.subList(0, SignedRecords.MAX_ADDRS);
         int flags = settings.bootstrapRole() ? SignedRecords.NodeContact.BOOTSTRAP : 0;
         byte[] value = SignedRecords.signNodeContact(identity, seq, settings.region(), flags, transports, addrs,
@@ -334,7 +317,7 @@ public final class DhtService implements AutoCloseable {
         out.put("peerId", identity.publicIdentity().peerId());
         out.put("mode", dht.serverMode() ? "server" : "client");
         out.put("role", settings.bootstrapRole() ? "bootstrap" : "gateway");
-        out.put("listen", transport.listenAddrs().stream().map(DhtService::text).toList());
+        out.put("listen", kad.listenAddrs().stream().map(DhtService::text).toList());
         out.put("connections", host.connections().size());
         out.put("routingTable", dht.routingTable().size());
         out.put("join", lastJoin);
@@ -534,7 +517,7 @@ public final class DhtService implements AutoCloseable {
         upkeep.shutdownNow();
         if (publicDht != null) publicDht.close();
         dht.close();
-        transport.close(); // stops serving kad; the host belongs to the overlay
+        kad.close(); // stops serving kad; the host belongs to the overlay
         requests.shutdownNow();
     }
 

@@ -13,17 +13,20 @@ import java.util.Map;
 import net.sovereignbridge.mesh.identity.NodeIdentity;
 import net.sovereignbridge.mesh.identity.PeerId;
 import net.sovereignbridge.mesh.store.Database;
+import net.sovereignbridge.p2p.StandardHost;
 import net.sovereignbridge.p2p.connmgr.Backoff;
 import net.sovereignbridge.p2p.connmgr.ConnectionManager;
 import net.sovereignbridge.p2p.connmgr.HostBinding;
 import net.sovereignbridge.p2p.host.Connection;
+import net.sovereignbridge.p2p.host.Host;
 import net.sovereignbridge.p2p.host.HostConfig;
-import net.sovereignbridge.p2p.host.Libp2pHost;
-import net.sovereignbridge.p2p.identify.IdentifyInfo;
+import net.sovereignbridge.p2p.host.IdentifyInfo;
+import net.sovereignbridge.p2p.host.Reachability;
 import net.sovereignbridge.p2p.mesh.MeshOverlayTransport;
 import net.sovereignbridge.p2p.multiaddr.Multiaddr;
 import net.sovereignbridge.p2p.multiaddr.MultiaddrException;
 import net.sovereignbridge.p2p.peerstore.PeerStore;
+import net.sovereignbridge.p2p.ping.PingService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,7 +34,8 @@ import org.slf4j.LoggerFactory;
  * The daemon's one libp2p host and what hangs on it: the peer store in {@code sbridge.db}, the
  * connection manager (limits, static peers redialled with backoff) plugged in through
  * {@link HostBinding}, and the mesh overlay transport ({@code /sbridge/mesh/1.0.0}). The DHT opens its
- * streams on this host too.
+ * streams on this host too. The host's reachability starts from the configuration
+ * ({@link #configuredReachability}); the DHT's server mode follows it.
  *
  * <p>A listen address that cannot be bound (port taken) is logged and reported; the overlay runs on
  * the others. When none binds, {@link #start} fails and the daemon runs without the overlay.
@@ -41,13 +45,13 @@ public final class OverlayService implements AutoCloseable {
     static final int MAX_PING_COUNT = 100;
 
     private final P2pSettings settings;
-    private final Libp2pHost host;
+    private final Host host;
     private final PeerStore peerStore;
     private final ConnectionManager manager;
     private final MeshOverlayTransport transport;
     private final List<String> listenProblems;
 
-    private OverlayService(P2pSettings settings, Libp2pHost host, PeerStore peerStore, ConnectionManager manager,
+    private OverlayService(P2pSettings settings, Host host, PeerStore peerStore, ConnectionManager manager,
             List<String> listenProblems) {
         this.settings = settings;
         this.host = host;
@@ -64,7 +68,7 @@ public final class OverlayService implements AutoCloseable {
      * @throws IOException when no listen address could be bound (the message names each and why)
      */
     public static OverlayService start(P2pSettings settings, NodeIdentity identity, Database db) throws IOException, SQLException {
-        Libp2pHost host = new Libp2pHost(identity, HostBinding.hostConfig(settings.limits(), HostConfig.defaults()));
+        Host host = StandardHost.create(identity, HostBinding.hostConfig(settings.limits(), HostConfig.defaults()));
         List<String> problems = new ArrayList<>();
         int bound = 0;
         for (Multiaddr a : settings.listen()) {
@@ -81,8 +85,10 @@ public final class OverlayService implements AutoCloseable {
             host.close();
             throw new IOException(String.join("; ", problems));
         }
+        Map.Entry<Reachability, String> reachability = configuredReachability(settings, host.listenAddrs());
+        host.setReachability(reachability.getKey(), reachability.getValue());
         try {
-            PeerStore peerStore = new PeerStore(db);
+            PeerStore peerStore = new PeerStore(new DatabaseStore(db));
             ConnectionManager manager = new ConnectionManager(settings.limits(), Backoff.DEFAULT, peerStore, new SecureRandom());
             HostBinding.attach(host, manager, peerStore);
             OverlayService s = new OverlayService(settings, host, peerStore, manager, problems);
@@ -111,7 +117,40 @@ public final class OverlayService implements AutoCloseable {
         return m;
     }
 
-    public Libp2pHost host() {
+    /**
+     * Reachability as far as the configuration tells: PUBLIC with an announced address, a listener bound
+     * to one specific address, or a public address on an interface; otherwise UNKNOWN (behind NAT, until
+     * AutoNAT decides). With the reason, for the log and the host's event.
+     */
+    static Map.Entry<Reachability, String> configuredReachability(P2pSettings settings, List<Multiaddr> listenAddrs) {
+        if (!settings.announce().isEmpty()) return Map.entry(Reachability.PUBLIC, "configuration: p2p.announce is set");
+        if (settings.boundOrAnnounced()) {
+            return Map.entry(Reachability.PUBLIC, "configuration: p2p.listen binds a specific address");
+        }
+        for (Multiaddr a : listenAddrs) {
+            if (isPublic(a)) return Map.entry(Reachability.PUBLIC, "configuration: interface address " + a + " is public");
+        }
+        return Map.entry(Reachability.UNKNOWN, "configuration: only private or loopback addresses and nothing announced");
+    }
+
+    /** A global unicast IP: not loopback, private (RFC 1918, fc00::/7), link-local, wildcard or CGNAT (100.64/10). */
+    static boolean isPublic(Multiaddr address) {
+        List<Multiaddr.Component> c = address.components();
+        if (c.isEmpty() || (c.get(0).protocol() != Multiaddr.Protocol.IP4 && c.get(0).protocol() != Multiaddr.Protocol.IP6)) {
+            return false;
+        }
+        try {
+            java.net.InetAddress a = java.net.InetAddress.getByAddress(c.get(0).value());
+            if (a.isLoopbackAddress() || a.isSiteLocalAddress() || a.isLinkLocalAddress() || a.isAnyLocalAddress()) return false;
+            byte[] b = a.getAddress();
+            if (a instanceof java.net.Inet4Address && (b[0] & 0xFF) == 100 && (b[1] & 0xC0) == 64) return false;
+            return a instanceof java.net.Inet4Address || (b[0] & 0xFE) != 0xFC;
+        } catch (java.net.UnknownHostException e) {
+            return false;
+        }
+    }
+
+    public Host host() {
         return host;
     }
 
@@ -179,6 +218,7 @@ public final class OverlayService implements AutoCloseable {
         out.put("peerId", host.peerId());
         out.put("listen", fullListenAddrs());
         out.put("listenProblems", listenProblems);
+        out.put("reachability", host.reachability().name());
         out.put("announce", settings.announce().stream().map(OverlayService::text).toList());
         out.put("connections", host.connections().size());
         out.put("meshNeighbours", transport.neighbours().size());
@@ -231,7 +271,7 @@ public final class OverlayService implements AutoCloseable {
         List<Object> rtts = new ArrayList<>();
         for (int i = 0; i < count; i++) {
             if (i > 0) sleep(Duration.ofSeconds(1));
-            Duration d = host.ping(c.remotePeerId());
+            Duration d = PingService.ping(host, c.remotePeerId());
             rtts.add(d.toNanos() / 1_000_000.0);
         }
         Map<String, Object> out = ok();

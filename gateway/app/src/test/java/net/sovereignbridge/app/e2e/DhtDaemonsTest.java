@@ -86,7 +86,7 @@ class DhtDaemonsTest {
         Path xCfg = config("xray", discovery, null, "127.0.0.1:" + lanA);
 
         try (Daemon seed = startRole(seedState, Daemon.freeUdpPort(), seedCfg)) {
-            assertTrue(seed.output().contains("role     bootstrap"), seed.output());
+            seed.awaitOutput("role     bootstrap", 20); // the banner follows the "running" line Daemon.start waits for
             Map<String, Object> st = dht(seed, "status", "--json").json();
             assertEquals("bootstrap", st.get("role"));
             assertEquals("server", st.get("mode"));
@@ -97,6 +97,9 @@ class DhtDaemonsTest {
                     Daemon a = Daemon.start(dir.resolve("a"), lanA, aCfg);
                     Daemon c = Daemon.start(dir.resolve("c"), Daemon.freeUdpPort(), cCfg)) {
                 String aId = (String) a.cliHere("identity", "--json").json().get("peerId");
+                // mode auto: alpha's listener is bound to 127.0.0.1, so its host is PUBLIC by configuration and
+                // the DHT, following the host's reachability event, serves
+                assertEquals("server", dht(a, "status", "--json").json().get("mode"));
                 String cDid = (String) c.cliHere("identity", "--json").json().get("did");
                 String xAddress = x.address();
                 Daemon.await("seed to know alpha and charlie", 60, () -> ((Number) dht(seed, "status", "--json")

@@ -65,8 +65,8 @@ class OverlayDaemonsTest {
         try (Daemon a = Daemon.start(aState, Daemon.freeUdpPort(), aCfg);
                 Daemon b = Daemon.start(bState, Daemon.freeUdpPort(), bCfg)) {
             // sbridge run prints its listen multiaddrs ending in /p2p/<PeerId>
-            assertTrue(a.output().contains("listen   /ip4/127.0.0.1/tcp/" + aTcp + "/p2p/" + aId), a.output());
-            assertTrue(a.output().contains("listen   /ip4/127.0.0.1/tcp/" + aWs + "/ws/p2p/" + aId), a.output());
+            a.awaitOutput("listen   /ip4/127.0.0.1/tcp/" + aTcp + "/p2p/" + aId, 20); // the banner follows the "running" line Daemon.start waits for
+            a.awaitOutput("listen   /ip4/127.0.0.1/tcp/" + aWs + "/ws/p2p/" + aId, 20);
             String aAddr = a.address();
             String bAddr = b.address();
 
@@ -122,7 +122,7 @@ class OverlayDaemonsTest {
             } catch (java.net.SocketException closedByAlpha) {
                 // a reset is as good as a close
             }
-            try (net.sovereignbridge.p2p.host.Libp2pHost evil = new net.sovereignbridge.p2p.host.Libp2pHost(
+            try (net.sovereignbridge.p2p.host.Libp2pHost evil = net.sovereignbridge.p2p.StandardHost.create(
                     net.sovereignbridge.mesh.identity.NodeIdentity.generate(new java.security.SecureRandom()),
                     net.sovereignbridge.p2p.host.HostConfig.defaults());
                     net.sovereignbridge.p2p.host.P2pStream s = evil.newStream(net.sovereignbridge.p2p.multiaddr.Multiaddr.parse(
@@ -200,7 +200,7 @@ class OverlayDaemonsTest {
             int port = taken.getLocalPort();
             try (Daemon a = Daemon.start(dir.resolve("a"), Daemon.freeUdpPort(),
                     config("alpha", "  listen: [/ip4/127.0.0.1/tcp/" + port + "]\n"))) {
-                assertTrue(a.output().contains("overlay UNAVAILABLE: cannot listen on /ip4/127.0.0.1/tcp/" + port), a.output());
+                a.awaitOutput("overlay UNAVAILABLE: cannot listen on /ip4/127.0.0.1/tcp/" + port, 20); // the banner follows the "running" line Daemon.start waits for
                 Map<String, Object> st = a.status();
                 Map<String, Object> o = list(st, "transports").stream().filter(t -> "overlay".equals(t.get("id")))
                         .findFirst().orElseThrow();

@@ -3,30 +3,30 @@ package net.sovereignbridge.p2p.connmgr;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import net.sovereignbridge.p2p.host.Connection;
-import net.sovereignbridge.p2p.host.ConnectionListener;
+import net.sovereignbridge.p2p.host.HostListener;
 import net.sovereignbridge.p2p.host.HostConfig;
-import net.sovereignbridge.p2p.host.Libp2pHost;
-import net.sovereignbridge.p2p.identify.IdentifyInfo;
+import net.sovereignbridge.p2p.host.Host;
+import net.sovereignbridge.p2p.host.IdentifyInfo;
 import net.sovereignbridge.p2p.peerstore.PeerStore;
 import net.sovereignbridge.mesh.identity.PeerId;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Plugs a {@link ConnectionManager} (and optionally a {@link PeerStore}) into a {@link Libp2pHost}:
+ * Plugs a {@link ConnectionManager} (and optionally a {@link PeerStore}) into a {@link Host}:
  * the manager dials through the host, every established connection is admitted or closed with the
  * limit's reason, ended connections are reported (static peers redialled), and identify results
  * (protocols, listen addresses) go into the peer store.
  */
-public final class HostBinding implements ConnectionListener {
+public final class HostBinding implements HostListener {
     private static final Logger log = LoggerFactory.getLogger(HostBinding.class);
 
-    private final Libp2pHost host;
+    private final Host host;
     private final ConnectionManager manager;
     private final PeerStore peerStore;
     private final Map<Connection, ConnectionManager.Connection> admitted = new ConcurrentHashMap<>();
 
-    private HostBinding(Libp2pHost host, ConnectionManager manager, PeerStore peerStore) {
+    private HostBinding(Host host, ConnectionManager manager, PeerStore peerStore) {
         this.host = host;
         this.manager = manager;
         this.peerStore = peerStore;
@@ -51,10 +51,10 @@ public final class HostBinding implements ConnectionListener {
     }
 
     /** {@code peerStore} may be null. Call {@link ConnectionManager#start()} afterwards to dial the static peers. */
-    public static HostBinding attach(Libp2pHost host, ConnectionManager manager, PeerStore peerStore) {
+    public static HostBinding attach(Host host, ConnectionManager manager, PeerStore peerStore) {
         HostBinding b = new HostBinding(host, manager, peerStore);
         manager.setHost(addr -> host.dial(addr));
-        host.addConnectionListener(b);
+        host.addListener(b);
         return b;
     }
 

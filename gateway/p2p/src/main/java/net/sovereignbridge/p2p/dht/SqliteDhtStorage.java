@@ -7,8 +7,7 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import net.sovereignbridge.mesh.encoding.UnsignedVarint;
-import net.sovereignbridge.mesh.store.Database;
-import net.sovereignbridge.mesh.store.Migration;
+import net.sovereignbridge.p2p.storage.SqlStore;
 
 /**
  * DHT state in the node's SQLite database (component "dht"), so a restarted node keeps the values it
@@ -18,7 +17,7 @@ import net.sovereignbridge.mesh.store.Migration;
 public final class SqliteDhtStorage implements DhtStorage {
     public static final String COMPONENT = "dht";
 
-    static final List<Migration> MIGRATIONS = List.of(Migration.sql(1, "DHT records, providers, routing table",
+    static final List<SqlStore.SchemaStep> MIGRATIONS = List.of(SqlStore.SchemaStep.sql(1, "DHT records, providers, routing table",
             "CREATE TABLE dht_records (key BLOB PRIMARY KEY, value BLOB NOT NULL, received_ms INTEGER NOT NULL)",
             "CREATE TABLE dht_providers (key BLOB NOT NULL, peer BLOB NOT NULL, addrs BLOB NOT NULL,"
                     + " received_ms INTEGER NOT NULL, PRIMARY KEY (key, peer))",
@@ -28,15 +27,15 @@ public final class SqliteDhtStorage implements DhtStorage {
             "CREATE TABLE dht_own (key BLOB NOT NULL, provider INTEGER NOT NULL, value BLOB,"
                     + " PRIMARY KEY (key, provider))"));
 
-    private final Database db;
+    private final SqlStore db;
 
-    public SqliteDhtStorage(Database db) throws SQLException {
+    public SqliteDhtStorage(SqlStore db) throws SQLException {
         this.db = db;
         db.migrate(COMPONENT, MIGRATIONS);
     }
 
     /** SQLite failures are not expected at run time: they surface as an unchecked error with the cause. */
-    private <T> T run(Database.SqlWork<T> work) {
+    private <T> T run(SqlStore.Work<T> work) {
         try {
             return db.withConnection(work);
         } catch (SQLException e) {

@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import net.sovereignbridge.mesh.identity.PeerId;
-import net.sovereignbridge.p2p.identify.IdentifyInfo;
 import net.sovereignbridge.p2p.multiaddr.Multiaddr;
 import net.sovereignbridge.p2p.yamux.YamuxSession;
 
@@ -22,12 +21,14 @@ public final class Connection implements Closeable {
     private final long openedAtNanos = System.nanoTime();
     private final CompletableFuture<IdentifyInfo> identified = new CompletableFuture<>();
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final String shareKey;
     private volatile YamuxSession session;
     private volatile String closeReason;
 
     Connection(Libp2pHost host, byte[] remoteKey, Multiaddr remoteAddr, Multiaddr localAddr, boolean outbound,
-            boolean inlineMuxer) {
+            boolean inlineMuxer, String shareKey) {
         this.inlineMuxer = inlineMuxer;
+        this.shareKey = shareKey;
         this.host = host;
         this.remoteKey = remoteKey.clone();
         this.remotePeerId = PeerId.encode(remoteKey);
@@ -38,6 +39,11 @@ public final class Connection implements Closeable {
 
     void attach(YamuxSession s) {
         this.session = s;
+    }
+
+    /** The remote address whose share of the host's inbound capacity this connection uses. */
+    String shareKey() {
+        return shareKey;
     }
 
     YamuxSession session() {

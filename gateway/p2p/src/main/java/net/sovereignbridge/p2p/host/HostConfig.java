@@ -10,8 +10,10 @@ import net.sovereignbridge.p2p.yamux.YamuxConfig;
  * @param handshakeTimeout   for the whole upgrade of a connection (multistream, Noise, muxer selection)
  * @param negotiateTimeout   for multistream-select on one stream
  * @param identifyTimeout    for reading a remote's identify answer
- * @param maxConnections     open connections in total (further inbound ones are closed at once)
- * @param maxPendingUpgrades inbound connections in the handshake at once (a slow-loris bound)
+ * @param maxConnections     open connections in total (further inbound ones are closed at once); one
+ *                           remote address may hold a quarter of them inbound ({@link #maxInboundPerAddress()})
+ * @param maxPendingUpgrades inbound connections in the handshake at once (a slow-loris bound), shared
+ *                           out by {@link HandshakeBudget} ({@link #handshakeLimits()})
  * @param maxInboundStreams  inbound streams being served at once over all connections (each takes a
  *                           thread); further ones are reset until one ends
  * @param yamux              muxer windows and limits (inbound streams per connection among them)
@@ -20,7 +22,14 @@ import net.sovereignbridge.p2p.yamux.YamuxConfig;
  * @param maxBufferedPerConnection receive window (so unread bytes) all streams of one connection may hold;
  *                           each open stream reserves one yamux window from it, a stream beyond it is refused
  * @param maxBufferedTotal   the same over all connections; a quarter of it is kept for streams we open, so
- *                           remote peers filling the rest cannot stop our own requests
+ *                           remote peers filling the rest cannot stop our own requests, and the streams of
+ *                           one remote address may reserve a quarter ({@link #maxBufferedPerAddress()})
+ *
+ * <p>Every inbound resource a stranger can occupy has a share per remote address
+ * ({@link RemoteAddress#shareKey}), so one address cannot exhaust it: a quarter of the pending handshakes
+ * (and a quarter kept for addresses with none pending), a quarter of the connections, a quarter of the
+ * receive budget. The served-stream count ({@code maxInboundStreams}) needs no share of its own: each
+ * served stream holds a receive-window reservation, so the address's buffer share bounds it first.
  */
 public record HostConfig(String agentVersion, Duration handshakeTimeout, Duration negotiateTimeout, Duration identifyTimeout,
                          int maxConnections, int maxPendingUpgrades, int maxInboundStreams, YamuxConfig yamux,
@@ -35,6 +44,21 @@ public record HostConfig(String agentVersion, Duration handshakeTimeout, Duratio
                     + " must hold one yamux window (" + yamux.initialWindow() + ") and total " + maxBufferedTotal
                     + " one connection's");
         }
+    }
+
+    /** The pending-handshake budget: {@code maxPendingUpgrades} slots with the standard per-address shares. */
+    public HandshakeBudget.Limits handshakeLimits() {
+        return HandshakeBudget.Limits.of(maxPendingUpgrades, handshakeTimeout);
+    }
+
+    /** Inbound connections one remote address may hold open. */
+    public int maxInboundPerAddress() {
+        return Math.max(1, maxConnections / 4);
+    }
+
+    /** Receive window the streams one remote address opens may reserve (at least one yamux window). */
+    public long maxBufferedPerAddress() {
+        return Math.max(yamux.initialWindow(), maxBufferedTotal / 4);
     }
 
     /** With the default buffer budgets (4 MiB per connection, 32 MiB in total). */

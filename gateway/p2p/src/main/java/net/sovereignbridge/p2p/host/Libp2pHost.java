@@ -6,6 +6,7 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -24,8 +25,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import net.sovereignbridge.mesh.identity.NodeIdentity;
 import net.sovereignbridge.mesh.identity.PeerId;
-import net.sovereignbridge.p2p.identify.IdentifyInfo;
-import net.sovereignbridge.p2p.identify.IdentifyService;
 import net.sovereignbridge.p2p.multiaddr.Multiaddr;
 import net.sovereignbridge.p2p.multiaddr.MultiaddrException;
 import net.sovereignbridge.p2p.multistream.MultistreamException;
@@ -33,22 +32,22 @@ import net.sovereignbridge.p2p.multistream.MultistreamSelect;
 import net.sovereignbridge.p2p.noise.NoiseDuplex;
 import net.sovereignbridge.p2p.noise.NoiseException;
 import net.sovereignbridge.p2p.noise.NoiseSecureChannel;
-import net.sovereignbridge.p2p.ping.PingService;
+import net.sovereignbridge.p2p.yamux.ReceiveBudget;
 import net.sovereignbridge.p2p.yamux.YamuxSession;
 import net.sovereignbridge.p2p.yamux.YamuxStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A libp2p host: listens and dials over its {@link Transport}s, upgrades every connection
- * (multistream-select {@code /noise} -> Noise XX with the libp2p payload -> multistream-select
+ * The libp2p {@link Host}: listens and dials over its {@link ConnectionTransport}s, upgrades every
+ * connection (multistream-select {@code /noise} -> Noise XX with the libp2p payload -> multistream-select
  * {@code /yamux/1.0.0} -> yamux) and negotiates each stream's protocol against the handlers set with
- * {@link #setHandler}. Identify ({@code /ipfs/id/1.0.0}) runs on every new connection; ping
- * ({@code /ipfs/ping/1.0.0}) is served. Blocking I/O with threads per connection and per stream
- * (docs/decisions.md). A peer that breaks the protocol loses its connection, with the reason logged;
- * the host and its other connections carry on.
+ * {@link #setHandler}. Transports and services (identify, ping, ...) come from the {@link Builder}: the
+ * host knows none of them. Blocking I/O with threads per connection and per stream (docs/decisions.md).
+ * A peer that breaks the protocol loses its connection, with the reason logged; the host and its other
+ * connections carry on. Inbound capacity is shared out per remote address (see {@link HostConfig}).
  */
-public final class Libp2pHost implements Closeable {
+public final class Libp2pHost implements Host {
     public static final String NOISE = "/noise";
     public static final String YAMUX = "/yamux/1.0.0";
     private static final Logger log = LoggerFactory.getLogger(Libp2pHost.class);
@@ -58,71 +57,137 @@ public final class Libp2pHost implements Closeable {
     private final String peerId;
     private final HostConfig config;
     private final SecureRandom random = new SecureRandom();
-    private final List<Transport> transports = new CopyOnWriteArrayList<>();
-    private final List<Transport.Listener> listeners = new CopyOnWriteArrayList<>();
+    private final List<ConnectionTransport> transports;
+    private final List<HostService> services = new CopyOnWriteArrayList<>();
+    private final List<ConnectionTransport.Listener> listeners = new CopyOnWriteArrayList<>();
     private final Map<String, StreamHandler> handlers = new ConcurrentHashMap<>();
     private final Map<String, List<Connection>> connections = new ConcurrentHashMap<>();
     private final Map<String, IdentifyInfo> peerInfo = new ConcurrentHashMap<>();
-    private final List<ConnectionListener> connectionListeners = new CopyOnWriteArrayList<>();
-    private final Semaphore pendingUpgrades;
+    private final List<HostListener> hostListeners = new CopyOnWriteArrayList<>();
+    private final HandshakeBudget handshakes;
+    /** Each remote address's share of the inbound capacity, while it has connections or reservations. */
+    private final Map<String, AddressShare> shares = new HashMap<>();
     private final Semaphore inboundStreams;
-    /** Receive windows reserved by all connections' streams; each connection has a child budget. */
-    private final net.sovereignbridge.p2p.yamux.ReceiveBudget receiveBudget;
+    /** Receive windows reserved by all connections' streams; each address and connection has a child budget. */
+    private final ReceiveBudget receiveBudget;
     private final AtomicInteger openConnections = new AtomicInteger();
     private final ExecutorService workers;
     private final ScheduledExecutorService timers;
-    private final IdentifyService identify;
-    private final PingService ping;
     private final AtomicBoolean closed = new AtomicBoolean();
+    private volatile Reachability reachability = Reachability.UNKNOWN;
 
-    public Libp2pHost(NodeIdentity identity, HostConfig config) {
+    /** What one remote address holds: its receive-budget share and its inbound connections. */
+    private static final class AddressShare {
+        final ReceiveBudget budget;
+        int connections;
+        int inbound;
+
+        AddressShare(ReceiveBudget budget) {
+            this.budget = budget;
+        }
+    }
+
+    /** Collects the host's transports (tried in the order added) and services (attached in that order). */
+    public static final class Builder {
+        private final NodeIdentity identity;
+        private HostConfig config = HostConfig.defaults();
+        private final List<ConnectionTransport> transports = new ArrayList<>();
+        private final List<HostService> services = new ArrayList<>();
+
+        private Builder(NodeIdentity identity) {
+            this.identity = identity;
+        }
+
+        public Builder config(HostConfig c) {
+            this.config = c;
+            return this;
+        }
+
+        public Builder transport(ConnectionTransport t) {
+            transports.add(t);
+            return this;
+        }
+
+        public Builder service(HostService s) {
+            services.add(s);
+            return this;
+        }
+
+        /** The host with its services attached; it does not listen yet. */
+        public Libp2pHost build() {
+            if (transports.isEmpty()) throw new IllegalStateException("a host needs at least one connection transport");
+            Libp2pHost h = new Libp2pHost(identity, config, transports);
+            for (HostService s : services) {
+                s.attach(h);
+                h.services.add(s);
+            }
+            return h;
+        }
+    }
+
+    public static Builder builder(NodeIdentity identity) {
+        return new Builder(identity);
+    }
+
+    private Libp2pHost(NodeIdentity identity, HostConfig config, List<ConnectionTransport> transports) {
         this.identity = identity;
         this.peerId = PeerId.encode(identity.publicIdentity().publicKey());
         this.config = config;
-        this.pendingUpgrades = new Semaphore(config.maxPendingUpgrades());
+        this.transports = List.copyOf(transports);
+        this.handshakes = new HandshakeBudget(config.handshakeLimits());
         this.inboundStreams = new Semaphore(config.maxInboundStreams());
-        this.receiveBudget = new net.sovereignbridge.p2p.yamux.ReceiveBudget("host", config.maxBufferedTotal(),
-                config.maxBufferedTotal() / 4);
+        this.receiveBudget = new ReceiveBudget("host", config.maxBufferedTotal(), config.maxBufferedTotal() / 4);
         String name = "p2p-host-" + HOSTS.incrementAndGet();
         this.workers = Executors.newCachedThreadPool(daemon(name + "-worker"));
         this.timers = Executors.newSingleThreadScheduledExecutor(daemon(name + "-timer"));
-        transports.add(new TcpTransport());
-        transports.add(new net.sovereignbridge.p2p.websocket.WebSocketHostTransport());
-        this.identify = new IdentifyService(this, identity, config);
-        this.ping = new PingService(random);
-        setHandler(IdentifyService.ID, identify::serve);
-        setHandler(IdentifyService.PUSH, identify::servePush);
-        setHandler(PingService.ID, ping::serve);
     }
 
+    @Override
     public HostConfig config() {
         return config;
     }
 
-    /** Our PeerId, base58. */
+    @Override
     public String peerId() {
         return peerId;
     }
 
+    @Override
     public NodeIdentity identity() {
         return identity;
     }
 
-    /** Adds a transport (e.g. WebSocket); transports are tried in the order added, TCP first. */
-    public void addTransport(Transport t) {
-        transports.add(t);
+    // ---- reachability
+
+    @Override
+    public Reachability reachability() {
+        return reachability;
+    }
+
+    @Override
+    public void setReachability(Reachability r, String reason) {
+        Reachability before;
+        synchronized (this) {
+            before = reachability;
+            reachability = r;
+        }
+        if (before == r || closed.get()) return;
+        log.info("reachability {} -> {}: {}", before, r, reason);
+        emit(l -> l.reachabilityChanged(r, reason));
     }
 
     // ---- listening
 
-    /** Listens on {@code addr} (port 0 picks one) and returns the bound address, without /p2p. */
+    @Override
     public Multiaddr listen(Multiaddr addr) throws IOException {
-        for (Transport t : transports) {
+        if (closed.get()) throw new IOException("host closed");
+        for (ConnectionTransport t : transports) {
             if (t.canListen(addr)) {
-                Transport.Listener l = t.listen(addr, this::accepted);
+                ConnectionTransport.Listener l = t.listen(addr, this::accepted);
                 listeners.add(l);
-                identify.addressesChanged();
                 log.info("listening on {}/p2p/{}", l.address(), peerId);
+                List<Multiaddr> now = listenAddrs();
+                emit(x -> x.addressesChanged(now));
                 return l.address();
             }
         }
@@ -133,9 +198,10 @@ public final class Libp2pHost implements Closeable {
      * The listen addresses, without /p2p. A wildcard bind (0.0.0.0 or ::) is listed once per address of
      * the machine's up interfaces (loopback included), since a wildcard is no use to a peer.
      */
+    @Override
     public List<Multiaddr> listenAddrs() {
         List<Multiaddr> out = new ArrayList<>();
-        for (Transport.Listener l : listeners) {
+        for (ConnectionTransport.Listener l : listeners) {
             for (Multiaddr a : expandWildcard(l.address())) if (!out.contains(a)) out.add(a);
         }
         return out;
@@ -174,7 +240,7 @@ public final class Libp2pHost implements Closeable {
         return out.isEmpty() ? List.of(bound) : out;
     }
 
-    /** The listen addresses ending in /p2p/PEERID, as printed for users. */
+    @Override
     public List<Multiaddr> fullListenAddrs() {
         List<Multiaddr> out = new ArrayList<>();
         for (Multiaddr a : listenAddrs()) {
@@ -187,9 +253,17 @@ public final class Libp2pHost implements Closeable {
         return out;
     }
 
+    /**
+     * An inbound raw connection: admitted to the handshake if the host has room and the remote address
+     * has not used up its shares (connections, pending handshakes), else closed at once with the reason.
+     */
     private void accepted(RawConnection raw) {
-        if (closed.get() || openConnections.get() >= config.maxConnections() || !pendingUpgrades.tryAcquire()) {
-            log.warn("inbound connection from {} refused: connection or handshake limit reached", raw.remoteAddr());
+        String address = RemoteAddress.shareKey(raw.remoteAddr());
+        HandshakeBudget.Ticket ticket;
+        try {
+            ticket = admit(address, raw);
+        } catch (HandshakeBudget.RefusedException e) {
+            log.warn("inbound connection from {} refused: {}", raw.remoteAddr(), e.getMessage());
             closeQuietly(raw);
             return;
         }
@@ -198,24 +272,53 @@ public final class Libp2pHost implements Closeable {
                 try {
                     upgrade(raw, false, null);
                 } catch (IOException e) {
-                    log.warn("inbound connection from {} closed: {}", raw.remoteAddr(), e.getMessage());
-                    for (ConnectionListener l : connectionListeners) safely(() -> l.upgradeFailed(raw.remoteAddr(), false, e.getMessage()));
+                    String why = ticket.evicted() ? "evicted from the handshake budget to admit another address" : e.getMessage();
+                    log.warn("inbound connection from {} closed: {}", raw.remoteAddr(), why);
+                    emit(l -> l.upgradeFailed(raw.remoteAddr(), false, why));
                 } finally {
-                    pendingUpgrades.release();
+                    ticket.close();
                 }
             });
         } catch (RuntimeException e) { // executor shut down
-            pendingUpgrades.release();
+            ticket.close();
             closeQuietly(raw);
         }
     }
 
+    private HandshakeBudget.Ticket admit(String address, RawConnection raw) throws HandshakeBudget.RefusedException {
+        if (closed.get()) throw new HandshakeBudget.RefusedException("host closed");
+        int open = openConnections.get();
+        if (open >= config.maxConnections()) {
+            throw new HandshakeBudget.RefusedException(open + " connections open (limit " + config.maxConnections() + ")");
+        }
+        String full = inboundLimitReached(address);
+        if (full != null) throw new HandshakeBudget.RefusedException(full);
+        return handshakes.admit(address, raw);
+    }
+
+    /** Null while {@code address} may open another inbound connection, else why not. */
+    private String inboundLimitReached(String address) {
+        synchronized (shares) {
+            AddressShare s = shares.get(address);
+            int n = s == null ? 0 : s.inbound;
+            return n < config.maxInboundPerAddress() ? null
+                    : address + " already has " + n + " inbound connections (limit per address " + config.maxInboundPerAddress() + ")";
+        }
+    }
+
+    /** Pending inbound handshakes now (a measurement). */
+    public int pendingHandshakes() {
+        return handshakes.pending();
+    }
+
+    /** Inbound handshakes refused and pending ones evicted since the start: {refused, evicted}. */
+    public long[] handshakeRefusals() {
+        return new long[] {handshakes.refused(), handshakes.evictions()};
+    }
+
     // ---- dialling
 
-    /**
-     * Connects to {@code addr}. With a trailing /p2p/PEERID the remote must prove that identity in the
-     * Noise handshake, and an open connection to that peer is reused.
-     */
+    @Override
     public Connection dial(Multiaddr addr) throws IOException {
         if (closed.get()) throw new IOException("host closed");
         Multiaddr.Component p2p = addr.components().isEmpty() ? null : addr.components().get(addr.components().size() - 1);
@@ -230,14 +333,14 @@ public final class Libp2pHost implements Closeable {
             if (existing.isPresent()) return existing.get();
         }
         Multiaddr target = addr.withoutPeerId();
-        for (Transport t : transports) {
+        for (ConnectionTransport t : transports) {
             if (t.canDial(target)) {
                 RawConnection raw = t.dial(target, (int) config.handshakeTimeout().toMillis());
                 try {
                     return upgrade(raw, true, expectedKey);
                 } catch (IOException e) {
                     log.warn("outbound connection to {} closed: {}", addr, e.getMessage());
-                    for (ConnectionListener l : connectionListeners) safely(() -> l.upgradeFailed(target, true, e.getMessage()));
+                    emit(l -> l.upgradeFailed(target, true, e.getMessage()));
                     throw new IOException("dial " + addr + ": " + e.getMessage(), e);
                 }
             }
@@ -259,6 +362,9 @@ public final class Libp2pHost implements Closeable {
             closeQuietly(raw);
         }, config.handshakeTimeout());
         String step = "multistream-select " + NOISE;
+        byte[] remoteKey;
+        NoiseDuplex duplex;
+        boolean inline;
         try {
             if (initiator) {
                 MultistreamSelect.select(raw.input(), raw.output(), List.of(NOISE));
@@ -271,14 +377,14 @@ public final class Libp2pHost implements Closeable {
                     ? NoiseSecureChannel.dial(raw.input(), raw.output(), identity,
                             expectedRemoteKey == null ? null : PeerId.toBytes(expectedRemoteKey), offer, random)
                     : NoiseSecureChannel.accept(raw.input(), raw.output(), identity, offer, random);
-            byte[] remoteKey = channel.remoteIdentityKey();
+            remoteKey = channel.remoteIdentityKey();
             if (Arrays.equals(remoteKey, identity.publicIdentity().publicKey())) {
                 throw new NoiseException("remote has our own PeerId");
             }
-            NoiseDuplex duplex = new NoiseDuplex(channel, raw);
+            duplex = new NoiseDuplex(channel, raw);
             // inlined muxer negotiation: when both sides offered muxers, the first of the initiator's list
             // that both support is used and multistream-select is skipped; otherwise multistream decides
-            boolean inline = !offer.isEmpty() && !channel.remoteStreamMuxers().isEmpty();
+            inline = !offer.isEmpty() && !channel.remoteStreamMuxers().isEmpty();
             if (inline) {
                 step = "inlined muxer negotiation";
                 List<String> initiatorList = initiator ? offer : channel.remoteStreamMuxers();
@@ -296,7 +402,6 @@ public final class Libp2pHost implements Closeable {
                 }
             }
             if (!deadline.cancel() || timedOut.get()) throw new IOException("handshake timed out");
-            return established(raw, duplex, remoteKey, initiator, inline);
         } catch (NoiseException | MultistreamException e) {
             deadline.cancel();
             closeQuietly(raw);
@@ -310,29 +415,54 @@ public final class Libp2pHost implements Closeable {
             }
             throw new IOException(step + " with " + raw.remoteAddr() + " failed: " + e, e);
         }
+        try {
+            return established(raw, duplex, remoteKey, initiator, inline);
+        } catch (IOException e) {
+            closeQuietly(raw);
+            throw new IOException("connection with " + PeerId.encode(remoteKey) + " at " + raw.remoteAddr() + " refused: "
+                    + e.getMessage(), e);
+        }
     }
 
-    private Connection established(RawConnection raw, NoiseDuplex duplex, byte[] remoteKey, boolean initiator, boolean inlineMuxer) {
-        Connection c = new Connection(this, remoteKey, raw.remoteAddr(), raw.localAddr(), initiator, inlineMuxer);
+    private Connection established(RawConnection raw, NoiseDuplex duplex, byte[] remoteKey, boolean initiator,
+            boolean inlineMuxer) throws IOException {
+        String address = RemoteAddress.shareKey(raw.remoteAddr());
+        AddressShare share;
+        synchronized (shares) {
+            share = shares.get(address);
+            if (!initiator && share != null && share.inbound >= config.maxInboundPerAddress()) {
+                throw new IOException(address + " already has " + share.inbound
+                        + " inbound connections (limit per address " + config.maxInboundPerAddress() + ")");
+            }
+            if (share == null) {
+                if (shares.size() >= 2 * config.maxConnections()) pruneShares();
+                long total = config.maxBufferedTotal();
+                share = new AddressShare(receiveBudget.child("address " + address, total, total - config.maxBufferedPerAddress()));
+                shares.put(address, share);
+            }
+            share.connections++;
+            if (!initiator) share.inbound++;
+        }
+        Connection c = new Connection(this, remoteKey, raw.remoteAddr(), raw.localAddr(), initiator, inlineMuxer, address);
         YamuxSession session = new YamuxSession(duplex, initiator, config.yamux(),
-                receiveBudget.child("connection", config.maxBufferedPerConnection()), s -> inboundStream(c, s));
+                share.budget.child("connection", config.maxBufferedPerConnection()), s -> inboundStream(c, s));
         c.attach(session);
         openConnections.incrementAndGet();
         connections.computeIfAbsent(c.remotePeerId(), k -> new CopyOnWriteArrayList<>()).add(c);
         session.onClose(reason -> c.close("yamux: " + reason));
         session.start();
         log.info("{} connection with {} at {} established", initiator ? "outbound" : "inbound", c.remotePeerId(), c.remoteAddr());
-        for (ConnectionListener l : connectionListeners) safely(() -> l.connected(c));
-        if (closed.get()) {
-            c.close("host closed");
-            return c;
-        }
-        try {
-            workers.execute(() -> identify.identify(c));
-        } catch (RejectedExecutionException e) {
-            c.close("host closed");
-        }
+        emit(l -> l.connected(c));
+        if (closed.get()) c.close("host closed");
         return c;
+    }
+
+    /**
+     * Forgets the shares of addresses with no connection and nothing reserved. A share outlives its last
+     * connection while unread data keeps a reservation, so an address cannot start afresh by hanging up.
+     */
+    private void pruneShares() {
+        shares.values().removeIf(s -> s.connections == 0 && s.budget.reserved() == 0);
     }
 
     void connectionClosed(Connection c, String reason) {
@@ -340,41 +470,51 @@ public final class Libp2pHost implements Closeable {
         if (list != null && list.remove(c)) {
             openConnections.decrementAndGet();
             connections.computeIfPresent(c.remotePeerId(), (k, v) -> v.isEmpty() ? null : v);
+            synchronized (shares) {
+                AddressShare s = shares.get(c.shareKey());
+                if (s != null) {
+                    s.connections--;
+                    if (!c.outbound()) s.inbound--;
+                    if (s.connections == 0 && s.budget.reserved() == 0) shares.remove(c.shareKey());
+                }
+            }
         }
         log.info("connection with {} at {} closed: {}", c.remotePeerId(), c.remoteAddr(), reason);
-        for (ConnectionListener l : connectionListeners) safely(() -> l.disconnected(c, reason));
+        emit(l -> l.disconnected(c, reason));
     }
 
     // ---- streams
 
-    /** Serves protocol {@code protocol} on inbound streams; replaces an earlier handler for it. */
+    @Override
     public void setHandler(String protocol, StreamHandler handler) {
         if (protocol.isEmpty() || protocol.length() > 256 || protocol.indexOf('\n') >= 0) {
             throw new IllegalArgumentException("bad protocol id '" + protocol + "'");
         }
-        boolean added = handlers.put(protocol, handler) == null;
-        if (added && identify != null) identify.protocolsChanged();
+        if (handlers.put(protocol, handler) == null) protocolsChanged();
     }
 
+    @Override
     public void removeHandler(String protocol) {
-        if (handlers.remove(protocol) != null) identify.protocolsChanged();
+        if (handlers.remove(protocol) != null) protocolsChanged();
     }
 
-    /** The protocols we serve, sorted (as identify lists them). */
+    private void protocolsChanged() {
+        List<String> now = protocols();
+        emit(l -> l.protocolsChanged(now));
+    }
+
+    @Override
     public List<String> protocols() {
         return List.copyOf(new TreeSet<>(handlers.keySet()));
     }
 
-    /**
-     * Opens a stream to a connected peer (the oldest open connection) and negotiates the first protocol
-     * of {@code protocols} the remote supports.
-     */
+    @Override
     public P2pStream newStream(String remotePeerId, List<String> protocols) throws IOException {
         Connection c = connection(remotePeerId).orElseThrow(() -> new IOException("not connected to " + remotePeerId));
         return openStream(c, protocols);
     }
 
-    /** Dials {@code addr} when needed (see {@link #dial}), then opens a stream as above. */
+    @Override
     public P2pStream newStream(Multiaddr addr, List<String> protocols) throws IOException {
         return openStream(dial(addr), protocols);
     }
@@ -468,7 +608,7 @@ public final class Libp2pHost implements Closeable {
         return config.maxInboundStreams() - inboundStreams.availablePermits();
     }
 
-    /** The oldest open connection to a peer. */
+    @Override
     public Optional<Connection> connection(String remotePeerId) {
         List<Connection> list = connections.get(remotePeerId);
         if (list == null) return Optional.empty();
@@ -476,21 +616,19 @@ public final class Libp2pHost implements Closeable {
         return Optional.empty();
     }
 
+    @Override
     public List<Connection> connections() {
         List<Connection> out = new ArrayList<>();
         for (List<Connection> l : connections.values()) out.addAll(l);
         return out;
     }
 
-    /** What the peer told us in its latest identify (or push), if it did. */
+    @Override
     public Optional<IdentifyInfo> peerInfo(String remotePeerId) {
         return Optional.ofNullable(peerInfo.get(remotePeerId));
     }
 
-    /**
-     * Our addresses as the identified peers saw them (identify's observedAddr), without /p2p, with how
-     * many peers reported each: a hint at our public address behind NAT, unconfirmed.
-     */
+    @Override
     public Map<Multiaddr, Integer> observedAddrs() {
         Map<Multiaddr, Integer> out = new java.util.LinkedHashMap<>();
         for (IdentifyInfo i : peerInfo.values()) {
@@ -499,37 +637,29 @@ public final class Libp2pHost implements Closeable {
         return out;
     }
 
-    /** Called by identify: stores what the remote said and tells the listeners. */
-    public void identified(Connection c, IdentifyInfo info) {
+    @Override
+    public void peerIdentified(Connection c, IdentifyInfo info) {
         peerInfo.put(c.remotePeerId(), info);
         c.completeIdentify(info);
-        for (ConnectionListener l : connectionListeners) safely(() -> l.identified(c, info));
+        emit(l -> l.identified(c, info));
     }
 
-    public void addConnectionListener(ConnectionListener l) {
-        connectionListeners.add(l);
+    @Override
+    public void addListener(HostListener l) {
+        hostListeners.add(l);
     }
 
-    /** One ping round trip to a connected peer over {@code /ipfs/ping/1.0.0}. */
-    public Duration ping(String remotePeerId) throws IOException {
-        try (P2pStream s = newStream(remotePeerId, List.of(PingService.ID))) {
-            return PingService.ping(s, random);
-        }
+    @Override
+    public void removeListener(HostListener l) {
+        hostListeners.remove(l);
     }
 
-    public IdentifyService identifyService() {
-        return identify;
-    }
-
-    /** Runs a task on the host's worker threads. */
+    @Override
     public void execute(Runnable task) {
         workers.execute(task);
     }
 
-    /**
-     * Runs {@code action} (keep it short: close or reset something) after {@code delay} unless cancelled.
-     * When the host is shutting down the action runs at once, so the guarded operation fails fast.
-     */
+    @Override
     public Deadline deadline(Runnable action, Duration delay) {
         try {
             ScheduledFuture<?> f = timers.schedule(action, delay.toMillis(), TimeUnit.MILLISECONDS);
@@ -543,17 +673,26 @@ public final class Libp2pHost implements Closeable {
     @Override
     public void close() {
         if (!closed.compareAndSet(false, true)) return;
-        for (Transport.Listener l : listeners) closeQuietly(l);
+        for (HostService s : services) {
+            try {
+                s.close();
+            } catch (RuntimeException e) {
+                log.warn("closing host service {}: {}", s.getClass().getSimpleName(), e.toString());
+            }
+        }
+        for (ConnectionTransport.Listener l : listeners) closeQuietly(l);
         for (Connection c : connections()) c.close("host closed");
         workers.shutdownNow();
         timers.shutdownNow();
     }
 
-    private static void safely(Runnable r) {
-        try {
-            r.run();
-        } catch (RuntimeException e) {
-            log.warn("connection listener failed: {}", e.toString());
+    private void emit(java.util.function.Consumer<HostListener> event) {
+        for (HostListener l : hostListeners) {
+            try {
+                event.accept(l);
+            } catch (RuntimeException e) {
+                log.warn("host listener {} failed: {}", l.getClass().getSimpleName(), e.toString());
+            }
         }
     }
 

@@ -7,12 +7,14 @@ import java.io.OutputStream;
 import java.util.Arrays;
 import java.util.List;
 import net.sovereignbridge.mesh.encoding.UnsignedVarint;
-import net.sovereignbridge.mesh.identity.NodeIdentity;
 import net.sovereignbridge.mesh.identity.PeerId;
 import net.sovereignbridge.p2p.host.Connection;
 import net.sovereignbridge.p2p.host.Deadline;
+import net.sovereignbridge.p2p.host.Host;
 import net.sovereignbridge.p2p.host.HostConfig;
-import net.sovereignbridge.p2p.host.Libp2pHost;
+import net.sovereignbridge.p2p.host.HostListener;
+import net.sovereignbridge.p2p.host.HostService;
+import net.sovereignbridge.p2p.host.IdentifyInfo;
 import net.sovereignbridge.p2p.host.P2pStream;
 import net.sovereignbridge.p2p.multiaddr.Multiaddr;
 import net.sovereignbridge.p2p.protobuf.ProtoException;
@@ -25,28 +27,57 @@ import org.slf4j.LoggerFactory;
  * {@link IdentifyMessage}, which the other side writes before closing. {@code /ipfs/id/push/1.0.0} is
  * the reverse: the opener writes. Input over {@link IdentifyMessage#MAX_LENGTH}, a public key that is
  * not the connection's peer, or a signed peer record that does not verify closes the connection.
+ *
+ * <p>A {@link HostService}: attached to the host by its builder, it runs identify on every new connection,
+ * reports the result with {@link Host#peerIdentified}, and pushes to the peers that list push when the
+ * host's listen addresses or protocols change (its events).
  */
-public final class IdentifyService {
+public final class IdentifyService implements HostService, HostListener {
     public static final String ID = "/ipfs/id/1.0.0";
     public static final String PUSH = "/ipfs/id/push/1.0.0";
     private static final Logger log = LoggerFactory.getLogger(IdentifyService.class);
 
-    private final Libp2pHost host;
-    private final NodeIdentity identity;
-    private final HostConfig config;
+    private Host host;
+    private HostConfig config;
     private long recordSeq;
     private byte[] signedRecord;
 
-    public IdentifyService(Libp2pHost host, NodeIdentity identity, HostConfig config) {
-        this.host = host;
-        this.identity = identity;
-        this.config = config;
+    @Override
+    public void attach(Host h) {
+        if (host != null) throw new IllegalStateException("identify is already attached to a host");
+        this.host = h;
+        this.config = h.config();
+        h.setHandler(ID, this::serve);
+        h.setHandler(PUSH, this::servePush);
+        h.addListener(this);
+    }
+
+    @Override
+    public void connected(Connection c) {
+        try {
+            host.execute(() -> identify(c));
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            c.close("host closed");
+        }
+    }
+
+    @Override
+    public void addressesChanged(List<Multiaddr> addresses) {
+        synchronized (this) {
+            signedRecord = null;
+        }
+        pushToAll();
+    }
+
+    @Override
+    public void protocolsChanged(List<String> protocols) {
+        pushToAll();
     }
 
     /** The message we send on {@code c}: observedAddr is the remote's address as we see it. */
     public IdentifyMessage messageFor(Connection c) {
         return new IdentifyMessage(HostConfig.PROTOCOL_VERSION, config.agentVersion(),
-                PeerId.publicKeyProtobuf(identity.publicIdentity().publicKey()), host.listenAddrs(),
+                PeerId.publicKeyProtobuf(host.identity().publicIdentity().publicKey()), host.listenAddrs(),
                 c == null ? null : c.remoteAddr(), host.protocols(), signedRecord());
     }
 
@@ -55,18 +86,9 @@ public final class IdentifyService {
         if (signedRecord == null) {
             // seq: milliseconds, as js-libp2p does, so a restarted node's record still supersedes the old one
             recordSeq = Math.max(recordSeq + 1, System.currentTimeMillis());
-            signedRecord = PeerRecord.seal(identity, recordSeq, host.listenAddrs()).encode();
+            signedRecord = PeerRecord.seal(host.identity(), recordSeq, host.listenAddrs()).encode();
         }
         return signedRecord;
-    }
-
-    public synchronized void addressesChanged() {
-        signedRecord = null;
-        pushToAll();
-    }
-
-    public void protocolsChanged() {
-        pushToAll();
     }
 
     /** Inbound identify request: write our message and close. */
@@ -81,7 +103,7 @@ public final class IdentifyService {
         try {
             IdentifyMessage m = readMessage(s.input());
             IdentifyInfo before = host.peerInfo(c.remotePeerId()).orElse(null);
-            host.identified(c, verified(c, m, before));
+            host.peerIdentified(c, verified(c, m, before));
         } catch (ProtoException e) {
             c.close("identify push: " + e.getMessage());
             log.warn("identify push from {} rejected, connection closed: {}", c.remotePeerId(), e.getMessage());
@@ -102,7 +124,7 @@ public final class IdentifyService {
         try (s) {
             IdentifyMessage m = readMessage(s.input());
             deadline.cancel();
-            host.identified(c, verified(c, m, null));
+            host.peerIdentified(c, verified(c, m, null));
         } catch (ProtoException e) {
             deadline.cancel();
             log.warn("identify from {} rejected, connection closed: {}", c.remotePeerId(), e.getMessage());
@@ -133,7 +155,6 @@ public final class IdentifyService {
     }
 
     private void pushToAll() {
-        if (host == null) return;
         for (Connection c : host.connections()) {
             IdentifyInfo info = host.peerInfo(c.remotePeerId()).orElse(null);
             if (info == null || !info.supports(PUSH) || !c.isOpen()) continue;

@@ -25,17 +25,18 @@ import net.sovereignbridge.mesh.transport.TransportListener;
 import net.sovereignbridge.mesh.transport.TransportProfile;
 import net.sovereignbridge.mesh.transport.TransportState;
 import net.sovereignbridge.p2p.host.Connection;
-import net.sovereignbridge.p2p.host.ConnectionListener;
-import net.sovereignbridge.p2p.host.Libp2pHost;
+import net.sovereignbridge.p2p.host.Host;
+import net.sovereignbridge.p2p.host.HostListener;
+import net.sovereignbridge.p2p.host.IdentifyInfo;
 import net.sovereignbridge.p2p.host.P2pStream;
-import net.sovereignbridge.p2p.identify.IdentifyInfo;
 import net.sovereignbridge.p2p.multiaddr.Multiaddr;
+import net.sovereignbridge.p2p.ping.PingService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The internet overlay as a mesh {@link Transport} (id {@code overlay}, DUPLEX, endpoint value = the
- * remote's PeerId text): mesh frames on {@code /sbridge/mesh/1.0.0} streams of a {@link Libp2pHost}.
+ * remote's PeerId text): mesh frames on {@code /sbridge/mesh/1.0.0} streams of a {@link Host}.
  *
  * <p>Each side writes on one long-lived stream it opened to the peer and reads the streams the peer
  * opened (docs/p2p.md), so two gateways that connect at the same moment never race over whose stream
@@ -47,7 +48,7 @@ import org.slf4j.LoggerFactory;
  * whose yamux window is closed stalls its own queue, never the node. The queue is bounded
  * ({@link #MAX_QUEUED_BYTES}); a full queue refuses the frame (the custody queue retries).
  */
-public final class MeshOverlayTransport implements Transport, ConnectionListener {
+public final class MeshOverlayTransport implements Transport, HostListener {
     private static final Logger log = LoggerFactory.getLogger(MeshOverlayTransport.class);
     public static final String PROTOCOL = "/sbridge/mesh/1.0.0";
     public static final String ID = "overlay";
@@ -63,7 +64,7 @@ public final class MeshOverlayTransport implements Transport, ConnectionListener
     /** How often neighbours are pinged for their RTT. */
     static final Duration PING_INTERVAL = Duration.ofSeconds(30);
 
-    private final Libp2pHost host;
+    private final Host host;
     private final Function<String, List<Multiaddr>> addressBook;
     private final Map<String, Peer> peers = new ConcurrentHashMap<>();
     private final ScheduledExecutorService pinger = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -100,7 +101,7 @@ public final class MeshOverlayTransport implements Transport, ConnectionListener
      * @param addressBook addresses to dial a peer we are not connected to (the peer store, the DHT); may
      *     return an empty list
      */
-    public MeshOverlayTransport(Libp2pHost host, Function<String, List<Multiaddr>> addressBook) {
+    public MeshOverlayTransport(Host host, Function<String, List<Multiaddr>> addressBook) {
         this.host = host;
         this.addressBook = addressBook;
     }
@@ -133,7 +134,7 @@ public final class MeshOverlayTransport implements Transport, ConnectionListener
     public synchronized void start(TransportListener listener) {
         this.listener = listener;
         host.setHandler(PROTOCOL, this::serve);
-        if (!listening) host.addConnectionListener(this); // once, also across stop/start
+        if (!listening) host.addListener(this); // once, also across stop/start
         listening = true;
         state = TransportState.ACTIVE;
         listener.onStateChanged(this, state, "");
@@ -374,7 +375,7 @@ public final class MeshOverlayTransport implements Transport, ConnectionListener
 
     private void ping(Peer p) {
         try {
-            p.rttMillis = Math.max(0, host.ping(p.peerId).toMillis());
+            p.rttMillis = Math.max(0, PingService.ping(host, p.peerId).toMillis());
         } catch (IOException | RuntimeException e) {
             log.debug("overlay: ping {} failed: {}", p.peerId, e.getMessage());
         }

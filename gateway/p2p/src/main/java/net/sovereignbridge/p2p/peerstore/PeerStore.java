@@ -14,10 +14,9 @@ import java.util.Optional;
 import java.util.function.LongSupplier;
 import net.sovereignbridge.mesh.encoding.Base58;
 import net.sovereignbridge.mesh.encoding.UnsignedVarint;
-import net.sovereignbridge.mesh.store.Database;
-import net.sovereignbridge.mesh.store.Migration;
 import net.sovereignbridge.p2p.multiaddr.Multiaddr;
 import net.sovereignbridge.p2p.multiaddr.MultiaddrException;
+import net.sovereignbridge.p2p.storage.SqlStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -72,7 +71,7 @@ public final class PeerStore {
         }
     }
 
-    static final List<Migration> MIGRATIONS = List.of(Migration.sql(1, "peers, their addresses and protocols",
+    static final List<SqlStore.SchemaStep> MIGRATIONS = List.of(SqlStore.SchemaStep.sql(1, "peers, their addresses and protocols",
             "CREATE TABLE p2p_peers (peer BLOB PRIMARY KEY, last_connected_ms INTEGER NOT NULL DEFAULT 0,"
                     + " failures INTEGER NOT NULL DEFAULT 0, last_activity_ms INTEGER NOT NULL)",
             "CREATE TABLE p2p_peer_addrs (peer BLOB NOT NULL REFERENCES p2p_peers(peer) ON DELETE CASCADE,"
@@ -82,18 +81,18 @@ public final class PeerStore {
                     + " protocol TEXT NOT NULL, position INTEGER NOT NULL, PRIMARY KEY (peer, protocol))",
             "CREATE INDEX p2p_peers_activity ON p2p_peers(last_activity_ms)"));
 
-    private final Database db;
+    private final SqlStore db;
     private final Limits limits;
     private final LongSupplier clockMs;
 
-    public PeerStore(Database db, Limits limits, LongSupplier clockMs) throws SQLException {
+    public PeerStore(SqlStore db, Limits limits, LongSupplier clockMs) throws SQLException {
         this.db = db;
         this.limits = limits;
         this.clockMs = clockMs;
         db.migrate(COMPONENT, MIGRATIONS);
     }
 
-    public PeerStore(Database db) throws SQLException {
+    public PeerStore(SqlStore db) throws SQLException {
         this(db, Limits.DEFAULT, System::currentTimeMillis);
     }
 
@@ -344,7 +343,7 @@ public final class PeerStore {
     }
 
     /** Each call is one transaction; SQLite failures surface unchecked with the cause (not expected at run time). */
-    private <T> T run(Database.SqlWork<T> work) {
+    private <T> T run(SqlStore.Work<T> work) {
         try {
             return db.inTransaction(work);
         } catch (SQLException e) {

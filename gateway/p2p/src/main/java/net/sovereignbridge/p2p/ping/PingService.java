@@ -7,22 +7,34 @@ import java.io.OutputStream;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.List;
+import net.sovereignbridge.p2p.host.Host;
+import net.sovereignbridge.p2p.host.HostService;
 import net.sovereignbridge.p2p.host.P2pStream;
 
 /**
  * Ping {@code /ipfs/ping/1.0.0}: the client writes 32 random bytes, the server echoes them; the round
  * trip is the time to the echo. A server stream answers at most {@link #MAX_PINGS_PER_STREAM} pings, so
- * one stream cannot keep a thread busy forever.
+ * one stream cannot keep a thread busy forever. A {@link HostService}: the builder adds it to serve ping;
+ * {@link #ping(Host, String)} pings from any host.
  */
-public final class PingService {
+public final class PingService implements HostService {
     public static final String ID = "/ipfs/ping/1.0.0";
     public static final int SIZE = 32;
     public static final int MAX_PINGS_PER_STREAM = 64;
 
-    private final SecureRandom random;
+    private static final SecureRandom RANDOM = new SecureRandom();
 
-    public PingService(SecureRandom random) {
-        this.random = random;
+    @Override
+    public void attach(Host host) {
+        host.setHandler(ID, this::serve);
+    }
+
+    /** One ping round trip to a connected peer (whether or not this host serves ping). */
+    public static Duration ping(Host host, String remotePeerId) throws IOException {
+        try (P2pStream s = host.newStream(remotePeerId, List.of(ID))) {
+            return ping(s, RANDOM);
+        }
     }
 
     public void serve(P2pStream s) throws IOException {

@@ -48,7 +48,16 @@ public final class ReceiveBudget {
 
     /** A budget of at most {@code childLimit} whose reservations also count against this one. */
     public ReceiveBudget child(String childName, long childLimit) {
-        return new ReceiveBudget(childName, childLimit, 0, this);
+        return child(childName, childLimit, 0);
+    }
+
+    /**
+     * A child budget of which {@code keptForOutbound} is for streams we open: e.g. one remote address's
+     * share of the host, where streams it opens may reserve {@code childLimit - keptForOutbound} and our
+     * own streams to it anything the host has.
+     */
+    public ReceiveBudget child(String childName, long childLimit, long keptForOutbound) {
+        return new ReceiveBudget(childName, childLimit, keptForOutbound, this);
     }
 
     /**

@@ -27,6 +27,7 @@ import net.sovereignbridge.p2p.connmgr.ConnectionManager.Direction;
 import net.sovereignbridge.p2p.connmgr.ConnectionManager.LimitExceededException;
 import net.sovereignbridge.p2p.multiaddr.Multiaddr;
 import net.sovereignbridge.p2p.peerstore.PeerStore;
+import net.sovereignbridge.p2p.storage.TestStores;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -145,8 +146,8 @@ class ConnectionManagerTest {
         try (Database db = Database.open(dir);
                 // stableMs 0: every established connection counts as a success.
                 ConnectionManager m = new ConnectionManager(ConnectionLimits.DEFAULT, new Backoff(50, 1000, 0),
-                        new PeerStore(db), new Random(7))) {
-            PeerStore store = new PeerStore(db);
+                        new PeerStore(TestStores.of(db)), new Random(7))) {
+            PeerStore store = new PeerStore(TestStores.of(db));
             ScriptedHost host = new ScriptedHost(3, peer);
             host.manager = m;
             m.setHost(host);

@@ -36,9 +36,9 @@ class HostBindingTest {
     @Test
     void streamsPastThePerConnectionLimitAreRefusedAndAdmittedAgainWhenOneCloses() throws Exception {
         ConnectionLimits limits = new ConnectionLimits(4, 4, 2, 4, 3, 4L << 20, 8L << 20);
-        try (Libp2pHost server = new Libp2pHost(NodeIdentity.generate(new SecureRandom()),
+        try (Libp2pHost server = net.sovereignbridge.p2p.StandardHost.create(NodeIdentity.generate(new SecureRandom()),
                         HostBinding.hostConfig(limits, HostConfig.defaults()));
-                Libp2pHost client = new Libp2pHost(NodeIdentity.generate(new SecureRandom()), HostConfig.defaults());
+                Libp2pHost client = net.sovereignbridge.p2p.StandardHost.create(NodeIdentity.generate(new SecureRandom()), HostConfig.defaults());
                 ConnectionManager manager = new ConnectionManager(limits, Backoff.DEFAULT, null, new Random(2))) {
             HostBinding binding = HostBinding.attach(server, manager, null);
             server.setHandler(StreamTools.ECHO, StreamTools::echo);

@@ -45,10 +45,10 @@ class KadJsInteropTest {
     record Sbridge(Libp2pHost host, KademliaDht dht) {}
 
     private Sbridge sbridge(NodeIdentity id, String protocol, boolean server) throws Exception {
-        Libp2pHost host = new Libp2pHost(id, HostConfig.defaults());
+        Libp2pHost host = net.sovereignbridge.p2p.StandardHost.create(id, HostConfig.defaults());
         open.add(host);
         host.listen(Multiaddr.parse("/ip4/127.0.0.1/tcp/0"));
-        HostKadTransport t = new HostKadTransport(host, protocol);
+        HostKadEndpoint t = new HostKadEndpoint(host, protocol);
         DhtPeer self = new DhtPeer(PeerId.toBytes(id.publicIdentity().publicKey()), t.listenAddrs());
         DhtNetwork net = new StreamDhtNetwork(t, protocol, pool, 10_000);
         KademliaDht dht = protocol.equals(KadStreams.IPFS)

@@ -11,6 +11,7 @@ import net.sovereignbridge.mesh.identity.NodeIdentity;
 import net.sovereignbridge.mesh.identity.PeerId;
 import net.sovereignbridge.mesh.store.Database;
 import net.sovereignbridge.p2p.dht.sim.SimulatedNetwork;
+import net.sovereignbridge.p2p.storage.TestStores;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -33,7 +34,7 @@ class SqliteDhtStorageTest {
         DhtPeer p1 = new DhtPeer(randomPeerId(), List.of(new byte[] {4, 127, 0, 0, 1, 6, 0x10, 0x01}, new byte[] {4, 10, 0, 0, 2}));
         DhtPeer p2 = new DhtPeer(randomPeerId(), List.of());
         try (Database db = Database.open(dir)) {
-            SqliteDhtStorage s = new SqliteDhtStorage(db);
+            SqliteDhtStorage s = new SqliteDhtStorage(TestStores.of(db));
             s.putRecord("k1".getBytes(), new byte[] {1, 2, 3}, 1000);
             s.putRecord("k1".getBytes(), new byte[] {4, 5}, 2000);
             s.putRecord("k2".getBytes(), new byte[] {6}, 500);
@@ -46,7 +47,7 @@ class SqliteDhtStorageTest {
         }
         try (Database db = Database.open(dir)) {
             assertEquals(1, db.version(SqliteDhtStorage.COMPONENT));
-            SqliteDhtStorage s = new SqliteDhtStorage(db);
+            SqliteDhtStorage s = new SqliteDhtStorage(TestStores.of(db));
             assertArrayEquals(new byte[] {4, 5}, s.getRecord("k1".getBytes()).value());
             assertEquals(2000, s.getRecord("k1".getBytes()).receivedMs());
             assertEquals(2, s.recordCount());
@@ -83,7 +84,7 @@ class SqliteDhtStorageTest {
         byte[] value = SignedRecords.signNodeContact(me, 1, "u0vx", 0, List.of("overlay"), List.of());
         int tableBefore;
         try (Database db = Database.open(dir)) {
-            KademliaDht node = new KademliaDht(self, DhtConfig.defaults(), net.viewOf(self, true), new SqliteDhtStorage(db),
+            KademliaDht node = new KademliaDht(self, DhtConfig.defaults(), net.viewOf(self, true), new SqliteDhtStorage(TestStores.of(db)),
                     new SignedRecords(), clock::get, new Random(1));
             net.attach(node);
             node.bootstrap(List.of(nodes.get(3).self()));
@@ -96,7 +97,7 @@ class SqliteDhtStorageTest {
         }
         clock.addAndGet(24 * 3_600_000L); // a day later
         try (Database db = Database.open(dir)) {
-            KademliaDht node = new KademliaDht(self, DhtConfig.defaults(), net.viewOf(self, true), new SqliteDhtStorage(db),
+            KademliaDht node = new KademliaDht(self, DhtConfig.defaults(), net.viewOf(self, true), new SqliteDhtStorage(TestStores.of(db)),
                     new SignedRecords(), clock::get, new Random(2));
             net.attach(node);
             assertEquals(tableBefore, node.routingTable().size(), "table loaded from SQLite");

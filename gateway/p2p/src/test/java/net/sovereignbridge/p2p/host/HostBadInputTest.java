@@ -25,6 +25,7 @@ import net.sovereignbridge.p2p.multiaddr.Multiaddr;
 import net.sovereignbridge.p2p.multistream.MultistreamSelect;
 import net.sovereignbridge.p2p.noise.NoiseHandshakePayload;
 import net.sovereignbridge.p2p.noise.NoiseXX;
+import net.sovereignbridge.p2p.ping.PingService;
 import net.sovereignbridge.p2p.record.PeerRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -47,8 +48,8 @@ class HostBadInputTest {
 
     @BeforeEach
     void start() throws Exception {
-        host = new Libp2pHost(NodeIdentity.generate(random), HostConfig.defaults().withHandshakeTimeout(Duration.ofMillis(1500)));
-        host.addConnectionListener(new ConnectionListener() {
+        host = net.sovereignbridge.p2p.StandardHost.create(NodeIdentity.generate(random), HostConfig.defaults().withHandshakeTimeout(Duration.ofMillis(1500)));
+        host.addListener(new HostListener() {
             @Override
             public void upgradeFailed(Multiaddr remote, boolean outbound, String reason) {
                 failures.add(reason);
@@ -88,10 +89,10 @@ class HostBadInputTest {
      */
     void hostStillServes() throws Exception {
         assertTrue(bystanderConnection.isOpen(), "the bystander's connection survived: " + bystanderConnection.closeReason());
-        assertTrue(bystander.ping(host.peerId()).toMillis() < 5000);
+        assertTrue(PingService.ping(bystander, host.peerId()).toMillis() < 5000);
         assertEquals(List.of(bystanderConnection), bystander.connections(), "the ping used the old connection");
         honest.dial(host.fullListenAddrs().get(0));
-        assertTrue(honest.ping(host.peerId()).toMillis() < 5000);
+        assertTrue(PingService.ping(honest, host.peerId()).toMillis() < 5000);
     }
 
     /** Only the bystander is connected. */
@@ -206,7 +207,7 @@ class HostBadInputTest {
 
     @Test
     void identifyOverItsSizeLimitClosesThatConnection() throws Exception {
-        try (Libp2pHost liar = new Libp2pHost(NodeIdentity.generate(random), HostConfig.defaults())) {
+        try (Libp2pHost liar = net.sovereignbridge.p2p.StandardHost.create(NodeIdentity.generate(random), HostConfig.defaults())) {
             liar.setHandler(IdentifyService.ID, s -> {
                 s.output().write(UnsignedVarint.encode(9000));
                 s.output().write(new byte[9000]);
@@ -225,9 +226,11 @@ class HostBadInputTest {
     @Test
     void identifyWithAPeerRecordSignedBySomeoneElseClosesThatConnection() throws Exception {
         NodeIdentity other = NodeIdentity.generate(random);
-        try (Libp2pHost liar = new Libp2pHost(NodeIdentity.generate(random), HostConfig.defaults())) {
+        IdentifyService liarsIdentify = new IdentifyService();
+        try (Libp2pHost liar = Libp2pHost.builder(NodeIdentity.generate(random)).transport(new TcpConnectionTransport())
+                .service(liarsIdentify).service(new PingService()).build()) {
             liar.setHandler(IdentifyService.ID, s -> {
-                IdentifyMessage honestOne = liar.identifyService().messageFor(s.connection());
+                IdentifyMessage honestOne = liarsIdentify.messageFor(s.connection());
                 byte[] forged = PeerRecord.seal(other, 1, honestOne.listenAddrs()).encode();
                 IdentifyMessage m = new IdentifyMessage(honestOne.protocolVersion(), honestOne.agentVersion(), honestOne.publicKey(),
                         honestOne.listenAddrs(), honestOne.observedAddr(), honestOne.protocols(), forged);
@@ -252,7 +255,7 @@ class HostBadInputTest {
         for (int i = 0; i < 40; i++) many.add("/junk/" + i);
         IOException e = assertThrows(IOException.class, () -> c.newStream(many));
         assertTrue(c.isOpen());
-        assertTrue(honest.ping(host.peerId()).toMillis() < 5000, e.getMessage());
+        assertTrue(PingService.ping(honest, host.peerId()).toMillis() < 5000, e.getMessage());
         assertEquals(2, host.connections().size());
         hostStillServes();
     }
@@ -260,7 +263,7 @@ class HostBadInputTest {
     @Test
     void inboundStreamsBeyondTheHostLimitAreResetUntilOneEnds() throws Exception {
         java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
-        try (Libp2pHost small = new Libp2pHost(NodeIdentity.generate(random), HostConfig.defaults().withMaxInboundStreams(2))) {
+        try (Libp2pHost small = net.sovereignbridge.p2p.StandardHost.create(NodeIdentity.generate(random), HostConfig.defaults().withMaxInboundStreams(2))) {
             small.setHandler("/hold/1.0.0", s -> {
                 s.output().write(1);
                 s.output().flush();
@@ -288,7 +291,7 @@ class HostBadInputTest {
             Duration rtt = null;
             while (rtt == null && System.currentTimeMillis() < end) {
                 try {
-                    rtt = honest.ping(small.peerId());
+                    rtt = PingService.ping(honest, small.peerId());
                 } catch (IOException notYet) {
                     Thread.sleep(50); // the handlers are still returning
                 }

@@ -14,6 +14,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import net.sovereignbridge.mesh.identity.NodeIdentity;
 import net.sovereignbridge.p2p.multiaddr.Multiaddr;
+import net.sovereignbridge.p2p.ping.PingService;
 import net.sovereignbridge.p2p.yamux.YamuxConfig;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -46,7 +47,7 @@ class HostBufferBudgetTest {
 
     @BeforeEach
     void start() throws Exception {
-        host = new Libp2pHost(NodeIdentity.generate(random), HostConfig.defaults().withBufferBudget(PER_CONNECTION, TOTAL));
+        host = net.sovereignbridge.p2p.StandardHost.create(NodeIdentity.generate(random), HostConfig.defaults().withBufferBudget(PER_CONNECTION, TOTAL));
         host.setHandler(StreamTools.ECHO, StreamTools::echo);
         host.setHandler(STALL, s -> { // negotiates, then never reads: everything sent stays buffered
             try {
@@ -81,9 +82,14 @@ class HostBufferBudgetTest {
         return c;
     }
 
-    /** A new hostile peer opens stalled streams until refused and fills each; returns how many it got. */
+    /** A new hostile peer at an address of its own (127.0.0.10, .11, ...) floods, as below. */
     int hostilePeerFloods() throws Exception {
-        Libp2pHost h = new Libp2pHost(NodeIdentity.generate(random), HostConfig.defaults());
+        return hostilePeerFloods(HandshakeFloodTest.loopback(10 + hostile.size()));
+    }
+
+    /** A new hostile peer dialling from {@code from} opens stalled streams until refused and fills each; returns how many it got. */
+    int hostilePeerFloods(java.net.InetAddress from) throws Exception {
+        Libp2pHost h = HandshakeFloodTest.peerAt(from);
         hostile.add(h);
         Connection c = connect(h);
         int accepted = 0;
@@ -137,7 +143,7 @@ class HostBufferBudgetTest {
         awaitBuffered(filled(a + b));
 
         // the honest connection, open all along, still pings and echoes 1 MiB intact
-        assertTrue(honest.ping(host.peerId()).toMillis() < 5000);
+        assertTrue(PingService.ping(honest, host.peerId()).toMillis() < 5000);
         StreamTools.EchoResult echo = StreamTools.echoClient(honestConnection.newStream(List.of(StreamTools.ECHO)),
                 1 << 20, 7);
         assertEquals(echo.sent(), echo.received());
@@ -155,10 +161,10 @@ class HostBufferBudgetTest {
         assertTrue(maxBufferedSeen <= INBOUND_SHARE, "buffered at most " + maxBufferedSeen + " <= " + INBOUND_SHARE);
         assertTrue(host.peakReservedReceiveWindow() <= TOTAL, "reserved at most " + host.peakReservedReceiveWindow());
         // an honest peer's new inbound stream is refused now (the budget is a hard bound) ...
-        assertThrows(IOException.class, () -> honest.ping(host.peerId()));
+        assertThrows(IOException.class, () -> PingService.ping(honest, host.peerId()));
         assertTrue(honestConnection.isOpen());
         // ... but our own requests still get a window from the part kept for outbound streams
-        assertTrue(host.ping(honest.peerId()).toMillis() < 5000);
+        assertTrue(PingService.ping(host, honest.peerId()).toMillis() < 5000);
 
         // the hostile peers leave; what they sent is still buffered for the stalled handlers, so it stays
         // reserved (a peer cannot free its budget by hanging up and start again)
@@ -169,7 +175,25 @@ class HostBufferBudgetTest {
         // once the handlers end and drop their streams, every reservation comes back
         release.countDown();
         HostBadInputTest.waitUntil(() -> host.reservedReceiveWindow() == 0, "reservations released");
-        assertTrue(honest.ping(host.peerId()).toMillis() < 5000);
+        assertTrue(PingService.ping(honest, host.peerId()).toMillis() < 5000);
         assertEquals(0, host.bufferedBytes());
+    }
+
+    @Test
+    void oneAddressStopsAtItsShareAndOtherAddressesStillOpenStreams() throws Exception {
+        long share = host.config().maxBufferedPerAddress();
+        assertEquals(TOTAL / 4, share);
+        java.net.InetAddress attacker = HandshakeFloodTest.loopback(50);
+        // two identities at one address: together they get the address's share (4 windows), not 2 x 4
+        int a = hostilePeerFloods(attacker);
+        int b = hostilePeerFloods(attacker);
+        assertEquals(share / WINDOW, a + b);
+        assertEquals(0, b, "the second identity at the same address finds the share spent");
+        awaitBuffered(filled(a + b));
+        // another address still gets streams, and so does the honest peer (at 127.0.0.1)
+        assertEquals(PER_CONNECTION / WINDOW, hostilePeerFloods(HandshakeFloodTest.loopback(51)));
+        assertTrue(PingService.ping(honest, host.peerId()).toMillis() < 5000);
+        StreamTools.EchoResult echo = StreamTools.echoClient(honestConnection.newStream(List.of(StreamTools.ECHO)), 1 << 20, 9);
+        assertEquals(echo.sentSha256(), echo.receivedSha256());
     }
 }

@@ -11,10 +11,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import net.sovereignbridge.mesh.identity.NodeIdentity;
-import net.sovereignbridge.p2p.identify.IdentifyInfo;
 import net.sovereignbridge.p2p.identify.IdentifyService;
 import net.sovereignbridge.p2p.js.JsLibp2pPeer;
 import net.sovereignbridge.p2p.multiaddr.Multiaddr;
+import net.sovereignbridge.p2p.ping.PingService;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -49,7 +49,7 @@ class HostJsInteropTest {
             assertEquals(js.peerId(), c.remotePeerId());
             assertTrue(c.inlineMuxer(), "js offers /yamux/1.0.0 in its Noise extensions, so no multistream round trip");
             for (int i = 0; i < 3; i++) {
-                Duration rtt = host.ping(js.peerId());
+                Duration rtt = PingService.ping(host, js.peerId());
                 assertTrue(rtt.toMillis() < 5000, "rtt " + rtt);
             }
             try (P2pStream s = host.newStream(js.peerId(), List.of(StreamTools.ECHO))) {
@@ -129,19 +129,19 @@ class HostJsInteropTest {
             assertEquals(echo.get("sentSha256"), echo.get("receivedSha256"));
 
             // and we ping js over its connection to us
-            assertTrue(host.ping(js.peerId()).toMillis() < 5000);
+            assertTrue(PingService.ping(host, js.peerId()).toMillis() < 5000);
             js.call("hangUp", "peer", host.peerId());
         }
     }
 
     @Test
     void withoutInlinedMuxerNegotiationJsFallsBackToMultistreamBothWays() throws Exception {
-        try (Libp2pHost host = new Libp2pHost(NodeIdentity.generate(new SecureRandom()), HostConfig.defaults().withInlineMuxer(false))) {
+        try (Libp2pHost host = net.sovereignbridge.p2p.StandardHost.create(NodeIdentity.generate(new SecureRandom()), HostConfig.defaults().withInlineMuxer(false))) {
             host.setHandler(StreamTools.ECHO, StreamTools::echo);
             Multiaddr listen = host.listen(Multiaddr.parse("/ip4/127.0.0.1/tcp/0"));
             Connection out = host.dial(Multiaddr.parse(js.tcpAddr()));
             assertFalse(out.inlineMuxer());
-            assertTrue(host.ping(js.peerId()).toMillis() < 5000);
+            assertTrue(PingService.ping(host, js.peerId()).toMillis() < 5000);
             out.close();
             js.call("hangUp", "peer", host.peerId());
             js.call("dial", "addr", listen + "/p2p/" + host.peerId());

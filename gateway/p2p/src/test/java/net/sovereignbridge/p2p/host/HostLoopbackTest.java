@@ -7,8 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import net.sovereignbridge.mesh.identity.NodeIdentity;
-import net.sovereignbridge.p2p.identify.IdentifyInfo;
 import net.sovereignbridge.p2p.multiaddr.Multiaddr;
+import net.sovereignbridge.p2p.ping.PingService;
 import org.junit.jupiter.api.Test;
 
 /** sbridge to sbridge over TCP on 127.0.0.1: the same checks as against js. */
@@ -37,8 +37,8 @@ class HostLoopbackTest {
             assertEquals(ba.localAddr(), aboutA.observedAddr());
             assertEquals(lb, aboutA.observedAddr());
 
-            assertTrue(a.ping(b.peerId()).toMillis() < 5000);
-            assertTrue(b.ping(a.peerId()).toMillis() < 5000);
+            assertTrue(PingService.ping(a, b.peerId()).toMillis() < 5000);
+            assertTrue(PingService.ping(b, a.peerId()).toMillis() < 5000);
 
             for (Libp2pHost from : List.of(a, b)) {
                 String to = from == a ? b.peerId() : a.peerId();
@@ -56,7 +56,7 @@ class HostLoopbackTest {
                 assertTrue(expected.getMessage().contains("supports none"), expected.getMessage());
             }
             assertTrue(ab.isOpen());
-            assertTrue(a.ping(b.peerId()).toMillis() < 5000);
+            assertTrue(PingService.ping(a, b.peerId()).toMillis() < 5000);
 
             ab.close();
             long end = System.currentTimeMillis() + 5000;
@@ -99,13 +99,13 @@ class HostLoopbackTest {
             IdentifyInfo info = c.identified().get(10, TimeUnit.SECONDS);
             assertEquals(List.of(lb), info.listenAddrs());
             assertEquals(c.localAddr(), info.observedAddr());
-            assertTrue(a.ping(b.peerId()).toMillis() < 5000);
+            assertTrue(PingService.ping(a, b.peerId()).toMillis() < 5000);
         }
     }
 
     @Test
     void aPeerWithoutInlinedMuxerNegotiationIsReachedOverMultistream() throws Exception {
-        Libp2pHost plain = new Libp2pHost(NodeIdentity.generate(new java.security.SecureRandom()),
+        Libp2pHost plain = net.sovereignbridge.p2p.StandardHost.create(NodeIdentity.generate(new java.security.SecureRandom()),
                 HostConfig.defaults().withInlineMuxer(false));
         plain.setHandler(StreamTools.ECHO, StreamTools::echo);
         try (Libp2pHost a = StreamTools.echoHost(); plain) {

@@ -20,7 +20,7 @@ public final class StreamTools {
 
     /** A host with a fresh identity and default limits that echoes on {@link #ECHO}; not listening yet. */
     public static Libp2pHost echoHost() {
-        Libp2pHost h = new Libp2pHost(NodeIdentity.generate(new SecureRandom()), HostConfig.defaults());
+        Libp2pHost h = net.sovereignbridge.p2p.StandardHost.create(NodeIdentity.generate(new SecureRandom()), HostConfig.defaults());
         h.setHandler(ECHO, StreamTools::echo);
         return h;
     }

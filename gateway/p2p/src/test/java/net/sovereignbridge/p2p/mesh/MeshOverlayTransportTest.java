@@ -51,7 +51,7 @@ class MeshOverlayTransportTest {
     }
 
     private static Libp2pHost host() {
-        return new Libp2pHost(NodeIdentity.generate(new SecureRandom()), HostConfig.defaults());
+        return net.sovereignbridge.p2p.StandardHost.create(NodeIdentity.generate(new SecureRandom()), HostConfig.defaults());
     }
 
     private static void await(String what, java.util.function.BooleanSupplier ok) throws InterruptedException {

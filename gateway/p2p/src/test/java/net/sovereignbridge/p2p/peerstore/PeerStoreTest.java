@@ -19,6 +19,7 @@ import net.sovereignbridge.p2p.multiaddr.Multiaddr;
 import net.sovereignbridge.p2p.peerstore.PeerStore.AddressRecord;
 import net.sovereignbridge.p2p.peerstore.PeerStore.PeerRecord;
 import net.sovereignbridge.p2p.peerstore.PeerStore.Source;
+import net.sovereignbridge.p2p.storage.TestStores;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -38,7 +39,7 @@ class PeerStoreTest {
     }
 
     private PeerStore open(Database db, PeerStore.Limits limits) throws Exception {
-        return new PeerStore(db, limits, clock::get);
+        return new PeerStore(TestStores.of(db), limits, clock::get);
     }
 
     @Test

@@ -22,6 +22,8 @@ import net.sovereignbridge.p2p.host.StreamTools;
 import net.sovereignbridge.p2p.js.JsLibp2pPeer;
 import net.sovereignbridge.p2p.multiaddr.Multiaddr;
 import net.sovereignbridge.p2p.peerstore.PeerStore;
+import net.sovereignbridge.p2p.ping.PingService;
+import net.sovereignbridge.p2p.storage.TestStores;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -58,7 +60,7 @@ class HostWebSocketJsInteropTest {
             Connection c = host.dial(Multiaddr.parse(jsWs));
             assertEquals(js.peerId(), c.remotePeerId());
             assertTrue(c.remoteAddr().toString().endsWith("/ws"), c.remoteAddr().toString());
-            for (int i = 0; i < 3; i++) assertTrue(host.ping(js.peerId()).toMillis() < 5000);
+            for (int i = 0; i < 3; i++) assertTrue(PingService.ping(host, js.peerId()).toMillis() < 5000);
             try (P2pStream s = host.newStream(js.peerId(), List.of(StreamTools.ECHO))) {
                 StreamTools.EchoResult r = StreamTools.echoClient(s, 1 << 20, 7);
                 assertEquals(1 << 20, r.received());
@@ -80,7 +82,7 @@ class HostWebSocketJsInteropTest {
             Connection c = host.connection(js.peerId()).orElseThrow();
             assertFalse(c.outbound());
             assertTrue(c.remoteAddr().toString().endsWith("/ws"), c.remoteAddr().toString());
-            assertTrue(host.ping(js.peerId()).toMillis() < 5000);
+            assertTrue(PingService.ping(host, js.peerId()).toMillis() < 5000);
             // identify over /ws: js sees our /ws listen address, signed, and the address it came from as /ws
             Map<String, Object> id = js.call("identify", "peer", host.peerId());
             assertEquals(List.of(listen.toString()), JsLibp2pPeer.strings(id.get("listenAddrs")));
@@ -106,8 +108,8 @@ class HostWebSocketJsInteropTest {
         try (Database db = Database.open(dir);
                 Libp2pHost host = StreamTools.echoHost();
                 ConnectionManager manager = new ConnectionManager(ConnectionLimits.DEFAULT, new Backoff(200, 2000),
-                        new PeerStore(db), new Random(3))) {
-            PeerStore store = new PeerStore(db);
+                        new PeerStore(TestStores.of(db)), new Random(3))) {
+            PeerStore store = new PeerStore(TestStores.of(db));
             HostBinding binding = HostBinding.attach(host, manager, store);
             manager.addStaticPeer(Multiaddr.parse(jsWs));
             manager.start();
@@ -116,7 +118,7 @@ class HostWebSocketJsInteropTest {
             long end = System.currentTimeMillis() + 5_000; // the host publishes the connection before telling listeners
             while (binding.accountOf(first) == null && System.currentTimeMillis() < end) Thread.sleep(20);
             assertTrue(binding.accountOf(first) != null, "admitted by the manager");
-            assertTrue(host.ping(js.peerId()).toMillis() < 5000);
+            assertTrue(PingService.ping(host, js.peerId()).toMillis() < 5000);
             PeerStore.PeerRecord r = awaitProtocols(store, jsPeer);
             assertTrue(r.protocols().contains("/ipfs/ping/1.0.0"), r.protocols().toString());
             assertTrue(r.lastConnectedMs() > 0);
@@ -125,7 +127,7 @@ class HostWebSocketJsInteropTest {
             js.call("hangUp", "peer", host.peerId());
             Connection second = awaitConnection(host, first);
             assertTrue(second.outbound());
-            assertTrue(host.ping(js.peerId()).toMillis() < 5000);
+            assertTrue(PingService.ping(host, js.peerId()).toMillis() < 5000);
             assertEquals(0, manager.failures(jsPeer));
             js.call("hangUp", "peer", host.peerId());
         }

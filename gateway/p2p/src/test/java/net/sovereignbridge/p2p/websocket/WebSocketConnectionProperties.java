@@ -32,11 +32,11 @@ import net.sovereignbridge.p2p.multiaddr.Multiaddr;
 class WebSocketConnectionProperties {
     private static final WebSocketLimits LIMITS = new WebSocketLimits(1024, 256, 1024, 2000, 500);
     private static final Set<Integer> FAILURE_CODES = Set.of(1002, 1003, 1007, 1009);
-    private static WebSocketTransport.Listener listener;
+    private static WebSocketConnector.Listener listener;
 
-    private static synchronized WebSocketTransport.Listener listener() throws Exception {
+    private static synchronized WebSocketConnector.Listener listener() throws Exception {
         if (listener == null) {
-            listener = new WebSocketTransport(LIMITS, new SecureRandom(), 2000).listen(Multiaddr.parse("/ip4/127.0.0.1/tcp/0/ws"));
+            listener = new WebSocketConnector(LIMITS, new SecureRandom(), 2000).listen(Multiaddr.parse("/ip4/127.0.0.1/tcp/0/ws"));
         }
         return listener;
     }
@@ -46,7 +46,7 @@ class WebSocketConnectionProperties {
     @Property(tries = 300, edgeCases = net.jqwik.api.EdgeCasesMode.NONE) // edge cases alone would use up all tries
     @net.jqwik.api.statistics.StatisticsReport(onFailureOnly = true)
     void hostileFrameSequencesEndWithAMatchingCloseCode(@ForAll("sequences") List<byte[]> chunks) throws Exception {
-        WebSocketTransport.Listener l = listener();
+        WebSocketConnector.Listener l = listener();
         CompletableFuture<Outcome> server = CompletableFuture.supplyAsync(() -> {
             List<byte[]> messages = new java.util.ArrayList<>();
             try (WebSocketConnection ws = l.accept()) {

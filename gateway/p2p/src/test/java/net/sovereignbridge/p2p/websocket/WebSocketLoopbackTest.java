@@ -31,9 +31,9 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(60)
 class WebSocketLoopbackTest {
     private final SecureRandom random = new SecureRandom();
-    private final WebSocketTransport transport = new WebSocketTransport(
+    private final WebSocketConnector transport = new WebSocketConnector(
             new WebSocketLimits(1024, 4096, 16384, 1000, 1000), random, 5000);
-    private WebSocketTransport.Listener listener;
+    private WebSocketConnector.Listener listener;
     private Multiaddr address;
 
     @BeforeEach
@@ -60,12 +60,12 @@ class WebSocketLoopbackTest {
     @Test
     void listenerAddressHasTheBoundPort() {
         assertTrue(address.toString().matches("/ip4/127\\.0\\.0\\.1/tcp/[1-9][0-9]*/ws"), address.toString());
-        assertTrue(WebSocketTransport.handles(address));
+        assertTrue(WebSocketConnector.handles(address));
     }
 
     @Test
     void ipv6LoopbackListenAndDialWithABracketedHostHeader() throws Exception {
-        try (WebSocketTransport.Listener l6 = transport.listen(Multiaddr.parse("/ip6/::1/tcp/0/ws"))) {
+        try (WebSocketConnector.Listener l6 = transport.listen(Multiaddr.parse("/ip6/::1/tcp/0/ws"))) {
             assertTrue(l6.address().toString().matches("/ip6/::1/tcp/[1-9][0-9]*/ws"), l6.address().toString());
             CompletableFuture<WebSocketConnection> accepted = CompletableFuture.supplyAsync(() -> {
                 try {
@@ -77,7 +77,7 @@ class WebSocketLoopbackTest {
             WebSocketConnection client = transport.dial(l6.address());
             WebSocketConnection server = accepted.get(5, TimeUnit.SECONDS);
             assertEquals(List.of("[::1]:" + l6.address().components().get(1).valueText()),
-                    List.of(WebSocketTransport.target(l6.address()).hostHeader()));
+                    List.of(WebSocketConnector.target(l6.address()).hostHeader()));
             client.sendBinary(new byte[] {6});
             assertArrayEquals(new byte[] {6}, server.readMessage());
             client.close();
@@ -119,8 +119,8 @@ class WebSocketLoopbackTest {
         NodeIdentity clientId = NodeIdentity.generate(random);
         byte[] data = new byte[200_000];
         random.nextBytes(data);
-        WebSocketTransport roomy = new WebSocketTransport();
-        try (WebSocketTransport.Listener l = roomy.listen(Multiaddr.parse("/ip4/127.0.0.1/tcp/0/ws"))) {
+        WebSocketConnector roomy = new WebSocketConnector();
+        try (WebSocketConnector.Listener l = roomy.listen(Multiaddr.parse("/ip4/127.0.0.1/tcp/0/ws"))) {
             CompletableFuture<byte[]> received = CompletableFuture.supplyAsync(() -> {
                 try (WebSocketConnection ws = l.accept()) {
                     InputStream in = ws.inputStream();

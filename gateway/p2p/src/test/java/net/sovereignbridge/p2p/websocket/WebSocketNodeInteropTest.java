@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Timeout;
 /** Our WebSocket code against the `ws` npm package (src/test/js/ws-peer), both directions. */
 @Timeout(120)
 class WebSocketNodeInteropTest {
-    private final WebSocketTransport transport = new WebSocketTransport();
+    private final WebSocketConnector transport = new WebSocketConnector();
 
     @Test
     void weDialNodeServerEchoFragmentedMegabytePingBothWaysAndClose() throws Exception {
@@ -49,7 +49,7 @@ class WebSocketNodeInteropTest {
 
     @Test
     void nodeClientEchoesThroughOurServerAndClosesWith4000() throws Exception {
-        try (WebSocketTransport.Listener listener = transport.listen(Multiaddr.parse("/ip4/127.0.0.1/tcp/0/ws"))) {
+        try (WebSocketConnector.Listener listener = transport.listen(Multiaddr.parse("/ip4/127.0.0.1/tcp/0/ws"))) {
             String url = "ws://127.0.0.1:" + listener.address().components().get(1).valueText() + "/";
             try (NodeScript node = NodeScript.start("ws-peer", "peer.mjs", "client", url, "echo")) {
                 WebSocketConnection ws = listener.accept();
@@ -85,7 +85,7 @@ class WebSocketNodeInteropTest {
     }
 
     private void assertNodeClientClosedWith(String action, String arg, int code) throws Exception {
-        try (WebSocketTransport.Listener listener = transport.listen(Multiaddr.parse("/ip4/127.0.0.1/tcp/0/ws"))) {
+        try (WebSocketConnector.Listener listener = transport.listen(Multiaddr.parse("/ip4/127.0.0.1/tcp/0/ws"))) {
             String url = "ws://127.0.0.1:" + listener.address().components().get(1).valueText() + "/";
             String[] args = arg == null ? new String[] {"client", url, action} : new String[] {"client", url, action, arg};
             try (NodeScript node = NodeScript.start("ws-peer", "peer.mjs", args)) {

@@ -14,7 +14,7 @@ import net.sovereignbridge.mesh.identity.NodeIdentity;
 import net.sovereignbridge.mesh.identity.PeerId;
 import net.sovereignbridge.p2p.dht.DhtConfig;
 import net.sovereignbridge.p2p.dht.DhtPeer;
-import net.sovereignbridge.p2p.dht.HostKadTransport;
+import net.sovereignbridge.p2p.dht.HostKadEndpoint;
 import net.sovereignbridge.p2p.dht.KadStreams;
 import net.sovereignbridge.p2p.dht.KademliaDht;
 import net.sovereignbridge.p2p.dht.MemoryDhtStorage;
@@ -48,10 +48,10 @@ public final class KadStreamsBench {
         try {
             for (int i = 0; i < s; i++) {
                 NodeIdentity id = NodeIdentity.generate(new java.security.SecureRandom());
-                Libp2pHost h = new Libp2pHost(id, HostConfig.defaults());
+                Libp2pHost h = net.sovereignbridge.p2p.StandardHost.create(id, HostConfig.defaults());
                 hosts.add(h);
                 h.listen(Multiaddr.parse("/ip4/127.0.0.1/tcp/0"));
-                HostKadTransport t = new HostKadTransport(h, KadStreams.SBRIDGE);
+                HostKadEndpoint t = new HostKadEndpoint(h, KadStreams.SBRIDGE);
                 DhtPeer self = new DhtPeer(PeerId.toBytes(id.publicIdentity().publicKey()), t.listenAddrs());
                 KademliaDht d = new KademliaDht(self, DhtConfig.defaults(), new StreamDhtNetwork(t, KadStreams.SBRIDGE, pool, 10_000),
                         new MemoryDhtStorage(), new SignedRecords(), System::currentTimeMillis, new Random(random.nextLong()));
@@ -81,10 +81,10 @@ public final class KadStreamsBench {
             byte[] rkey = SignedRecords.nodeKey(owner.publicIdentity().peerId());
             List<Double> put = new ArrayList<>();
             int stored = 0;
-            Libp2pHost ownerHost = new Libp2pHost(owner, HostConfig.defaults()); // a client: dials out only
+            Libp2pHost ownerHost = net.sovereignbridge.p2p.StandardHost.create(owner, HostConfig.defaults()); // a client: dials out only
             hosts.add(ownerHost);
             KademliaDht publisher = new KademliaDht(new DhtPeer(PeerId.toBytes(owner.publicIdentity().publicKey()), List.of()),
-                    DhtConfig.defaults().withServerMode(false), new StreamDhtNetwork(new HostKadTransport(ownerHost, KadStreams.SBRIDGE),
+                    DhtConfig.defaults().withServerMode(false), new StreamDhtNetwork(new HostKadEndpoint(ownerHost, KadStreams.SBRIDGE),
                     KadStreams.SBRIDGE, pool, 10_000), new MemoryDhtStorage(), new SignedRecords(), System::currentTimeMillis, new Random(3));
             publisher.bootstrap(List.of(nodes.get(1).self()));
             for (int i = 0; i < Math.max(1, lookups / 4); i++) {

@@ -139,7 +139,7 @@ public final class HostBench {
 
     /** Heap (after GC), threads and resident memory per idle connection (both ends are in this JVM). */
     static void idleConnections(int count) throws Exception {
-        try (Libp2pHost a = host(); Libp2pHost b = new Libp2pHost(NodeIdentity.generate(new SecureRandom()),
+        try (Libp2pHost a = host(); Libp2pHost b = net.sovereignbridge.p2p.StandardHost.create(NodeIdentity.generate(new SecureRandom()),
                 HostConfig.defaults().withMaxConnections(count + 10))) {
             Multiaddr addr = b.listen(Multiaddr.parse("/ip4/127.0.0.1/tcp/0"));
             a.dial(addr).identified().get();

@@ -30,8 +30,8 @@ public final class MeshOverlayBench {
     public static void main(String[] args) throws Exception {
         int frames = args.length > 0 ? Integer.parseInt(args[0]) : 20_000;
         int runs = args.length > 1 ? Integer.parseInt(args[1]) : 3;
-        try (Libp2pHost a = new Libp2pHost(NodeIdentity.generate(new SecureRandom()), HostConfig.defaults());
-                Libp2pHost b = new Libp2pHost(NodeIdentity.generate(new SecureRandom()), HostConfig.defaults())) {
+        try (Libp2pHost a = net.sovereignbridge.p2p.StandardHost.create(NodeIdentity.generate(new SecureRandom()), HostConfig.defaults());
+                Libp2pHost b = net.sovereignbridge.p2p.StandardHost.create(NodeIdentity.generate(new SecureRandom()), HostConfig.defaults())) {
             Multiaddr lb = b.listen(Multiaddr.parse("/ip4/127.0.0.1/tcp/0"));
             AtomicLong received = new AtomicLong();
             CountDownLatch[] done = {new CountDownLatch(1)};

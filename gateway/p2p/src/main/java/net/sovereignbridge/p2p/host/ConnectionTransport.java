@@ -6,10 +6,13 @@ import java.util.function.Consumer;
 import net.sovereignbridge.p2p.multiaddr.Multiaddr;
 
 /**
- * A way to reach peers (TCP here; WebSocket is added through {@link Libp2pHost#addTransport}). The host
- * does the libp2p upgrade (multistream, Noise, yamux) on whatever raw connection a transport hands it.
+ * How the host reaches peers and is reached: raw byte-stream connections over TCP, WebSocket and, later,
+ * relayed circuits. Not a mesh transport ({@code mesh.transport.Transport} carries mesh frames; the
+ * overlay's mesh transport is {@code p2p.mesh.MeshOverlayTransport}): the host does the libp2p upgrade
+ * (multistream, Noise, yamux) on whatever raw connection a connection transport hands it. Given to the
+ * host by {@link Libp2pHost.Builder#transport}; tried in that order.
  */
-public interface Transport {
+public interface ConnectionTransport {
     /** Whether this transport dials that address (given without its trailing /p2p). */
     boolean canDial(Multiaddr addr);
 

@@ -17,18 +17,18 @@ import net.sovereignbridge.p2p.multiaddr.MultiaddrException;
  * The libp2p {@code /ws} transport: {@code /ip4|ip6|dns|dns4|dns6/HOST/tcp/PORT/ws[/p2p/ID]}, the
  * WebSocket at path "/" of that TCP address (as js-libp2p's websockets transport dials and listens).
  */
-public final class WebSocketTransport {
+public final class WebSocketConnector {
     private final WebSocketLimits limits;
     private final SecureRandom random;
     private final int connectTimeoutMs;
 
-    public WebSocketTransport(WebSocketLimits limits, SecureRandom random, int connectTimeoutMs) {
+    public WebSocketConnector(WebSocketLimits limits, SecureRandom random, int connectTimeoutMs) {
         this.limits = limits;
         this.random = random;
         this.connectTimeoutMs = connectTimeoutMs;
     }
 
-    public WebSocketTransport() {
+    public WebSocketConnector() {
         this(WebSocketLimits.DEFAULT, new SecureRandom(), 10_000);
     }
 

@@ -6,10 +6,10 @@ import java.util.List;
 /**
  * Where the daemon's DHT gets its streams: outbound ones through {@link #open} (a {@link
  * StreamDhtNetwork.StreamOpener}) and inbound ones served by {@link KadStreams#serve} once {@link #serve}
- * was called. The daemon uses {@link HostKadTransport} (the libp2p host's yamux streams); tests may give
+ * was called. The daemon uses {@link HostKadEndpoint} (the libp2p host's yamux streams); tests may give
  * the DHT any other stream source.
  */
-public interface KadTransport extends StreamDhtNetwork.StreamOpener, Closeable {
+public interface KadEndpoint extends StreamDhtNetwork.StreamOpener, Closeable {
 
     /** Starts answering inbound kad streams with this DHT. */
     void serve(KademliaDht dht);

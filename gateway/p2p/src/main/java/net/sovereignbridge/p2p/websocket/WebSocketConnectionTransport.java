@@ -6,11 +6,13 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.security.SecureRandom;
-import java.util.concurrent.Semaphore;
+import java.time.Duration;
 import java.util.function.Consumer;
+import net.sovereignbridge.p2p.host.ConnectionTransport;
+import net.sovereignbridge.p2p.host.HandshakeBudget;
 import net.sovereignbridge.p2p.host.RawConnection;
-import net.sovereignbridge.p2p.host.TcpTransport;
-import net.sovereignbridge.p2p.host.Transport;
+import net.sovereignbridge.p2p.host.RemoteAddress;
+import net.sovereignbridge.p2p.host.TcpConnectionTransport;
 import net.sovereignbridge.p2p.multiaddr.Multiaddr;
 import net.sovereignbridge.p2p.multiaddr.MultiaddrException;
 import org.slf4j.Logger;
@@ -20,29 +22,34 @@ import org.slf4j.LoggerFactory;
  * The host's {@code /ws} transport: a {@link WebSocketConnection}'s byte-stream view as the raw
  * connection the host upgrades (multistream, Noise, yamux inside binary messages, as js-libp2p does).
  * Each inbound opening handshake runs on a thread of its own, at most {@link #MAX_HANDSHAKING} at once,
- * so a slow client holds up only itself; past that new sockets are closed at once (logged).
+ * so a slow client holds up only itself, shared out per remote address by a {@link HandshakeBudget}
+ * (a quarter per address, a quarter kept for addresses with none pending, the slowest evicted when
+ * full) so that silent sockets from one address cannot keep others out; a refused socket is closed
+ * at once (logged). The libp2p upgrade that follows has the host's own budget.
  */
-public final class WebSocketHostTransport implements Transport {
+public final class WebSocketConnectionTransport implements ConnectionTransport {
     public static final int MAX_HANDSHAKING = 32;
-    private static final Logger log = LoggerFactory.getLogger(WebSocketHostTransport.class);
+    /** The opening handshake's read timeout (also the dial timeout of the listener's transport). */
+    static final int HANDSHAKE_TIMEOUT_MS = 10_000;
+    private static final Logger log = LoggerFactory.getLogger(WebSocketConnectionTransport.class);
 
-    private final WebSocketTransport ws;
+    private final WebSocketConnector ws;
     private final WebSocketLimits limits;
     private final SecureRandom random;
 
-    public WebSocketHostTransport(WebSocketLimits limits, SecureRandom random) {
+    public WebSocketConnectionTransport(WebSocketLimits limits, SecureRandom random) {
         this.limits = limits;
         this.random = random;
-        this.ws = new WebSocketTransport(limits, random, 10_000);
+        this.ws = new WebSocketConnector(limits, random, HANDSHAKE_TIMEOUT_MS);
     }
 
-    public WebSocketHostTransport() {
+    public WebSocketConnectionTransport() {
         this(WebSocketLimits.DEFAULT, new SecureRandom());
     }
 
     @Override
     public boolean canDial(Multiaddr addr) {
-        return WebSocketTransport.handles(addr) && addr.equals(addr.withoutPeerId());
+        return WebSocketConnector.handles(addr) && addr.equals(addr.withoutPeerId());
     }
 
     @Override
@@ -53,7 +60,7 @@ public final class WebSocketHostTransport implements Transport {
     @Override
     public RawConnection dial(Multiaddr addr, int timeoutMs) throws IOException {
         try {
-            WebSocketTransport t = new WebSocketTransport(limits, random, timeoutMs);
+            WebSocketConnector t = new WebSocketConnector(limits, random, timeoutMs);
             return new WsRaw(t.dial(addr));
         } catch (MultiaddrException e) {
             throw new IOException("WebSocket dial " + addr + ": " + e.getMessage(), e);
@@ -62,14 +69,15 @@ public final class WebSocketHostTransport implements Transport {
 
     @Override
     public Listener listen(Multiaddr addr, Consumer<RawConnection> accepted) throws IOException {
-        WebSocketTransport.Listener listener;
+        WebSocketConnector.Listener listener;
         try {
             listener = ws.listen(addr);
         } catch (MultiaddrException e) {
             throw new IOException("cannot listen on " + addr + ": " + e.getMessage(), e);
         }
         Multiaddr bound = listener.address();
-        Semaphore handshaking = new Semaphore(MAX_HANDSHAKING);
+        HandshakeBudget handshaking = new HandshakeBudget(
+                HandshakeBudget.Limits.of(MAX_HANDSHAKING, Duration.ofMillis(HANDSHAKE_TIMEOUT_MS)));
         Thread acceptor = new Thread(() -> {
             while (true) {
                 Socket s;
@@ -86,9 +94,11 @@ public final class WebSocketHostTransport implements Transport {
                     }
                     continue;
                 }
-                if (!handshaking.tryAcquire()) {
-                    log.warn("WebSocket listener {}: refusing {}: {} opening handshakes in progress", bound,
-                            s.getRemoteSocketAddress(), MAX_HANDSHAKING);
+                HandshakeBudget.Ticket ticket;
+                try {
+                    ticket = handshaking.admit(RemoteAddress.shareKey(s.getInetAddress()), s);
+                } catch (HandshakeBudget.RefusedException e) {
+                    log.warn("WebSocket listener {}: refusing {}: {}", bound, s.getRemoteSocketAddress(), e.getMessage());
                     closeQuietly(s);
                     continue;
                 }
@@ -99,7 +109,7 @@ public final class WebSocketHostTransport implements Transport {
                         // WebSocketConnection.accept logged the reason and closed the socket.
                         closeQuietly(s);
                     } finally {
-                        handshaking.release();
+                        ticket.close();
                     }
                 }, "p2p-ws-handshake-" + s.getPort());
                 t.setDaemon(true);
@@ -121,7 +131,7 @@ public final class WebSocketHostTransport implements Transport {
 
     static Multiaddr wsAddress(InetAddress ip, int port) {
         try {
-            return TcpTransport.toMultiaddr(ip, port).with(Multiaddr.Protocol.WS, new byte[0]);
+            return TcpConnectionTransport.toMultiaddr(ip, port).with(Multiaddr.Protocol.WS, new byte[0]);
         } catch (MultiaddrException e) {
             throw new IllegalStateException("socket address does not form a multiaddr: " + ip, e);
         }

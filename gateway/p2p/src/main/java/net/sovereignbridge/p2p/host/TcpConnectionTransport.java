@@ -15,9 +15,25 @@ import net.sovereignbridge.p2p.multiaddr.MultiaddrException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Plain TCP: /ip4|ip6|dns*\/.../tcp/PORT, blocking sockets (docs/decisions.md: blocking I/O). */
-public final class TcpTransport implements Transport {
-    private static final Logger log = LoggerFactory.getLogger(TcpTransport.class);
+/**
+ * Plain TCP: /ip4|ip6|dns*\/.../tcp/PORT, blocking sockets (docs/decisions.md: blocking I/O). Dials
+ * from any local address, or from one given address (a host with several addresses, and tests that play
+ * peers at different addresses on one machine).
+ */
+public final class TcpConnectionTransport implements ConnectionTransport {
+    private static final Logger log = LoggerFactory.getLogger(TcpConnectionTransport.class);
+
+    private final InetAddress dialFrom;
+
+    /** Dials from whatever local address the system picks. */
+    public TcpConnectionTransport() {
+        this(null);
+    }
+
+    /** Dials from {@code dialFrom} (port chosen by the system), or as the system picks when null. */
+    public TcpConnectionTransport(InetAddress dialFrom) {
+        this.dialFrom = dialFrom;
+    }
 
     @Override
     public boolean canDial(Multiaddr addr) {
@@ -48,6 +64,7 @@ public final class TcpTransport implements Transport {
         Socket s = new Socket();
         try {
             s.setTcpNoDelay(true);
+            if (dialFrom != null) s.bind(new InetSocketAddress(dialFrom, 0));
             s.connect(new InetSocketAddress(host, port), timeoutMs);
             return new TcpConnection(s);
         } catch (IOException e) {

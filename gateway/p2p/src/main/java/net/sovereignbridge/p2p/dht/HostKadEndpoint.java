@@ -9,9 +9,11 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import net.sovereignbridge.mesh.encoding.Base58;
-import net.sovereignbridge.p2p.host.Libp2pHost;
+import net.sovereignbridge.p2p.host.Host;
+import net.sovereignbridge.p2p.host.HostListener;
+import net.sovereignbridge.p2p.host.IdentifyInfo;
 import net.sovereignbridge.p2p.host.P2pStream;
-import net.sovereignbridge.p2p.identify.IdentifyInfo;
+import net.sovereignbridge.p2p.host.Reachability;
 import net.sovereignbridge.p2p.multiaddr.Multiaddr;
 import net.sovereignbridge.p2p.multiaddr.MultiaddrException;
 import org.slf4j.Logger;
@@ -30,16 +32,17 @@ import org.slf4j.LoggerFactory;
  * carry both our DHT ({@link KadStreams#SBRIDGE}, served) and the public-DHT client profile
  * ({@link KadStreams#IPFS}, open only): {@link #open} takes the protocol per call.
  */
-public final class HostKadTransport implements KadTransport {
-    private static final Logger log = LoggerFactory.getLogger(HostKadTransport.class);
+public final class HostKadEndpoint implements KadEndpoint {
+    private static final Logger log = LoggerFactory.getLogger(HostKadEndpoint.class);
     static final long IDENTIFY_WAIT_MS = 5_000;
 
-    private final Libp2pHost host;
+    private final Host host;
     private final String protocol;
     private final List<byte[]> announce;
+    private volatile HostListener reachabilityFollower;
 
     /** @param protocol the protocol this node serves when its DHT is in server mode */
-    public HostKadTransport(Libp2pHost host, String protocol) {
+    public HostKadEndpoint(Host host, String protocol) {
         this(host, protocol, List.of());
     }
 
@@ -47,7 +50,7 @@ public final class HostKadTransport implements KadTransport {
      * @param announce addresses to give others in our DHT records (public address, port mapping); empty =
      *     the host's listen addresses, a wildcard one expanded to the addresses of the up interfaces
      */
-    public HostKadTransport(Libp2pHost host, String protocol, List<byte[]> announce) {
+    public HostKadEndpoint(Host host, String protocol, List<byte[]> announce) {
         this.host = host;
         this.protocol = protocol;
         this.announce = announce.stream().map(byte[]::clone).toList();
@@ -68,11 +71,29 @@ public final class HostKadTransport implements KadTransport {
     }
 
     /**
-     * Switches the DHT's mode when reachability changes (AutoNAT, a new port mapping) and starts or stops
-     * serving with it, so identify lists the kad protocol exactly while we answer it (identify push tells
-     * connected peers at once).
+     * Server mode exactly while the host is {@link Reachability#PUBLIC}: follows the host's reachability
+     * events (set today from the daemon's configuration, later by AutoNAT and port mapping), starting with
+     * the current reachability. Stops following on {@link #close}.
      */
-    public void setServerMode(KademliaDht dht, boolean server) {
+    public void followReachability(KademliaDht dht) {
+        HostListener follower = new HostListener() {
+            @Override
+            public void reachabilityChanged(Reachability r, String reason) {
+                boolean server = r == Reachability.PUBLIC;
+                if (server != dht.serverMode()) log.info("DHT {} server mode: reachability {} ({})", server ? "enters" : "leaves", r, reason);
+                setServerMode(dht, server);
+            }
+        };
+        reachabilityFollower = follower;
+        host.addListener(follower);
+        setServerMode(dht, host.reachability() == Reachability.PUBLIC);
+    }
+
+    /**
+     * Switches the DHT's mode and starts or stops serving with it, so identify lists the kad protocol
+     * exactly while we answer it (identify push tells connected peers at once).
+     */
+    public synchronized void setServerMode(KademliaDht dht, boolean server) {
         dht.setServerMode(server);
         if (server) {
             serve(dht);
@@ -199,6 +220,8 @@ public final class HostKadTransport implements KadTransport {
     /** The host belongs to whoever made it: closing the DHT's transport only stops serving. */
     @Override
     public void close() {
+        HostListener follower = reachabilityFollower;
+        if (follower != null) host.removeListener(follower);
         try {
             stopServing();
         } catch (RuntimeException e) {

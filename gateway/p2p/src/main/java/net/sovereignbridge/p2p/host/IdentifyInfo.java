@@ -1,4 +1,4 @@
-package net.sovereignbridge.p2p.identify;
+package net.sovereignbridge.p2p.host;
 
 import java.util.List;
 import net.sovereignbridge.p2p.multiaddr.Multiaddr;
