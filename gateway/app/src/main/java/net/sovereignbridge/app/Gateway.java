@@ -14,8 +14,8 @@ import net.sovereignbridge.app.config.GatewayConfig;
 import net.sovereignbridge.app.control.ControlServer;
 import net.sovereignbridge.app.dht.DhtService;
 import net.sovereignbridge.app.overlay.OverlayService;
-import net.sovereignbridge.app.services.MessageViews;
 import net.sovereignbridge.app.services.LocalServices;
+import net.sovereignbridge.app.services.MessageViews;
 import net.sovereignbridge.app.transport.lan.LanTransport;
 import net.sovereignbridge.app.transport.lora.LoraBringUp;
 import net.sovereignbridge.app.transport.lora.LoraTransport;
@@ -26,6 +26,8 @@ import net.sovereignbridge.mesh.identity.MeshAddress;
 import net.sovereignbridge.mesh.identity.NodeIdentity;
 import net.sovereignbridge.mesh.node.Node;
 import net.sovereignbridge.mesh.node.SendException;
+import net.sovereignbridge.mesh.node.SendOptions;
+import net.sovereignbridge.mesh.node.SendResult;
 import net.sovereignbridge.mesh.store.Database;
 import net.sovereignbridge.mesh.store.Inbox;
 import net.sovereignbridge.mesh.transport.Transport;
@@ -58,8 +60,8 @@ public final class Gateway implements AutoCloseable {
         this.db = db;
         this.transports = new TransportManager();
         this.node = new Node(identity, db, transports, Node.Options.defaults().withName(config.nodeName())
-                .withAnnounceInterval(config.announceIntervalSeconds() * 1000L), Clock.systemUTC());
-        node.announceAirtime().setShare(config.routing().announceAirtimeShare());
+                .withAnnounceInterval(config.announceIntervalSeconds() * 1000L)
+                .withAnnounceAirtimeShare(config.routing().announceAirtimeShare()), Clock.systemUTC());
         config.routing().position().ifPresent(node::setPosition);
     }
 
@@ -249,7 +251,8 @@ public final class Gateway implements AutoCloseable {
         MeshAddress destination = MeshAddress.parse((String) to);
         Map<String, Object> out = new LinkedHashMap<>();
         try {
-            Node.Sent sent = node.send(destination, ((String) text).getBytes(StandardCharsets.UTF_8));
+            SendResult sent = node.send(destination, ((String) text).getBytes(StandardCharsets.UTF_8),
+                    SendOptions.defaults());
             out.put("ok", true);
             out.put("messageId", Integer.toUnsignedLong(sent.messageId()));
             out.put("to", destination.toHex());
@@ -373,6 +376,7 @@ public final class Gateway implements AutoCloseable {
         out.put("routes", node.routes().size());
         out.put("custodyPending", node.custody().pendingCount());
         out.put("flood", node.flood().counters());
+        out.put("routing", node.routingCounters());
         out.put("topics", node.topics().status());
         if (overlay != null) out.put("p2p", overlay.status());
         if (dht != null) out.put("dht", dht.status());

@@ -8,8 +8,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.function.Consumer;
 import net.sovereignbridge.mesh.identity.MeshAddress;
-import net.sovereignbridge.mesh.node.NextHop;
-import net.sovereignbridge.mesh.node.OverlayBridges;
+import net.sovereignbridge.mesh.routing.NextHop;
+import net.sovereignbridge.mesh.routing.OverlayBridges;
 import net.sovereignbridge.p2p.dht.MeshBridges;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,13 +48,13 @@ public final class DhtBridgeLocator implements OverlayBridges {
     }
 
     @Override
-    public List<NextHop.Hop> known(MeshAddress destination) {
+    public List<NextHop> known(MeshAddress destination) {
         Entry e;
         synchronized (cache) {
             e = cache.get(destination);
         }
         if (e == null || e.expiresAt < System.currentTimeMillis()) return List.of();
-        return e.bridges.stream().map(b -> new NextHop.Hop(DhtService.overlayEndpoint(b.peer()),
+        return e.bridges.stream().map(b -> new NextHop(DhtService.overlayEndpoint(b.peer()),
                 MeshAddress.fromPublicKey(b.contact().publicKey()))).toList();
     }
 

@@ -5,6 +5,9 @@ import java.util.Map;
 import net.sovereignbridge.mesh.custody.MessageState;
 import net.sovereignbridge.mesh.node.Node;
 import net.sovereignbridge.mesh.node.SendException;
+import net.sovereignbridge.mesh.node.SendOptions;
+import net.sovereignbridge.mesh.node.SendResult;
+import net.sovereignbridge.mesh.node.StateChange;
 import net.sovereignbridge.mesh.topics.TopicMessage;
 import net.sovereignbridge.mesh.topics.Topics;
 import net.sovereignbridge.mesh.transport.TrafficOrigin;
@@ -74,7 +77,7 @@ public final class LocalSender {
     }
 
     /** A later receipt for a message whose state changed (delivered, expired, failed, sent after queued). */
-    public static Receipt stateReceipt(String ref, Node.StateChange c) {
+    public static Receipt stateReceipt(String ref, StateChange c) {
         return new Receipt(ref, c.destination().toHex(), Integer.toUnsignedLong(c.messageId()), state(c.state()), null,
                 null, null, 0);
     }
@@ -87,7 +90,7 @@ public final class LocalSender {
                     "local ingress limit reached for " + origin.name().toLowerCase() + "; retry in " + wait + " s", wait);
         }
         try {
-            Node.Sent sent = node.send(request.to(), request.body(), TrafficOrigin.DEVICE);
+            SendResult sent = node.send(request.to(), request.body(), SendOptions.defaults().withOrigin(TrafficOrigin.DEVICE));
             return new Receipt(request.ref(), to, Integer.toUnsignedLong(sent.messageId()), state(sent.state()),
                     sent.via(), null, null, 0);
         } catch (SendException e) {

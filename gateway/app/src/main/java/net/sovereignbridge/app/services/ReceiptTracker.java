@@ -4,6 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Consumer;
 import net.sovereignbridge.mesh.node.Node;
+import net.sovereignbridge.mesh.node.StateChange;
 
 /**
  * Follows the messages one service sent and turns the node's later state changes (sent after queued,
@@ -16,7 +17,7 @@ public final class ReceiptTracker {
     private static final String NO_REF = "";
     private final Consumer<LocalSender.Receipt> out;
     private final Map<String, String> tracked = bounded(MAX_TRACKED);
-    private final Map<String, Node.StateChange> early = bounded(1024);
+    private final Map<String, StateChange> early = bounded(1024);
     /** Recently finished messages: a late pending report for one of them is ignored, not held in early. */
     private final Map<String, Boolean> finished = bounded(4096);
 
@@ -42,7 +43,7 @@ public final class ReceiptTracker {
     public void track(LocalSender.Receipt r) {
         if (r.messageId() == null) return;
         String k = key(r.to(), r.messageId());
-        Node.StateChange already;
+        StateChange already;
         synchronized (tracked) {
             tracked.put(k, r.ref() == null ? NO_REF : r.ref());
             already = early.remove(k);
@@ -50,7 +51,7 @@ public final class ReceiptTracker {
         if (already != null && !LocalSender.state(already.state()).equals(r.state())) onStateChange(already);
     }
 
-    private void onStateChange(Node.StateChange c) {
+    private void onStateChange(StateChange c) {
         String k = key(c.destination().toHex(), Integer.toUnsignedLong(c.messageId()));
         String ref;
         synchronized (tracked) {
@@ -59,7 +60,7 @@ public final class ReceiptTracker {
             if (ref == null) {
                 // The node may report SENT after DELIVERED when the ACK overtakes the send's own bookkeeping:
                 // never let a pending state hide a final one.
-                Node.StateChange held = early.get(k);
+                StateChange held = early.get(k);
                 if (held == null || held.state().pending() || !c.state().pending()) early.put(k, c);
                 return;
             }

@@ -72,13 +72,15 @@ public final class SimCommand implements Callable<Integer> {
             return ExitCodes.CONFIG;
         }
         // Short retries: simulated links are fast. The flood delay stays the gateway's: suppression needs a
-        // rebroadcast window many times the link latency. A direct neighbour silent for three announce
-        // periods is dropped (the gateway default is six of its 30 s).
+        // rebroadcast window many times the link latency. The simulated transport's neighbour timeout is three
+        // announce periods: a neighbour silent that long is no next hop (the LAN default is six of its 30 s).
         Node.Options options = Node.Options.defaults().withAnnounceInterval(announceSeconds * 1000)
                 .withTimers(1_500, 10_000, floodDelay)
-                .withHopLimit(15).withNeighbourExpiry(3 * announceSeconds * 1000);
-        SimRun.Result r = SimRun.run(new SimNetwork.Config(nodes, t, loss, latency, bitrate, mtu, seed, options)
-                .withAverageDegree(degree), messages, churn, timeout * 1000, failLink);
+                .withHopLimit(15);
+        SimNetwork.Config config = new SimNetwork.Config(nodes, t, loss, latency, bitrate, mtu, seed, options)
+                .withAverageDegree(degree);
+        config = config.withProfile(config.profile().withNeighbourTimeout(3 * announceSeconds * 1000L));
+        SimRun.Result r = SimRun.run(config, messages, churn, timeout * 1000, failLink);
         if (json) {
             System.out.println(Json.write(r.toMap()));
         } else {

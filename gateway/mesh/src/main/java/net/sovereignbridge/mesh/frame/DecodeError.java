@@ -23,5 +23,7 @@ public enum DecodeError {
     /** A copy of a frame already handled (flooding delivers several). */
     DUPLICATE,
     /** A topic frame beyond its origin's rate limit (not delivered, not relayed). */
-    RATE_LIMITED
+    RATE_LIMITED,
+    /** The node's receive queue was full (the node is overloaded, not the peer at fault); the sender's retry covers it. */
+    RECEIVE_QUEUE_FULL
 }

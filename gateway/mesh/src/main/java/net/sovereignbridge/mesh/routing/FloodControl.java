@@ -8,6 +8,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import net.sovereignbridge.mesh.identity.MeshAddress;
+import net.sovereignbridge.mesh.transport.LinkQuality;
 
 /**
  * Controlled ("managed") flooding: every flooded frame is rebroadcast at most once per node, after a delay
@@ -130,6 +131,17 @@ public final class FloodControl {
     private final LinkedHashMap<Key, Entry> seenLong = new LinkedHashMap<>();
     private int longMemoryType = -1;
     private long longMemoryMillis;
+
+    /** How well a copy was heard, 0..1 from its SNR (-20..+10 dB), NaN where the medium reports none. */
+    public static double copyQuality(LinkQuality q) {
+        return Double.isNaN(q.snrDb()) ? Double.NaN : Math.min(1, Math.max(0, (q.snrDb() + 20) / 30));
+    }
+
+    /** As {@link #copyQuality}, 0.5 where the medium reports no SNR (LAN): the quality that sets a rebroadcast delay. */
+    public static double delayQuality(LinkQuality q) {
+        double c = copyQuality(q);
+        return Double.isNaN(c) ? 0.5 : c;
+    }
 
     /** Marks a frame as seen without scheduling (our own frames). */
     public synchronized void remember(MeshAddress source, int messageId, int type) {

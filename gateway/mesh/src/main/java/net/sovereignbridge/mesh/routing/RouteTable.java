@@ -8,6 +8,7 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import net.sovereignbridge.mesh.identity.MeshAddress;
 import net.sovereignbridge.mesh.transport.Endpoint;
+import net.sovereignbridge.mesh.transport.PreferenceClass;
 import net.sovereignbridge.mesh.transport.TransportProfile;
 
 /**
@@ -15,16 +16,23 @@ import net.sovereignbridge.mesh.transport.TransportProfile;
  * link endpoint E after h hops says "S is h hops away through E". Several routes per destination are kept
  * (one per endpoint, at most {@link #MAX_ROUTES_PER_DESTINATION}) so a link that fails leaves alternatives.
  *
- * <p>Cost of a route = hops + the cost of our first link, so that a fast local path wins over a slow one:
- * link cost = 1 + 100 000 / nominal bitrate (LAN at 100 Mbit/s adds 0.001, LoRa at 5 kbit/s adds 20),
- * doubled on airtime-regulated media, divided by (1 - loss)^2 so a lossy hop is avoided while a clean
- * one exists. Routes expire when their destination stays silent for {@code expiryMillis}.
+ * <p>Routes are ranked by the preference class of their first link first ("local first, global second":
+ * a route over the LAN or BLE beats one over the internet overlay however short), then by cost = hops + the
+ * cost of our first link, so that a fast local path wins over a slow one: link cost = 1 + 100 000 / nominal
+ * bitrate (LAN at 100 Mbit/s adds 0.001, LoRa at 5 kbit/s adds 20), doubled on airtime-governed media,
+ * divided by (1 - loss)^2 so a lossy hop is avoided while a clean one exists. Routes expire when their
+ * destination stays silent for {@code expiryMillis}.
  */
 public final class RouteTable {
     public static final int MAX_ROUTES_PER_DESTINATION = 4;
 
-    public record Route(MeshAddress destination, Endpoint via, int hops, double cost, long announcedAt,
-            long learnedAtMillis) {}
+    /** @param preference the class of the first link's transport, compared before the cost */
+    public record Route(MeshAddress destination, Endpoint via, int hops, PreferenceClass preference, double cost,
+            long announcedAt, long learnedAtMillis) {}
+
+    /** Best first: preference class of the first link, then cost, then the most recently learned. */
+    public static final Comparator<Route> ORDER = Comparator.comparingInt((Route r) -> r.preference().rank())
+            .thenComparingDouble(Route::cost).thenComparing(r -> -r.learnedAtMillis());
 
     private final long expiryMillis;
     private final int maxDestinations;
@@ -42,6 +50,7 @@ public final class RouteTable {
         this.maxDestinations = maxDestinations;
     }
 
+    /** Cost of a first link of {@code profile} at {@code lossRatio}; the preference class is ranked before it. */
     public static double linkCost(TransportProfile profile, double lossRatio) {
         double c = 1.0 + 100_000.0 / profile.nominalBitrate();
         if (profile.airtimeGoverned()) c *= 2;
@@ -53,8 +62,8 @@ public final class RouteTable {
      * Records what one received announce says. Returns true when the table changed in a way worth
      * telling others about (a new destination or a better route).
      */
-    public synchronized boolean learn(MeshAddress destination, Endpoint via, int hops, double linkCost,
-            long announcedAt, long nowMillis) {
+    public synchronized boolean learn(MeshAddress destination, Endpoint via, int hops, PreferenceClass preference,
+            double linkCost, long announcedAt, long nowMillis) {
         List<Route> list = routes.get(destination);
         if (list == null) {
             if (routes.size() >= maxDestinations) evictStalest();
@@ -62,8 +71,9 @@ public final class RouteTable {
             routes.put(destination, list);
         }
         double cost = hops + linkCost;
-        Route fresh = new Route(destination, via, hops, cost, announcedAt, nowMillis);
-        boolean improved = list.isEmpty() || cost < list.get(0).cost();
+        Route fresh = new Route(destination, via, hops, preference, cost, announcedAt, nowMillis);
+        boolean improved = list.isEmpty() || fresh.preference().rank() < list.get(0).preference().rank()
+                || (fresh.preference() == list.get(0).preference() && cost < list.get(0).cost());
         // A route that missed the destination's last two announces (none of their first copies came through
         // it) leads over a link that is probably gone: dropped. One miss is tolerated, since on a lossy mesh
         // the first copy of an announce arrives now through one neighbour, now through another.
@@ -76,7 +86,7 @@ public final class RouteTable {
         list.removeIf(r -> r.via().equals(via) || nowMillis - r.learnedAtMillis() > expiryMillis
                 || (r.announcedAt() < previous && r.via().transportId().equals(via.transportId())));
         list.add(fresh);
-        list.sort(Comparator.comparingDouble(Route::cost).thenComparing(r -> -r.learnedAtMillis()));
+        list.sort(ORDER);
         while (list.size() > MAX_ROUTES_PER_DESTINATION) list.remove(list.size() - 1);
         return improved;
     }

@@ -10,6 +10,8 @@ import java.util.Optional;
 import net.sovereignbridge.mesh.identity.MeshAddress;
 import net.sovereignbridge.mesh.node.Node;
 import net.sovereignbridge.mesh.node.SendException;
+import net.sovereignbridge.mesh.node.SendOptions;
+import net.sovereignbridge.mesh.node.SendResult;
 import net.sovereignbridge.mesh.transport.Endpoint;
 
 /**
@@ -104,7 +106,7 @@ public final class SimRun {
             // every relay's per-origin interval and before the next periodic announce, which would otherwise
             // be relayed in its place.
             floodFrom.forEach(n -> n.node().announce());
-            net.runFor(nodes.get(0).node().announceRelayInterval() + 1_000);
+            net.runFor(nodes.get(0).node().announcer().relayInterval() + 1_000);
             Map<SimNetwork.SimNode, List<Integer>> announced = new LinkedHashMap<>();
             for (SimNetwork.SimNode n : floodFrom) announced.put(n, n.node().announce());
             net.runFor(Math.max(1_000, config.options().floodDelayMillis() * 4L * Math.max(1, net.diameter())));
@@ -167,7 +169,7 @@ public final class SimRun {
 
         boolean send(Node from, MeshAddress to, byte[] body) {
             try {
-                Node.Sent s = from.send(to, body);
+                SendResult s = from.send(to, body, SendOptions.defaults());
                 if (firstSentAt < 0) firstSentAt = time.millis();
                 sentAt.put(from.address().toHex() + "/" + s.messageId(), time.millis());
                 sent++;

@@ -17,7 +17,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Owns the node's transports: starts and stops them, restarts FAILED ones with exponential backoff
- * (1 s doubling to 5 min), leaves UNAVAILABLE ones alone (hardware missing: only reconfiguration helps),
+ * (1 s doubling to 5 min), leaves UNAVAILABLE ones alone (hardware missing: only reconfiguration and a
+ * restart of the daemon help),
  * counts traffic, and fans transport callbacks out to the node and to observers.
  *
  * <p>A transport that fails both reports FAILED and throws from {@code start}; the manager keeps at most one
@@ -28,17 +29,8 @@ public final class TransportManager implements AutoCloseable {
     private final long initialBackoffMillis;
     private final long maxBackoffMillis;
 
-    /** What the manager tells the node and observers. */
-    public interface Events {
-        void onFrame(Transport transport, Endpoint from, byte[] frame, LinkQuality quality);
-
-        default void onStateChanged(Transport transport, TransportState state, String reason) {}
-
-        default void onNeighbour(Transport transport, Neighbour neighbour, boolean up) {}
-    }
-
     private final Map<String, Managed> transports = new ConcurrentHashMap<>();
-    private final List<Events> listeners = new CopyOnWriteArrayList<>();
+    private final List<TransportListener> listeners = new CopyOnWriteArrayList<>();
     private final ScheduledExecutorService retry;
     private volatile boolean closed;
 
@@ -65,8 +57,9 @@ public final class TransportManager implements AutoCloseable {
         this.maxBackoffMillis = maxBackoffMillis;
     }
 
-    public void addListener(Events events) {
-        listeners.add(events);
+    /** {@code listener} hears every transport's frames, state changes and neighbours (the node's link layer). */
+    public void addListener(TransportListener listener) {
+        listeners.add(listener);
     }
 
     public void add(Transport transport) {
@@ -79,15 +72,7 @@ public final class TransportManager implements AutoCloseable {
         transports.values().forEach(this::start);
     }
 
-    /** Starts (again) one transport, e.g. after an operator fixed what made it UNAVAILABLE. */
-    public void start(String id) {
-        Managed m = transports.get(id);
-        if (m == null) throw new IllegalArgumentException("no transport '" + id + "'");
-        m.stopped = false;
-        start(m);
-    }
-
-    /** Stops one transport and cancels its pending retry; {@link #start(String)} brings it back. */
+    /** Stops one transport for good and cancels its pending retry. */
     public void stop(String id) {
         Managed m = transports.get(id);
         if (m == null) throw new IllegalArgumentException("no transport '" + id + "'");
@@ -213,7 +198,7 @@ public final class TransportManager implements AutoCloseable {
         public void onFrame(Transport t, Endpoint from, byte[] frame, LinkQuality quality) {
             counters.framesIn.incrementAndGet();
             counters.bytesIn.addAndGet(frame.length);
-            for (Events e : listeners) {
+            for (TransportListener e : listeners) {
                 try {
                     e.onFrame(t, from, frame, quality);
                 } catch (RuntimeException ex) {
@@ -228,7 +213,7 @@ public final class TransportManager implements AutoCloseable {
             log.info("transport {} is {}{}", t.id(), state, reason == null || reason.isEmpty() ? "" : ": " + reason);
             if (reason != null && !reason.isEmpty()) lastReason = reason;
             if (state == TransportState.ACTIVE) backoffMillis = initialBackoff;
-            for (Events e : listeners) {
+            for (TransportListener e : listeners) {
                 try {
                     e.onStateChanged(t, state, reason);
                 } catch (RuntimeException ex) {
@@ -240,7 +225,7 @@ public final class TransportManager implements AutoCloseable {
 
         @Override
         public void onNeighbour(Transport t, Neighbour neighbour, boolean up) {
-            for (Events e : listeners) {
+            for (TransportListener e : listeners) {
                 try {
                     e.onNeighbour(t, neighbour, up);
                 } catch (RuntimeException ex) {

@@ -1,6 +1,5 @@
 package net.sovereignbridge.mesh.node;
 
-import net.sovereignbridge.mesh.transport.PreferenceClass;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -14,9 +13,9 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import net.sovereignbridge.mesh.frame.Fragmenter;
 import net.sovereignbridge.mesh.frame.FrameCodec;
 import net.sovereignbridge.mesh.frame.FrameType;
-import net.sovereignbridge.mesh.frame.Fragmenter;
 import net.sovereignbridge.mesh.frame.HopAck;
 import net.sovereignbridge.mesh.frame.MeshFrame;
 import net.sovereignbridge.mesh.identity.NodeIdentity;
@@ -25,6 +24,7 @@ import net.sovereignbridge.mesh.store.Inbox;
 import net.sovereignbridge.mesh.transport.Endpoint;
 import net.sovereignbridge.mesh.transport.LinkQuality;
 import net.sovereignbridge.mesh.transport.Neighbour;
+import net.sovereignbridge.mesh.transport.PreferenceClass;
 import net.sovereignbridge.mesh.transport.TrafficOrigin;
 import net.sovereignbridge.mesh.transport.Transport;
 import net.sovereignbridge.mesh.transport.TransportKind;
@@ -160,7 +160,7 @@ class TrafficOriginTest {
         LinkedBlockingQueue<Inbox.Message> atC = new LinkedBlockingQueue<>();
         c.addDeliveryListener(atC::add);
 
-        a.send(c.address(), "from a device".getBytes(), TrafficOrigin.DEVICE);
+        a.send(c.address(), "from a device".getBytes(), SendOptions.defaults().withOrigin(TrafficOrigin.DEVICE));
         assertEquals("from a device", new String(atC.poll(10, TimeUnit.SECONDS).body()));
         assertFalse(originsOf(aOverlay, FrameType.DATA).isEmpty());
         assertTrue(originsOf(aOverlay, FrameType.DATA).stream().allMatch(o -> o == TrafficOrigin.DEVICE),

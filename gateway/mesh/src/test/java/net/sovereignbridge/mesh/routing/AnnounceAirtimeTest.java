@@ -1,8 +1,5 @@
 package net.sovereignbridge.mesh.routing;
 
-import net.sovereignbridge.mesh.transport.AirtimeBudget;
-import net.sovereignbridge.mesh.transport.TransportKind;
-import net.sovereignbridge.mesh.transport.PreferenceClass;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -10,7 +7,11 @@ import java.util.ArrayList;
 import java.util.List;
 import net.sovereignbridge.mesh.node.Node;
 import net.sovereignbridge.mesh.node.SendException;
+import net.sovereignbridge.mesh.node.SendOptions;
 import net.sovereignbridge.mesh.sim.SimNetwork;
+import net.sovereignbridge.mesh.transport.AirtimeBudget;
+import net.sovereignbridge.mesh.transport.PreferenceClass;
+import net.sovereignbridge.mesh.transport.TransportKind;
 import net.sovereignbridge.mesh.transport.TransportProfile;
 import org.junit.jupiter.api.Test;
 
@@ -30,7 +31,7 @@ class AnnounceAirtimeTest {
 
     @Test
     void announceFloodStaysWithinTwoPercentOfTheAirtimeBudgetWhileDataFlows() throws Exception {
-        Node.Options options = Node.Options.defaults().withAnnounceInterval(5_000).withRegulatedAnnounceInterval(5_000)
+        Node.Options options = Node.Options.defaults().withAnnounceInterval(5_000).withAirtimeAnnounceInterval(5_000)
                 .withTimers(2_000, 20_000, 200).withHopLimit(15);
         SimNetwork.Config config = new SimNetwork.Config(5, SimNetwork.Topology.LINE, 0, 20, BITRATE, 255, 11, options)
                 .withProfile(TransportProfile.of(TransportKind.DUPLEX, 255, PreferenceClass.LOCAL_RADIO).withBitrate(BITRATE).withLatency(20)
@@ -53,7 +54,7 @@ class AnnounceAirtimeTest {
                     nodes.forEach(n -> n.node().announce()); // the flood
                     if (tick++ % 5 == 0) {
                         try {
-                            sent.add(first.send(last.address(), ("data " + tick).getBytes()).messageId());
+                            sent.add(first.send(last.address(), ("data " + tick).getBytes(), SendOptions.defaults()).messageId());
                         } catch (SendException e) {
                             throw new AssertionError("the sender refused a message: " + e.getMessage());
                         }
@@ -74,7 +75,7 @@ class AnnounceAirtimeTest {
                 }
             }
             Node relay = nodes.get(2).node();
-            assertTrue(relay.announceAirtime().refused("sim") > 1_000, "the flood was not held back");
+            assertTrue(relay.announcer().airtime().refused("sim") > 1_000, "the flood was not held back");
             assertEquals(sent.size(), delivered[0], "every message arrives while announces are rationed");
             double dataSeconds = seconds(net.medium().otherBytesSentBy(nodes.get(2).name()));
             assertTrue(dataSeconds > ALLOWED_SECONDS, "data (" + dataSeconds + " s) got more airtime than announces");

@@ -7,6 +7,8 @@ import java.util.ArrayList;
 import java.util.List;
 import net.sovereignbridge.mesh.custody.MessageState;
 import net.sovereignbridge.mesh.node.Node;
+import net.sovereignbridge.mesh.node.SendOptions;
+import net.sovereignbridge.mesh.node.SendResult;
 import net.sovereignbridge.mesh.sim.SimNetwork;
 import net.sovereignbridge.mesh.store.Inbox;
 import org.junit.jupiter.api.Test;
@@ -43,7 +45,7 @@ class GeoRoutingTest {
     }
 
     static long total(SimNetwork net, String counter) {
-        return net.nodes().stream().mapToLong(n -> n.node().geoCounters().get(counter)).sum();
+        return net.nodes().stream().mapToLong(n -> n.node().routingCounters().getOrDefault(counter, 0L)).sum();
     }
 
     @Test
@@ -54,15 +56,16 @@ class GeoRoutingTest {
             List<Inbox.Message> got = new ArrayList<>();
             destination.addDeliveryListener(got::add);
             String region = destination.position().orElseThrow().substring(0, 7); // a 153 m cell, not the exact spot
-            Node.Sent sent = sender.send(destination.address(), "towards the region".getBytes(), region);
+            SendResult sent = sender.send(destination.address(), "towards the region".getBytes(),
+                    SendOptions.defaults().withRegion(region));
             assertTrue(sent.via().startsWith("geo "), "first hop by position: " + sent.via());
             assertTrue(net.runUntil(() -> !got.isEmpty(), 10, 10_000) >= 0, "not delivered");
             assertEquals("towards the region", new String(got.get(0).body()));
             // Six hops straight across: one transmission per hop (no loss), against 49 for a flood.
             long tx = net.medium().transmissionsOf(sender.address(), sent.messageId());
             assertTrue(tx <= 8, tx + " transmissions: it was flooded, not forwarded");
-            assertTrue(total(net, "greedy") >= 5, "relays forwarded greedily: " + total(net, "greedy"));
-            assertEquals(0, total(net, "localMinimum"));
+            assertTrue(total(net, "geo") >= 5, "relays forwarded greedily: " + total(net, "geo"));
+            assertEquals(0, total(net, "geoLocalMinimum"));
             assertTrue(net.runUntil(() -> MultiHopTest.stateOf(sender, sent.messageId()) == MessageState.DELIVERED, 10,
                     10_000) >= 0, "acknowledged");
         }
@@ -76,12 +79,12 @@ class GeoRoutingTest {
             Node sender = net.nodes().get(SENDER).node();
             List<Inbox.Message> got = new ArrayList<>();
             destination.addDeliveryListener(got::add);
-            Node.Sent sent = sender.send(destination.address(), "around the lake".getBytes(),
-                    destination.position().orElseThrow());
+            SendResult sent = sender.send(destination.address(), "around the lake".getBytes(),
+                    SendOptions.defaults().withRegion(destination.position().orElseThrow()));
             assertTrue(net.runUntil(() -> !got.isEmpty(), 10, 20_000) >= 0, "not delivered around the lake");
-            assertTrue(total(net, "localMinimum") >= 1, "greedy forwarding should have been stuck at the shore");
+            assertTrue(total(net, "geoLocalMinimum") >= 1, "greedy forwarding should have been stuck at the shore");
             // The shore node (2, 3) is where it got stuck: none of its neighbours is nearer than it.
-            assertTrue(net.nodes().get(3 * SIDE + 2).node().geoCounters().get("localMinimum") >= 1);
+            assertTrue(net.nodes().get(3 * SIDE + 2).node().routingCounters().get("geoLocalMinimum") >= 1);
             long tx = net.medium().transmissionsOf(sender.address(), sent.messageId());
             assertTrue(tx > 8, "the detour needs the flood: " + tx + " transmissions");
             assertTrue(net.runUntil(() -> MultiHopTest.stateOf(sender, sent.messageId()) == MessageState.DELIVERED, 10,

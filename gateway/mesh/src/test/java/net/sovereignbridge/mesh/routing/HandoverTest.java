@@ -1,8 +1,5 @@
 package net.sovereignbridge.mesh.routing;
 
-import net.sovereignbridge.mesh.transport.AirtimeBudget;
-import net.sovereignbridge.mesh.transport.TransportKind;
-import net.sovereignbridge.mesh.transport.PreferenceClass;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -15,10 +12,14 @@ import java.util.concurrent.ScheduledExecutorService;
 import net.sovereignbridge.mesh.custody.MessageState;
 import net.sovereignbridge.mesh.identity.NodeIdentity;
 import net.sovereignbridge.mesh.node.Node;
+import net.sovereignbridge.mesh.node.SendOptions;
 import net.sovereignbridge.mesh.sim.SimMedium;
 import net.sovereignbridge.mesh.sim.SimTransport;
 import net.sovereignbridge.mesh.store.Database;
 import net.sovereignbridge.mesh.store.Inbox;
+import net.sovereignbridge.mesh.transport.AirtimeBudget;
+import net.sovereignbridge.mesh.transport.PreferenceClass;
+import net.sovereignbridge.mesh.transport.TransportKind;
 import net.sovereignbridge.mesh.transport.TransportManager;
 import net.sovereignbridge.mesh.transport.TransportProfile;
 import org.junit.jupiter.api.Test;
@@ -64,7 +65,7 @@ class HandoverTest {
             MultiHopTest.await("a to know b", 10, () -> a.node().peers().key(b.node().address()).isPresent()
                     && !a.node().neighbours().candidates(b.node().address()).isEmpty());
             List<Integer> ids = new CopyOnWriteArrayList<>();
-            for (int i = 0; i < 20; i++) ids.add(a.node().send(b.node().address(), ("before " + i).getBytes()).messageId());
+            for (int i = 0; i < 20; i++) ids.add(a.node().send(b.node().address(), ("before " + i).getBytes(), SendOptions.defaults()).messageId());
             MultiHopTest.await("first 20 over LAN", 10, () -> got.size() == 20);
             assertTrue(got.stream().allMatch(m -> m.transport().equals("lan")), "the fast link is preferred");
 
@@ -74,7 +75,7 @@ class HandoverTest {
                     a.lan().fail();
                     b.lan().fail();
                 }
-                ids.add(a.node().send(b.node().address(), ("after " + i).getBytes()).messageId());
+                ids.add(a.node().send(b.node().address(), ("after " + i).getBytes(), SendOptions.defaults()).messageId());
             }
             MultiHopTest.await("all 40 delivered", 30, () -> got.size() == 40);
             assertEquals(40, got.stream().map(m -> new String(m.body())).distinct().count(), "each exactly once");

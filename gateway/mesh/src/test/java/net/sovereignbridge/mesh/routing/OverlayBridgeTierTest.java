@@ -1,7 +1,5 @@
 package net.sovereignbridge.mesh.routing;
 
-import net.sovereignbridge.mesh.transport.TransportKind;
-import net.sovereignbridge.mesh.transport.PreferenceClass;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -17,14 +15,16 @@ import java.util.function.Consumer;
 import net.sovereignbridge.mesh.custody.MessageState;
 import net.sovereignbridge.mesh.identity.MeshAddress;
 import net.sovereignbridge.mesh.identity.NodeIdentity;
-import net.sovereignbridge.mesh.node.NextHop;
 import net.sovereignbridge.mesh.node.Node;
-import net.sovereignbridge.mesh.node.OverlayBridges;
+import net.sovereignbridge.mesh.node.SendOptions;
+import net.sovereignbridge.mesh.node.SendResult;
 import net.sovereignbridge.mesh.sim.SimMedium;
 import net.sovereignbridge.mesh.sim.SimTransport;
 import net.sovereignbridge.mesh.store.Database;
 import net.sovereignbridge.mesh.store.Inbox;
 import net.sovereignbridge.mesh.transport.Endpoint;
+import net.sovereignbridge.mesh.transport.PreferenceClass;
+import net.sovereignbridge.mesh.transport.TransportKind;
 import net.sovereignbridge.mesh.transport.TransportManager;
 import net.sovereignbridge.mesh.transport.TransportProfile;
 import org.junit.jupiter.api.AfterEach;
@@ -64,19 +64,19 @@ class OverlayBridgeTierTest {
 
     /** The DHT's part, played from a map: found bridges become known after a search. */
     static final class MapBridges implements OverlayBridges {
-        final Map<MeshAddress, List<NextHop.Hop>> directory = new ConcurrentHashMap<>();
-        final Map<MeshAddress, List<NextHop.Hop>> known = new ConcurrentHashMap<>();
+        final Map<MeshAddress, List<NextHop>> directory = new ConcurrentHashMap<>();
+        final Map<MeshAddress, List<NextHop>> known = new ConcurrentHashMap<>();
         final List<MeshAddress> searches = new CopyOnWriteArrayList<>();
 
         @Override
-        public List<NextHop.Hop> known(MeshAddress destination) {
+        public List<NextHop> known(MeshAddress destination) {
             return known.getOrDefault(destination, List.of());
         }
 
         @Override
         public void search(MeshAddress destination, Consumer<MeshAddress> found) {
             searches.add(destination);
-            List<NextHop.Hop> d = directory.get(destination);
+            List<NextHop> d = directory.get(destination);
             if (d != null) {
                 known.put(destination, d);
                 found.accept(destination);
@@ -110,14 +110,14 @@ class OverlayBridgeTierTest {
         assertTrue(g.routes().lookup(x.address(), System.currentTimeMillis()).isEmpty(), "no tier-2 route to x");
 
         // no bridge known yet: a lookup is started and, without an answer, the message floods
-        Node.Sent first = g.send(x.address(), "flooded".getBytes());
+        SendResult first = g.send(x.address(), "flooded".getBytes(), SendOptions.defaults());
         assertEquals("flood", first.via());
         assertEquals(List.of(x.address()), bridges.searches);
 
         // the DHT names b: the next message leaves on the overlay link to b, and b hands it on over its radio
-        bridges.directory.put(x.address(), List.of(new NextHop.Hop(new Endpoint("overlay", "b"), b.address())));
+        bridges.directory.put(x.address(), List.of(new NextHop(new Endpoint("overlay", "b"), b.address())));
         bridges.search(x.address(), a -> { });
-        Node.Sent second = g.send(x.address(), "through the bridge".getBytes());
+        SendResult second = g.send(x.address(), "through the bridge".getBytes(), SendOptions.defaults());
         assertEquals("overlay:b", second.via());
         MultiHopTest.await("x to receive both", 20, () -> got.size() == 2);
         assertTrue(got.stream().anyMatch(m -> new String(m.body()).equals("through the bridge")));

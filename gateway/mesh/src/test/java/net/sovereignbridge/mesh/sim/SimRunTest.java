@@ -12,8 +12,9 @@ import org.junit.jupiter.api.Test;
 class SimRunTest {
     static SimNetwork.Config config(long seed) {
         Node.Options o = Node.Options.defaults().withAnnounceInterval(5_000).withTimers(1_500, 10_000, 100)
-                .withHopLimit(15).withNeighbourExpiry(15_000);
-        return new SimNetwork.Config(25, SimNetwork.Topology.RANDOM, 0.1, 10, 1_000_000, 255, seed, o);
+                .withHopLimit(15);
+        SimNetwork.Config c = new SimNetwork.Config(25, SimNetwork.Topology.RANDOM, 0.1, 10, 1_000_000, 255, seed, o);
+        return c.withProfile(c.profile().withNeighbourTimeout(15_000));
     }
 
     static Map<String, Object> withoutHostFigures(SimRun.Result r) {

@@ -15,6 +15,7 @@ import net.sovereignbridge.mesh.transport.Endpoint;
 import net.sovereignbridge.mesh.transport.LinkQuality;
 import net.sovereignbridge.mesh.transport.Neighbour;
 import net.sovereignbridge.mesh.transport.Transport;
+import net.sovereignbridge.mesh.transport.TransportListener;
 import net.sovereignbridge.mesh.transport.TransportManager;
 import net.sovereignbridge.mesh.transport.TransportState;
 import org.junit.jupiter.api.Test;
@@ -35,7 +36,7 @@ class LanTransportTest {
     }
 
     /** Records what the manager reports, with the time of each FAILED report. */
-    private static final class Recorder implements TransportManager.Events {
+    private static final class Recorder implements TransportListener {
         final List<byte[]> frames = new CopyOnWriteArrayList<>();
         final List<Long> failedAtNanos = new CopyOnWriteArrayList<>();
         final List<TransportState> states = new CopyOnWriteArrayList<>();

@@ -21,6 +21,7 @@ import net.sovereignbridge.drivers.sx127x.emulator.ScaledAirClock;
 import net.sovereignbridge.drivers.sx127x.emulator.SimulatedAir;
 import net.sovereignbridge.mesh.identity.NodeIdentity;
 import net.sovereignbridge.mesh.node.Node;
+import net.sovereignbridge.mesh.node.SendOptions;
 import net.sovereignbridge.mesh.store.Database;
 import net.sovereignbridge.mesh.store.Inbox;
 import net.sovereignbridge.mesh.transport.TransportManager;
@@ -116,7 +117,7 @@ class ThreeGatewaysOverLoraTest {
                 if (to == from) continue;
                 String text = "from " + from.node().address().toHex().substring(0, 8) + " to "
                         + to.node().address().toHex().substring(0, 8);
-                from.node().send(to.node().address(), text.getBytes(StandardCharsets.UTF_8));
+                from.node().send(to.node().address(), text.getBytes(StandardCharsets.UTF_8), SendOptions.defaults());
                 // 30 s: on a loaded 2-core machine a lost frame waits for the end-to-end retry (3 s, doubling).
                 Inbox.Message m = to.delivered().poll(30, TimeUnit.SECONDS);
                 assertNotNull(m, text + " did not arrive");

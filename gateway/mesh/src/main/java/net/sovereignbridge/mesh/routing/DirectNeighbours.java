@@ -1,43 +1,48 @@
-package net.sovereignbridge.mesh.node;
+package net.sovereignbridge.mesh.routing;
 
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.ToLongFunction;
 import net.sovereignbridge.mesh.identity.MeshAddress;
 import net.sovereignbridge.mesh.transport.Endpoint;
 
 /**
- * Next hops that are the destination itself: nodes heard directly within {@code expiryMillis}, most
- * recently heard endpoint first. Bounded: the least recently heard node is forgotten past {@code maxNodes}.
+ * Routing tier 1: next hops that are the destination itself, i.e. nodes heard directly (hop count 0), most
+ * recently heard endpoint first. An endpoint counts while it was heard within its transport's neighbour
+ * timeout ({@code TransportProfile.neighbourTimeoutMillis}: minutes on a LAN, an hour on LoRa, whose
+ * neighbours announce every 15 minutes). Bounded: the least recently heard node is forgotten past
+ * {@code maxNodes}, and at most 8 endpoints are kept per node.
  */
-public final class DirectNeighbours implements NextHop {
+public final class DirectNeighbours {
     private final java.time.Clock clock;
-    private final long expiryMillis;
+    private final ToLongFunction<Endpoint> timeoutOf;
     private final int maxNodes;
     private final Map<MeshAddress, Map<Endpoint, Long>> heard = new ConcurrentHashMap<>();
 
-    public DirectNeighbours(java.time.Clock clock, long expiryMillis, int maxNodes) {
+    /** @param timeoutOf the neighbour timeout of an endpoint's transport, in milliseconds (0: transport gone) */
+    public DirectNeighbours(java.time.Clock clock, ToLongFunction<Endpoint> timeoutOf, int maxNodes) {
         this.clock = clock;
-        this.expiryMillis = expiryMillis;
+        this.timeoutOf = timeoutOf;
         this.maxNodes = maxNodes;
     }
 
-    @Override
-    public List<Hop> candidates(MeshAddress destination) {
+    /** The endpoints {@code destination} was heard on directly and recently enough, most recent first. */
+    public List<NextHop> candidates(MeshAddress destination) {
         Map<Endpoint, Long> endpoints = heard.get(destination);
         if (endpoints == null) return List.of();
-        long oldest = clock.millis() - expiryMillis;
+        long now = clock.millis();
         List<Map.Entry<Endpoint, Long>> fresh = new ArrayList<>();
         endpoints.entrySet().forEach(e -> {
-            if (e.getValue() >= oldest) fresh.add(e);
+            if (now - e.getValue() <= timeoutOf.applyAsLong(e.getKey())) fresh.add(e);
         });
         fresh.sort(Map.Entry.<Endpoint, Long>comparingByValue(Comparator.reverseOrder()));
-        return fresh.stream().map(e -> new Hop(e.getKey(), destination)).toList();
+        return fresh.stream().map(e -> new NextHop(e.getKey(), destination)).toList();
     }
 
-    @Override
+    /** A frame from {@code source} was heard directly (hop count 0) on {@code from}. */
     public void heard(MeshAddress source, Endpoint from, long nowMillis) {
         if (!heard.containsKey(source) && heard.size() >= maxNodes) evictOldest();
         Map<Endpoint, Long> endpoints = heard.computeIfAbsent(source, s -> new ConcurrentHashMap<>());
@@ -58,7 +63,7 @@ public final class DirectNeighbours implements NextHop {
     public Map<MeshAddress, List<Endpoint>> snapshot() {
         Map<MeshAddress, List<Endpoint>> out = new java.util.TreeMap<>();
         heard.keySet().forEach(a -> {
-            List<Endpoint> eps = candidates(a).stream().map(Hop::endpoint).toList();
+            List<Endpoint> eps = candidates(a).stream().map(NextHop::endpoint).toList();
             if (!eps.isEmpty()) out.put(a, eps);
         });
         return out;

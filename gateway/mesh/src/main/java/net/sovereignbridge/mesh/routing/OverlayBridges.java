@@ -1,4 +1,4 @@
-package net.sovereignbridge.mesh.node;
+package net.sovereignbridge.mesh.routing;
 
 import java.util.List;
 import java.util.function.Consumer;
@@ -20,7 +20,7 @@ public interface OverlayBridges {
      * Hops over the overlay transport to bridges that reach the destination, best first, from memory.
      * The endpoint's value names the bridge in the overlay transport's terms (its PeerId).
      */
-    List<NextHop.Hop> known(MeshAddress destination);
+    List<NextHop> known(MeshAddress destination);
 
     /** Starts a background lookup; {@code found} runs (on any thread) if it found bridges. */
     void search(MeshAddress destination, Consumer<MeshAddress> found);
@@ -28,7 +28,7 @@ public interface OverlayBridges {
     /** No overlay: the tier is empty. */
     OverlayBridges NONE = new OverlayBridges() {
         @Override
-        public List<NextHop.Hop> known(MeshAddress destination) {
+        public List<NextHop> known(MeshAddress destination) {
             return List.of();
         }
 
