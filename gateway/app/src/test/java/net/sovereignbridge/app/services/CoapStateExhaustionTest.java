@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import net.sovereignbridge.mesh.node.SendOptions;
 import net.sovereignbridge.app.Gateway;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -86,7 +87,7 @@ class CoapStateExhaustionTest {
                     "60", "-B", "60", "-m", "get", "coap://127.0.0.1:" + port + "/msg")) {
                 LocalTools.await("the owner's observe relation", 15, () -> number(coapStatus(), "observers") > before);
                 long sentAt = System.nanoTime();
-                bravo.node().send(alpha.identity().address(), "after the flood".getBytes(StandardCharsets.UTF_8));
+                bravo.node().send(alpha.identity().address(), "after the flood".getBytes(StandardCharsets.UTF_8), SendOptions.defaults());
                 String note = owner.awaitLine("the owner's notification of the delivery", 20,
                         l -> l.contains("after the flood"));
                 assertTrue(note.contains("\"from\":\"" + b + "\""), note);

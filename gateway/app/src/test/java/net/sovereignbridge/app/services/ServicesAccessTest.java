@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Map;
+import net.sovereignbridge.mesh.node.SendOptions;
 import net.sovereignbridge.app.Gateway;
 import net.sovereignbridge.app.config.GatewayConfig;
 import org.junit.jupiter.api.AfterAll;
@@ -88,7 +89,7 @@ class ServicesAccessTest {
 
     @Test
     void strangerCannotReadTheInboxOrSendAsTheGatewayOverPlainCoap() throws Exception {
-        bravo.node().send(alpha.identity().address(), "private to alpha".getBytes(StandardCharsets.UTF_8));
+        bravo.node().send(alpha.identity().address(), "private to alpha".getBytes(StandardCharsets.UTF_8), SendOptions.defaults());
         LocalTools.await("the private message in alpha's inbox", 20, () -> inboxSize(alpha) > 0);
         int before = inboxSize(bravo);
 
@@ -155,7 +156,7 @@ class ServicesAccessTest {
         try (LocalTools.Background inbox = new LocalTools.Background(sub, "-h", "127.0.0.1", "-p", port, "-u", "sbridge",
                 "-P", secret, "-q", "1", "-v", "-t", "sbridge/" + a + "/inbox")) {
             Thread.sleep(500);
-            bravo.node().send(alpha.identity().address(), "to the owner's subscriber".getBytes(StandardCharsets.UTF_8));
+            bravo.node().send(alpha.identity().address(), "to the owner's subscriber".getBytes(StandardCharsets.UTF_8), SendOptions.defaults());
             inbox.awaitLine("the delivered message on alpha's inbox topic", 20,
                     l -> l.contains("to the owner's subscriber"));
         }
