@@ -94,12 +94,18 @@ public final class LoopbackBroker implements AutoCloseable {
                 + "max_queued_messages " + MAX_QUEUED_MESSAGES + "\nmax_queued_bytes " + MAX_QUEUED_BYTES + "\n"
                 + "sys_interval " + SYS_INTERVAL_SECONDS + "\n"
                 + "log_dest stderr\nlog_type error\nlog_type warning\n");
-        Process p = new ProcessBuilder(List.of("sh", "-c",
+        ProcessBuilder launch = new ProcessBuilder(List.of("sh", "-c",
                 "\"$0\" -c \"$1\" & pid=$!; trap 'kill $pid 2>/dev/null' EXIT TERM; read _; kill $pid 2>/dev/null; wait $pid",
                 exe.toString(), conf.toString()))
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                .redirectError(workDir.resolve("mosquitto-loopback.log").toFile())
-                .start();
+                .redirectError(workDir.resolve("mosquitto-loopback.log").toFile());
+        // systemd's notify and socket-activation variables belong to the gateway: Debian's Mosquitto would
+        // otherwise tell systemd READY=1 on the gateway's behalf, before the gateway is ready.
+        for (String v : List.of("NOTIFY_SOCKET", "WATCHDOG_USEC", "WATCHDOG_PID", "LISTEN_FDS", "LISTEN_PID",
+                "LISTEN_FDNAMES")) {
+            launch.environment().remove(v);
+        }
+        Process p = launch.start();
         long deadline = System.nanoTime() + 5_000_000_000L;
         while (System.nanoTime() < deadline) {
             if (listening(port)) return new LoopbackBroker(port, p, accounts);
