@@ -50,9 +50,16 @@ public final class CoapFlood {
                 DatagramPacket reply = new DatagramPacket(new byte[2048], 2048);
                 try {
                     s.receive(reply);
-                    int type = (reply.getData()[0] >> 4) & 0x3;
-                    int code = reply.getData()[1] & 0xff;
+                    byte[] r = reply.getData();
+                    int type = (r[0] >> 4) & 0x3;
+                    int code = r[1] & 0xff;
                     if (code == 0 && type == 2) continue; // an empty ACK: the answer follows separately
+                    // An ephemeral port may have belonged to an earlier client whose observe relation the
+                    // server still serves: count only answers that carry this request's token.
+                    if (reply.getLength() < 8 || (r[0] & 0x0f) != 4 || r[4] != 0x5a || r[5] != (byte) (i >> 16)
+                            || r[6] != (byte) (i >> 8) || r[7] != (byte) i) {
+                        continue;
+                    }
                     codes.merge((code >> 5) + "." + String.format("%02d", code & 0x1f), 1, Integer::sum);
                     done[i] = true;
                     answered++;
