@@ -16,9 +16,9 @@ import net.sovereignbridge.app.dht.DhtService;
 import net.sovereignbridge.app.overlay.OverlayService;
 import net.sovereignbridge.app.services.LocalServices;
 import net.sovereignbridge.app.services.MessageViews;
-import net.sovereignbridge.app.transport.lan.LanTransport;
-import net.sovereignbridge.app.transport.lora.LoraBringUp;
-import net.sovereignbridge.app.transport.lora.LoraTransport;
+import net.sovereignbridge.app.transport.TransportContext;
+import net.sovereignbridge.app.transport.TransportFactory;
+import net.sovereignbridge.app.transport.TransportSettings;
 import net.sovereignbridge.mesh.custody.CustodyQueue;
 import net.sovereignbridge.mesh.identity.IdentityFile;
 import net.sovereignbridge.mesh.identity.IdentityFileException;
@@ -46,11 +46,13 @@ public final class Gateway implements AutoCloseable {
     private final Database db;
     private final TransportManager transports;
     private final Node node;
+    /** Configured transports that could not be brought up, and services that could not start: id to reason. */
     private final Map<String, String> unavailable = new LinkedHashMap<>();
+    /** The kind of each configured transport the node runs, by id (the overlay is a service, not configured). */
+    private final Map<String, String> types = new LinkedHashMap<>();
     private final List<AutoCloseable> resources = new ArrayList<>();
     private ControlServer control;
     private LocalServices services;
-    private LanTransport lan;
     private DhtService dht;
     private OverlayService overlay;
 
@@ -86,22 +88,21 @@ public final class Gateway implements AutoCloseable {
         return g;
     }
 
+    /** Brings every configured transport up; one that cannot run here is reported, not fatal. */
     private void addTransports() {
-        if (config.lanEnabled()) {
-            lan = new LanTransport("lan", config.lan());
-            transports.add(lan);
-        }
-        config.lora().ifPresent(lora -> {
-            LoraBringUp.Outcome outcome = lora.bringUp("lora0", identity.address(), LoraBringUp.pi4j());
-            if (outcome instanceof LoraBringUp.Up up) {
-                transports.add(up.transport());
+        TransportContext context = new TransportContext(identity.address());
+        for (TransportSettings t : config.transports()) {
+            TransportFactory.Outcome outcome = t.bringUp(context);
+            if (outcome instanceof TransportFactory.Up up) {
                 resources.add(up.resources());
-            } else if (outcome instanceof LoraBringUp.Down down) {
+                transports.add(up.transport());
+                types.put(t.id(), t.type());
+            } else if (outcome instanceof TransportFactory.Down down) {
                 // A configured radio that is absent is reported, not fatal: the rest of the node still serves.
-                unavailable.put("lora0", down.reason());
-                log.warn("LoRa radio not available: {}", down.reason());
+                unavailable.put(t.id(), down.reason());
+                log.warn("transport {} ({}) not available: {}", t.id(), t.type(), down.reason());
             }
-        });
+        }
     }
 
     /**
@@ -204,8 +205,14 @@ public final class Gateway implements AutoCloseable {
     /** Human-readable endpoints for the start-up banner. */
     public List<String> endpoints() {
         List<String> out = new ArrayList<>();
-        if (lan != null && lan.localAddress() != null) out.add("lan udp " + lan.localAddress());
-        transports.all().stream().filter(t -> t != lan).forEach(t -> out.add(t.id() + " " + t.state()));
+        for (Transport t : transports.all()) {
+            StringBuilder line = new StringBuilder(t.id() + " " + t.state());
+            // the transport's own words for where it is (udp address, sub-band); its counters are in the status
+            t.statusFields().forEach((k, v) -> {
+                if (v instanceof String text && !text.isEmpty()) line.append(' ').append(k).append(' ').append(text);
+            });
+            out.add(line.toString());
+        }
         unavailable.forEach((id, why) -> out.add(id + " UNAVAILABLE: " + why));
         // the listen addresses themselves are printed by run as "listen" lines
         if (overlay != null) for (String p : overlay.listenProblems()) out.add("overlay " + p);
@@ -338,6 +345,7 @@ public final class Gateway implements AutoCloseable {
             TransportCounters c = transports.counters(t.id());
             Map<String, Object> j = new LinkedHashMap<>();
             j.put("id", t.id());
+            j.put("type", types.getOrDefault(t.id(), t.id()));
             j.put("kind", t.profile().kind().name());
             j.put("state", t.state().name());
             j.put("mtu", t.profile().mtu());
@@ -351,12 +359,14 @@ public final class Gateway implements AutoCloseable {
             c.dropsByReason().forEach((k, v) -> drops.put(k.name(), v));
             j.put("drops", drops);
             j.put("neighbours", t.neighbours().size());
-            if (t instanceof LoraTransport lora) j.put("lora", lora.status().toMap());
+            // what only this kind of transport knows (airtime, addresses); the common fields above win a clash
+            t.statusFields().forEach(j::putIfAbsent);
             ts.add(j);
         }
         unavailable.forEach((id, why) -> {
             Map<String, Object> j = new LinkedHashMap<>();
             j.put("id", id);
+            config.transport(id).ifPresent(t -> j.put("type", t.type()));
             j.put("state", "UNAVAILABLE");
             j.put("reason", why);
             ts.add(j);
