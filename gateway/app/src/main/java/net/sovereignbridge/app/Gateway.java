@@ -62,6 +62,7 @@ public final class Gateway implements AutoCloseable {
         this.db = db;
         this.transports = new TransportManager();
         this.node = new Node(identity, db, transports, Node.Options.defaults().withName(config.nodeName())
+                .withHopLimit(config.hopLimit())
                 .withAnnounceInterval(config.announceIntervalSeconds() * 1000L)
                 .withAnnounceAirtimeShare(config.routing().announceAirtimeShare()), Clock.systemUTC());
         config.routing().position().ifPresent(node::setPosition);
