@@ -91,19 +91,66 @@ public final class Gateway implements AutoCloseable {
 
     /** Brings every configured transport up; one that cannot run here is reported, not fatal. */
     private void addTransports() {
-        TransportContext context = new TransportContext(identity.address());
-        for (TransportSettings t : config.transports()) {
-            TransportFactory.Outcome outcome = t.bringUp(context);
-            if (outcome instanceof TransportFactory.Up up) {
-                resources.add(up.resources());
-                transports.add(up.transport());
-                types.put(t.id(), t.type());
-            } else if (outcome instanceof TransportFactory.Down down) {
-                // A configured radio that is absent is reported, not fatal: the rest of the node still serves.
-                unavailable.put(t.id(), down.reason());
-                log.warn("transport {} ({}) not available: {}", t.id(), t.type(), down.reason());
+        for (TransportSettings t : config.transports()) bringUp(t);
+    }
+
+    /** @return null when the transport was added to the node, else why not */
+    private String bringUp(TransportSettings t) {
+        TransportFactory.Outcome outcome = t.bringUp(new TransportContext(identity.address()));
+        if (outcome instanceof TransportFactory.Up up) {
+            resources.add(up.resources());
+            transports.add(up.transport());
+            types.put(t.id(), t.type());
+            unavailable.remove(t.id());
+            return null;
+        }
+        String reason = ((TransportFactory.Down) outcome).reason();
+        // A configured radio that is absent is reported, not fatal: the rest of the node still serves.
+        unavailable.put(t.id(), reason);
+        log.warn("transport {} ({}) not available: {}", t.id(), t.type(), reason);
+        return reason;
+    }
+
+    /**
+     * {@code sbridge transport start ID}: the operator's way back from UNAVAILABLE once the cause is fixed (SPI
+     * enabled, user in group spi, HAT seated). A configured transport that could not be brought up is brought up
+     * again from its settings; one the node has is started again. The configuration is not re-read.
+     */
+    private synchronized Map<String, Object> startTransport(Map<String, Object> request) {
+        if (!(request.get("id") instanceof String id)) throw new IllegalArgumentException("transport-start needs 'id'");
+        Map<String, Object> out = new LinkedHashMap<>();
+        if (transports.get(id) == null) {
+            var settings = config.transport(id);
+            if (settings.isEmpty()) {
+                List<String> known = new ArrayList<>();
+                transports.all().forEach(t -> known.add(t.id()));
+                known.addAll(unavailable.keySet());
+                throw new IllegalArgumentException("no transport '" + id + "' (this daemon has: " + String.join(", ", known)
+                        + ")" + (unavailable.containsKey(id) ? "; it is a service: restart the daemon" : ""));
+            }
+            String why = bringUp(settings.get());
+            if (why != null) {
+                out.put("ok", false);
+                out.put("id", id);
+                out.put("error", "still unavailable: " + why);
+                return out;
             }
         }
+        Transport t = transports.get(id);
+        if (t.state() == net.sovereignbridge.mesh.transport.TransportState.ACTIVE) {
+            out.put("ok", true);
+            out.put("id", id);
+            out.put("state", t.state().name());
+            out.put("reason", "already active");
+            return out;
+        }
+        transports.start(id);
+        log.info("transport {} started by the operator: {}", id, t.state());
+        out.put("ok", true);
+        out.put("id", id);
+        out.put("state", t.state().name());
+        out.put("reason", transports.lastReason(id));
+        return out;
     }
 
     /**
@@ -231,6 +278,7 @@ public final class Gateway implements AutoCloseable {
             case "messages" -> messages(request);
             case "bundle-export" -> bundleExport();
             case "bundle-import" -> bundleImport(request);
+            case "transport-start" -> startTransport(request);
             default -> {
                 if (op.startsWith("p2p-")) {
                     if (overlay == null) {
