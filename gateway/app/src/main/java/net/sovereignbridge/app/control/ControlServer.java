@@ -46,7 +46,7 @@ public final class ControlServer implements AutoCloseable {
     public static final String SOCKET_NAME = "control.sock";
     static final int MAX_REQUEST = 1024 * 1024;
     /** The largest raw payload (bundle file) one request may carry. */
-    public static final int MAX_PAYLOAD = 64 * 1024 * 1024;
+    public static final int MAX_PAYLOAD = 32 * 1024 * 1024;
     static final long READ_TIMEOUT_MS = 5_000;
     static final int WORKERS = 8;
     static final int QUEUE = 32;
