@@ -71,9 +71,12 @@ public final class StateDirectory {
             throw new IdentityFileException("cannot read the owner of " + what + " " + file + ": " + reason(e), e);
         }
         if (owner != us.getAsInt()) {
+            // Root running the CLI on the daemon's directory must not chown it to root: it should act as the owner.
+            String fix = us.getAsInt() == 0
+                    ? "run sbridge as its owner instead (runuser -u '#" + owner + "' -- sbridge ...)"
+                    : "if it is really this node's, run: chown " + us.getAsInt() + " " + file;
             throw new IdentityFileException(what + " " + file + " is owned by uid " + owner + ", but sbridge runs as uid "
-                    + us.getAsInt() + "; someone else's " + what + " must not become ours. If it is really this node's, run: chown "
-                    + us.getAsInt() + " " + file);
+                    + us.getAsInt() + "; someone else's " + what + " must not become ours. " + fix);
         }
     }
 

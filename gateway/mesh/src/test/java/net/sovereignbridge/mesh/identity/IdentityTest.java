@@ -162,7 +162,8 @@ class IdentityTest {
         IdentityFileException e = assertThrows(IdentityFileException.class,
                 () -> IdentityFile.loadOrCreate(dir, new SecureRandom()));
         assertEquals("identity key " + file + " is owned by uid 4321, but sbridge runs as uid 0; someone else's identity"
-                + " key must not become ours. If it is really this node's, run: chown 0 " + file, e.getMessage());
+                + " key must not become ours. run sbridge as its owner instead (runuser -u '#4321' -- sbridge ...)",
+                e.getMessage());
     }
 
     @Test
