@@ -32,13 +32,19 @@ public final class BundleCommand implements Runnable {
         public Integer call() {
             Map<String, Object> a = DaemonCall.ok(state, Map.of("op", "bundle-export"));
             if (a == null) return ExitCodes.FAILED;
+            byte[] bytes = Base64.getDecoder().decode((String) a.get("bundle"));
             try {
-                byte[] bytes = Base64.getDecoder().decode((String) a.get("bundle"));
                 Files.write(file, bytes);
                 System.out.println("wrote " + bytes.length + " bytes to " + file);
                 return ExitCodes.OK;
             } catch (java.io.IOException e) {
-                System.err.println("sbridge: " + e.getMessage());
+                // A partial bundle is useless (its signature covers the whole file): do not leave one behind.
+                try {
+                    Files.deleteIfExists(file);
+                } catch (java.io.IOException ignored) {
+                    // the write error below is the one to report
+                }
+                System.err.println("sbridge: cannot write " + file + ": " + net.sovereignbridge.mesh.identity.StateDirectory.reason(e));
                 return ExitCodes.FAILED;
             }
         }

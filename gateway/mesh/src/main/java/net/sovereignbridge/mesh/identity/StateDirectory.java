@@ -98,7 +98,10 @@ public final class StateDirectory {
         if (e instanceof AccessDeniedException) return "permission denied";
         if (e instanceof java.nio.file.FileAlreadyExistsException) return "a file of that name already exists";
         if (e instanceof java.nio.file.NotDirectoryException) return "a path component is not a directory";
-        if (e instanceof FileSystemException f && f.getReason() != null) return f.getReason();
-        return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+        String why = e instanceof FileSystemException f && f.getReason() != null ? f.getReason()
+                : e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+        // ENOSPC and EDQUOT: the operator's fix is the same, so say it in those words first.
+        if (why.contains("No space left on device") || why.contains("Disk quota exceeded")) return "disk full (" + why + ")";
+        return why;
     }
 }
