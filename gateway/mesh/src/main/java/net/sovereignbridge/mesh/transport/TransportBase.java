@@ -12,7 +12,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * A subclass moves bytes on its medium and calls {@link #deliver}, {@link #rejected}, {@link #sent} and
  * {@link #setState}; it checks outgoing frames with {@link #checkSend}.
  *
- * <p>Neighbours expire lazily (on every {@link #neighbours()} call and every delivery) and whenever the
+ * <p>Neighbours expire lazily (on every {@link #neighbours()} call and on deliveries) and whenever the
  * subclass calls {@link #expireNeighbours()} from a thread of its own; so a transport that has no threads
  * (the simulator's) still reports a silent neighbour gone, in virtual time.
  */
@@ -92,11 +92,16 @@ public abstract class TransportBase implements Transport {
 
     /**
      * Hands a well-formed frame to the listener: its sender becomes (or stays) a neighbour, announced to the
-     * listener when new. Returns false (frame not delivered) while the transport is not active.
+     * listener when new. Returns false (frame not delivered) while the transport is not active, and for a frame
+     * no sender on this medium could have sent (empty, or over the MTU: counted as rejected, no neighbour).
      */
     protected final boolean deliver(Endpoint from, byte[] frame, LinkQuality quality) {
         TransportListener l = listener;
         if (!state.canSend() || l == null) return false;
+        if (frame.length == 0 || frame.length > profile.mtu()) {
+            rejected();
+            return false;
+        }
         framesReceived.incrementAndGet();
         Neighbour fresh = neighbours.heard(from, quality);
         reportGone(neighbours.expireIfDue());
