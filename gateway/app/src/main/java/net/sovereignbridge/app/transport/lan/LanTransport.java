@@ -102,6 +102,16 @@ public final class LanTransport extends TransportBase {
         }
     }
 
+    /** Where it listens: {@code udp} the bound unicast address, {@code discovery} the multicast group and port. */
+    @Override
+    public Map<String, Object> statusFields() {
+        InetSocketAddress local = localAddress();
+        Map<String, Object> m = new java.util.LinkedHashMap<>();
+        if (local != null) m.put("udp", local.getAddress().getHostAddress() + ":" + local.getPort());
+        if (options.discovery()) m.put("discovery", options.discoveryGroup() + ":" + options.discoveryPort());
+        return m;
+    }
+
     @Override
     public synchronized void start(TransportListener listener) throws TransportException {
         if (state() == TransportState.ACTIVE) return;
