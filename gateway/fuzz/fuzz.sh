@@ -17,7 +17,7 @@ simple=${class##*.}
 seeds=src/test/resources/$(echo "${class%.*}" | tr . /)/${simple}Inputs/$method
 corpus=target/corpus/$simple/$method
 mkdir -p "$corpus" target/findings "$seeds"
-exec nice -n 19 java -Xmx1g -Xss2m -cp "target/test-classes:$(cat "$cp_file")" com.code_intelligence.jazzer.Jazzer \
+exec nice -n 19 java -Xmx1g -Xss2m -Djdk.net.hosts.file=src/test/resources/fuzz-hosts -cp "target/test-classes:$(cat "$cp_file")" com.code_intelligence.jazzer.Jazzer \
   --target_class="$class" --target_method="$method" \
   --instrumentation_includes='net.sovereignbridge.**' \
   --reproducer_path=target/findings \
