@@ -26,9 +26,9 @@ class MultistreamFuzzTest {
             }
             byte[] consumed = java.util.Arrays.copyOfRange(input, input.length - before, input.length - in.available());
             // A line that contains no newline and decodes as UTF-8 without replacement re-encodes to the same bytes.
-            if (!line.contains("\n") && java.util.Arrays.equals(line.getBytes(StandardCharsets.UTF_8),
-                    java.util.Arrays.copyOfRange(consumed, consumed.length - 1 - line.getBytes(StandardCharsets.UTF_8).length,
-                            consumed.length - 1))) {
+            byte[] text = line.getBytes(StandardCharsets.UTF_8);
+            if (!line.contains("\n") && text.length < consumed.length && java.util.Arrays.equals(text,
+                    java.util.Arrays.copyOfRange(consumed, consumed.length - 1 - text.length, consumed.length - 1))) {
                 try {
                     assertArrayEquals(consumed, MultistreamSelect.encode(line));
                 } catch (MultistreamException e) {
