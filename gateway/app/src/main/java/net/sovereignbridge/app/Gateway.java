@@ -275,6 +275,7 @@ public final class Gateway implements AutoCloseable {
             case "send" -> send(request);
             case "inbox" -> inbox(request);
             case "status" -> status();
+            case "identity" -> identityView();
             case "messages" -> messages(request);
             case "bundle-export" -> bundleExport();
             case "bundle-import" -> bundleImport(request);
@@ -341,22 +342,36 @@ public final class Gateway implements AutoCloseable {
         return out;
     }
 
+    /** The identity this daemon runs under: what {@code sbridge identity} prints while a daemon runs. */
+    private Map<String, Object> identityView() {
+        var id = identity.publicIdentity();
+        Map<String, Object> out = ControlServer.ok();
+        out.put("address", id.address().toHex());
+        out.put("did", id.did());
+        out.put("peerId", id.peerId());
+        return out;
+    }
+
     private Map<String, Object> bundleImport(Map<String, Object> request) {
-        if (!(request.get("bundle") instanceof String b64)) throw new IllegalArgumentException("bundle-import needs 'bundle'");
-        byte[] file;
-        try {
-            file = Base64.getDecoder().decode(b64);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("bundle is not base64");
+        if (!(request.get("payload") instanceof byte[] file)) {
+            throw new IllegalArgumentException("bundle-import needs the bundle file as the request's payload");
         }
         var result = node.importBundle(file);
         Map<String, Object> out = new LinkedHashMap<>();
-        if (result instanceof net.sovereignbridge.mesh.frame.Decoded.Error<Integer> e) {
+        if (result instanceof net.sovereignbridge.mesh.frame.Decoded.Error<?> e) {
             out.put("ok", false);
             out.put("error", "bundle rejected: " + e.detail());
-        } else {
-            out.put("ok", true);
-            out.put("frames", result.value());
+            return out;
+        }
+        var report = result.value();
+        out.put("ok", report.accepted() > 0 || report.frames() == 0);
+        out.put("frames", report.frames());
+        out.put("accepted", report.accepted());
+        out.put("rejected", report.rejected());
+        if (report.firstRejection() != null) out.put("firstRejection", report.firstRejection());
+        if (report.accepted() == 0 && report.frames() > 0) {
+            out.put("error", "bundle signature verifies, but none of its " + report.frames()
+                    + " frames is a mesh frame (" + report.firstRejection() + ")");
         }
         return out;
     }

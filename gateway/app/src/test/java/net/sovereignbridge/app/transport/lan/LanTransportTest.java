@@ -109,6 +109,13 @@ class LanTransportTest {
         }
     }
 
+    /** {@code n} bytes that pass the transport's link-frame check (mesh frame version in the first byte). */
+    private static byte[] linkFrame(int n) {
+        byte[] f = new byte[n];
+        f[0] = (byte) (net.sovereignbridge.mesh.frame.MeshFrame.VERSION << 4);
+        return f;
+    }
+
     @Test
     void aStoppedTransportStartsAgainWhenTheOperatorAsks() throws Exception {
         DatagramSocket squatter = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
@@ -151,8 +158,8 @@ class LanTransportTest {
             assertEquals(TransportState.ACTIVE, lanB.state());
 
             Endpoint toB = new Endpoint("lan", "127.0.0.1:" + bAddress.getPort());
-            for (int i = 0; i < 3; i++) assertTrue(a.send("lan", toB, new byte[100]));
-            assertTrue(a.send("lan", Endpoint.broadcast("lan"), new byte[40]), "broadcast reaches the static peer");
+            for (int i = 0; i < 3; i++) assertTrue(a.send("lan", toB, linkFrame(100)));
+            assertTrue(a.send("lan", Endpoint.broadcast("lan"), linkFrame(40)), "broadcast reaches the static peer");
             assertFalse(a.send("lan", toB, new byte[LanTransport.MTU + 1]), "over the MTU");
             await("four frames at b", () -> recB.frames.size() == 4);
 
