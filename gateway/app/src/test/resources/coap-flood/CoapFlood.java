@@ -56,8 +56,9 @@ public final class CoapFlood {
                     if (code == 0 && type == 2) continue; // an empty ACK: the answer follows separately
                     // An ephemeral port may have belonged to an earlier client whose observe relation the
                     // server still serves: count only answers that carry this request's token.
-                    if (reply.getLength() < 8 || (r[0] & 0x0f) != 4 || r[4] != 0x5a || r[5] != (byte) (i >> 16)
-                            || r[6] != (byte) (i >> 8) || r[7] != (byte) i) {
+                    // The token begins with this run's random nonce: an earlier flood's socket i on the same
+                    // (sequentially allocated) port had the same index, so an index alone collided.
+                    if (reply.getLength() < 12 || (r[0] & 0x0f) != 8 || !java.util.Arrays.equals(r, 4, 12, token(i), 0, 8)) {
                         continue;
                     }
                     codes.merge((code >> 5) + "." + String.format("%02d", code & 0x1f), 1, Integer::sum);
@@ -75,16 +76,20 @@ public final class CoapFlood {
         for (DatagramSocket s : sockets) s.close();
     }
 
+    private static final int RUN_NONCE = new java.security.SecureRandom().nextInt();
+
+    /** This run's nonce, then the request's index. */
+    private static byte[] token(int i) {
+        return java.nio.ByteBuffer.allocate(8).putInt(RUN_NONCE).putInt(i).array();
+    }
+
     private static byte[] request(boolean con, int method, int i, String path, String mode) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        out.write(0x40 | (con ? 0 : 0x10) | 4); // version 1, CON or NON, 4-byte token
+        out.write(0x40 | (con ? 0 : 0x10) | 8); // version 1, CON or NON, 8-byte token
         out.write(method);
         out.write((i >> 8) & 0xff);
         out.write(i & 0xff);
-        out.write(0x5a);
-        out.write((i >> 16) & 0xff);
-        out.write((i >> 8) & 0xff);
-        out.write(i & 0xff);
+        out.writeBytes(token(i));
         int last = 0;
         if (mode.equals("observe")) last = option(out, last, 6, new byte[0]); // Observe: register (0)
         for (String segment : path.split("/")) {
