@@ -18,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import net.sovereignbridge.app.cli.Json;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,6 +35,7 @@ import org.slf4j.LoggerFactory;
 public final class ControlServer implements AutoCloseable {
     public static final String SOCKET_NAME = "control.sock";
     static final int MAX_REQUEST = 32 * 1024 * 1024;
+    private static final long CLOSE_WAIT_SECONDS = 5;
     private static final Logger log = LoggerFactory.getLogger(ControlServer.class);
 
     /** Answers one request; may throw IllegalArgumentException for a bad request (reported to the client). */
@@ -154,6 +156,16 @@ public final class ControlServer implements AutoCloseable {
         return m;
     }
 
+    private static void awaitEnd(Thread thread) {
+        if (thread == Thread.currentThread()) return;
+        try {
+            thread.join(TimeUnit.SECONDS.toMillis(CLOSE_WAIT_SECONDS));
+            if (thread.isAlive()) log.warn("control socket: acceptor still running {} s after close", CLOSE_WAIT_SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     @Override
     public void close() {
         closed = true;
@@ -162,7 +174,20 @@ public final class ControlServer implements AutoCloseable {
         } catch (IOException ignored) {
             // shutting down
         }
+        // Closing the channel does not close the listening socket while the acceptor thread is inside
+        // accept(): the kernel holds it until that thread has left the call, and until then it still takes
+        // connections through the socket file. A daemon started next on this state directory would see a
+        // stale socket answer and refuse to run, so closed means "refuses connections" only once the
+        // acceptor has ended; likewise no request is served after close returns.
+        awaitEnd(acceptor);
         workers.shutdownNow();
+        try {
+            if (!workers.awaitTermination(CLOSE_WAIT_SECONDS, TimeUnit.SECONDS)) {
+                log.warn("control socket: a request still runs {} s after close", CLOSE_WAIT_SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         try {
             Files.deleteIfExists(socket);
         } catch (IOException ignored) {
