@@ -62,8 +62,9 @@ public final class ControlClient {
                         left -= n;
                     }
                 }
-            } catch (java.net.SocketException e) {
-                // The daemon may have refused the request and closed early: its answer says why.
+            } catch (java.net.SocketException | SendFailed e) {
+                // The daemon may have refused the request and closed early (busy, over a limit): its answer
+                // is already in our receive buffer and says why.
                 sendFailure = e;
             }
             BufferedReader in = new BufferedReader(new InputStreamReader(Channels.newInputStream(ch),
@@ -82,8 +83,22 @@ public final class ControlClient {
         }
     }
 
-    private static void writeAll(SocketChannel ch, ByteBuffer b) throws IOException {
-        while (b.hasRemaining()) ch.write(b);
+    /**
+     * A write to the daemon failed; a daemon that closed before reading makes it "Broken pipe", a plain
+     * IOException, not a SocketException.
+     */
+    private static final class SendFailed extends IOException {
+        SendFailed(IOException cause) {
+            super(cause.getMessage(), cause);
+        }
+    }
+
+    private static void writeAll(SocketChannel ch, ByteBuffer b) throws SendFailed {
+        try {
+            while (b.hasRemaining()) ch.write(b);
+        } catch (IOException e) {
+            throw new SendFailed(e);
+        }
     }
 
     /** Tells "no daemon" from "not allowed to look": a state directory of another user hides its socket. */

@@ -314,6 +314,14 @@ public final class ControlServer implements AutoCloseable {
         timeouts.shutdownNow();
         workers.shutdownNow();
         try {
+            // no request is served after close returns (the handler's parts are closed next)
+            if (!workers.awaitTermination(2, TimeUnit.SECONDS)) {
+                log.warn("control.close", "control socket: a request still runs 2 s after close");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        try {
             Files.deleteIfExists(socket);
         } catch (IOException ignored) {
             // best effort: a stale socket is detected and removed at the next start

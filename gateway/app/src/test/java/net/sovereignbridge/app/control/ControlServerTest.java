@@ -1,6 +1,7 @@
 package net.sovereignbridge.app.control;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -39,6 +40,27 @@ class ControlServerTest {
             IOException e = assertThrows(IOException.class, () -> ControlServer.start(dir, request -> Map.of("ok", true)));
             assertTrue(e.getMessage().contains("another sbridge daemon"), e.getMessage());
             assertEquals(true, ControlClient.call(dir, Map.of("op", "status")).get("ok"), "the first one still answers");
+        }
+    }
+
+    /**
+     * A closed server must refuse connections when close returns: the kernel keeps a listening socket open
+     * while a thread is blocked in accept() on it, so a close that does not wait for its acceptor left the
+     * socket answering for a moment, and the next daemon's liveness probe took it for a running daemon
+     * (seen under load in the full build). Before the fix most rounds here connected.
+     */
+    @Test
+    void closedServerRefusesConnectionsAtOnce(@TempDir Path dir) throws Exception {
+        for (int round = 0; round < 100; round++) {
+            ControlServer server = ControlServer.start(dir, request -> Map.of("ok", true));
+            assertEquals(true, ControlClient.call(dir, Map.of("op", "status")).get("ok"), "round " + round);
+            Path socket = server.socket();
+            Path keep = dir.resolve("keep");
+            Files.move(socket, keep); // keep the socket file so that the probe reaches the closed listener
+            server.close();
+            Files.move(keep, socket);
+            assertFalse(ControlClient.isAlive(dir), "round " + round + ": the closed server still took a connection");
+            Files.delete(socket);
         }
     }
 
