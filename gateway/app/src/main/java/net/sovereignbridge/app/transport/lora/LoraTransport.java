@@ -348,21 +348,12 @@ public final class LoraTransport extends TransportBase implements AirtimeBudget 
             m.put("rxOverruns", radio.rxOverruns());
             return m;
         }
+    }
 
-        /** One JSON object; airtime in milliseconds, budgets -1 where unlimited. */
-        public String toJson() {
-            DutyCycleGovernor.Snapshot a = airtime;
-            return String.format(java.util.Locale.ROOT, "{\"id\":\"%s\",\"state\":\"%s\",\"subBand\":\"%s\","
-                            + "\"dutyCycle\":%s,\"airtimeLastHourMs\":%.3f,\"budgetMs\":%s,\"internetAirtimeLastHourMs\":%.3f,"
-                            + "\"internetBudgetMs\":%.3f,\"queuedLocal\":%d,\"queuedInternet\":%d,\"framesSent\":%d,"
-                            + "\"framesReceived\":%d,\"foreignPackets\":%d,\"channelBusy\":%d,\"budgetWaits\":%d,"
-                            + "\"sendFailures\":%d,\"crcErrors\":%d,\"missedEdgeRecoveries\":%d,\"receiverRestarts\":%d}",
-                    id, state, a.subBand(), a.dutyCycle(), a.usedNanos() / 1e6,
-                    a.budgetNanos() < 0 ? "-1" : String.format(java.util.Locale.ROOT, "%.3f", a.budgetNanos() / 1e6),
-                    a.internetUsedNanos() / 1e6, a.internetBudgetNanos() / 1e6, localQueued, internetQueued,
-                    framesSent, framesReceived, foreignPackets, channelBusy, budgetWaits, sendFailures,
-                    radio.crcErrors(), radio.missedEdgeRecoveries(), radio.receiverRestarts());
-        }
+    /** Airtime of the last hour against the budget, queues and radio counters ({@link Status#toMap()}). */
+    @Override
+    public java.util.Map<String, Object> statusFields() {
+        return status().toMap();
     }
 
     public Status status() {

@@ -1,6 +1,7 @@
 package net.sovereignbridge.app.transport.lan;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -113,6 +114,30 @@ class LanTransportTest {
         byte[] f = new byte[n];
         f[0] = (byte) (net.sovereignbridge.mesh.frame.MeshFrame.VERSION << 4);
         return f;
+    }
+
+    @Test
+    void aStoppedTransportStartsAgainWhenTheOperatorAsks() throws Exception {
+        DatagramSocket squatter = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+        int port = squatter.getLocalPort();
+        try (TransportManager manager = new TransportManager(50, 50)) {
+            Recorder rec = new Recorder();
+            manager.addListener(rec);
+            manager.add(new LanTransport("lan", loopback(port, List.of())));
+            manager.startAll();
+            await("a failed start", () -> rec.failedAtNanos.size() >= 1);
+            manager.stop("lan");
+            Thread.sleep(100); // an attempt that was already under way when stop came may finish
+            long attempts = manager.startAttempts("lan");
+            squatter.close(); // the cause is fixed
+            manager.start("lan");
+            assertEquals(TransportState.ACTIVE, manager.get("lan").state());
+            assertEquals(attempts + 1, manager.startAttempts("lan"));
+            assertEquals("", manager.lastReason("lan"));
+        } finally {
+            squatter.close();
+        }
+        assertThrows(IllegalArgumentException.class, () -> new TransportManager().start("nothing"));
     }
 
     @Test
