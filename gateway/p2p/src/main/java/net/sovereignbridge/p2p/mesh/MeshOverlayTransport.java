@@ -13,6 +13,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import net.sovereignbridge.mesh.transport.Endpoint;
 import net.sovereignbridge.mesh.transport.LinkQuality;
@@ -69,11 +70,10 @@ public final class MeshOverlayTransport implements Transport, HostListener {
     private final Host host;
     private final Function<String, List<Multiaddr>> addressBook;
     private final Map<String, Peer> peers = new ConcurrentHashMap<>();
-    private final ScheduledExecutorService pinger = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "overlay-ping");
-        t.setDaemon(true);
-        return t;
-    });
+    private final Duration pingInterval;
+    /** The periodic ping, one per start: stop() shuts it down, the next start() makes a new one. */
+    private ScheduledExecutorService pinger;
+    private final AtomicLong pings = new AtomicLong();
     private volatile TransportListener listener;
     private volatile TransportState state = TransportState.STOPPED;
     private boolean listening;
@@ -104,8 +104,15 @@ public final class MeshOverlayTransport implements Transport, HostListener {
      *     return an empty list
      */
     public MeshOverlayTransport(Host host, Function<String, List<Multiaddr>> addressBook) {
+        this(host, addressBook, PING_INTERVAL);
+    }
+
+    /** @param pingInterval how often neighbours are pinged for their RTT */
+    public MeshOverlayTransport(Host host, Function<String, List<Multiaddr>> addressBook, Duration pingInterval) {
+        if (pingInterval.isNegative() || pingInterval.isZero()) throw new IllegalArgumentException("ping interval must be positive");
         this.host = host;
         this.addressBook = addressBook;
+        this.pingInterval = pingInterval;
     }
 
     @Override
@@ -144,20 +151,24 @@ public final class MeshOverlayTransport implements Transport, HostListener {
         for (Connection c : host.connections()) {
             host.peerInfo(c.remotePeerId()).ifPresent(info -> identified(c, info));
         }
-        long every = PING_INTERVAL.toMillis();
-        try {
+        long every = pingInterval.toMillis();
+        if (pinger == null) {
+            pinger = Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "overlay-ping");
+                t.setDaemon(true);
+                return t;
+            });
             pinger.scheduleWithFixedDelay(this::pingAll, every, every, TimeUnit.MILLISECONDS);
-        } catch (RejectedExecutionException e) {
-            // restarted after stop(): pings stay off, RTTs come from the first ping at identify
         }
     }
 
     @Override
-    public void stop() {
+    public synchronized void stop() {
         if (state == TransportState.STOPPED) return;
         state = TransportState.STOPPED;
         host.removeHandler(PROTOCOL);
-        pinger.shutdownNow();
+        if (pinger != null) pinger.shutdownNow();
+        pinger = null;
         for (Peer p : peers.values()) closeOut(p, "transport stopped");
         peers.clear();
         TransportListener l = listener;
@@ -378,6 +389,7 @@ public final class MeshOverlayTransport implements Transport, HostListener {
     private void ping(Peer p) {
         try {
             p.rttMillis = Math.max(0, PingService.ping(host, p.peerId).toMillis());
+            pings.incrementAndGet();
         } catch (IOException | RuntimeException e) {
             log.debug("overlay: ping {} failed: {}", p.peerId, e.getMessage());
         }
@@ -388,6 +400,11 @@ public final class MeshOverlayTransport implements Transport, HostListener {
         List<Neighbour> out = new ArrayList<>();
         for (Peer p : peers.values()) if (p.meshCapable) out.add(p.neighbour());
         return out;
+    }
+
+    /** Pings answered so far, at identify and periodically. */
+    public long pings() {
+        return pings.get();
     }
 
     /** The last RTT measured to a peer, -1 if none. */

@@ -87,7 +87,8 @@ class MeshOverlayTransportTest {
             assertArrayEquals(big, r2.frame(), "the largest frame arrives whole, in order");
 
             await("both sides see a mesh neighbour", () -> ta.neighbours().size() == 1 && tb.neighbours().size() == 1);
-            assertEquals(Boolean.TRUE, ra.neighbours.get(b.peerId()));
+            // identify's thread lists the neighbour before it tells the listener: wait for the event too
+            await("a's listener heard b come up", () -> Boolean.TRUE.equals(ra.neighbours.get(b.peerId())));
             await("an RTT from the first ping", () -> ta.rttMillis(b.peerId()) >= 0 && tb.rttMillis(a.peerId()) >= 0);
             assertTrue(ta.neighbours().get(0).quality().rttMillis() >= 0);
 
