@@ -183,6 +183,33 @@ public final class ConfigNode {
         return child;
     }
 
+    /**
+     * A list of mappings, each read like a section; its keys are named {@code key[i].name} in errors. An absent
+     * key gives an empty list.
+     */
+    public List<ConfigNode> sections(String key) throws ConfigException {
+        read.add(key);
+        NodeTuple t = entries.get(key);
+        if (t == null || isNull(t.getValueNode())) return List.of();
+        if (!(t.getValueNode() instanceof SequenceNode seq)) throw error(t, "expected a list of mappings");
+        List<ConfigNode> out = new ArrayList<>();
+        for (Node item : seq.getValue()) {
+            String itemPath = qualified(key) + "[" + out.size() + "]";
+            if (!(item instanceof MappingNode m)) {
+                throw new ConfigException(where(item) + itemPath + ": expected a mapping of keys to values");
+            }
+            ConfigNode child = new ConfigNode(source, itemPath, m);
+            children.add(child);
+            out.add(child);
+        }
+        return out;
+    }
+
+    /** The dotted path of this section ("lora", "transports[1]"); empty for the root. */
+    public String path() {
+        return path;
+    }
+
     public String string(String key, String def) throws ConfigException {
         ScalarNode s = scalar(key);
         return s == null ? def : s.getValue();

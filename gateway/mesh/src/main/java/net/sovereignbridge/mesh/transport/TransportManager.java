@@ -17,8 +17,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Owns the node's transports: starts and stops them, restarts FAILED ones with exponential backoff
- * (1 s doubling to 5 min), leaves UNAVAILABLE ones alone (hardware missing: only reconfiguration and a
- * restart of the daemon help),
+ * (1 s doubling to 5 min), leaves UNAVAILABLE ones alone (hardware missing: the operator fixes the cause and
+ * starts it again, {@link #start(String)}),
  * counts traffic, and fans transport callbacks out to the node and to observers.
  *
  * <p>A transport that fails both reports FAILED and throws from {@code start}; the manager keeps at most one
@@ -82,6 +82,18 @@ public final class TransportManager implements AutoCloseable {
         } catch (RuntimeException e) {
             log.warn("stopping transport {}: {}", id, e.getMessage());
         }
+    }
+
+    /**
+     * Starts one transport now: one added after {@link #startAll}, or, at the operator's word, one that is
+     * UNAVAILABLE (the cause fixed) or was stopped. Its backoff starts again from the initial delay.
+     */
+    public void start(String id) {
+        Managed m = transports.get(id);
+        if (m == null) throw new IllegalArgumentException("no transport '" + id + "'");
+        m.stopped = false;
+        m.backoffMillis = m.initialBackoff;
+        start(m);
     }
 
     /** How many start attempts the manager made for a transport (first start included). */
