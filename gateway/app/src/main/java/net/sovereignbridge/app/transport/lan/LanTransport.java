@@ -103,13 +103,18 @@ public final class LanTransport extends TransportBase {
         }
     }
 
-    /** Where it listens: {@code udp} the bound unicast address, {@code discovery} the multicast group and port. */
+    /**
+     * Where it listens: {@code udp} the bound unicast address, {@code discovery} the multicast group and port;
+     * {@code rejected} the datagrams refused before the link layer (empty, over the MTU, not the frame version).
+     */
     @Override
     public Map<String, Object> statusFields() {
         InetSocketAddress local = localAddress();
         Map<String, Object> m = new java.util.LinkedHashMap<>();
         if (local != null) m.put("udp", local.getAddress().getHostAddress() + ":" + local.getPort());
         if (options.discovery()) m.put("discovery", options.discoveryGroup() + ":" + options.discoveryPort());
+        // Datagrams that cannot be a link frame never reach the link layer's drop counters: count them here.
+        m.put("rejected", counters().rejected());
         return m;
     }
 
