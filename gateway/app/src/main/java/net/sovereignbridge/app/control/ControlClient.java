@@ -55,16 +55,23 @@ public final class ControlClient {
                     byte[] chunk = new byte[64 * 1024];
                     long left = payloadBytes;
                     while (left > 0) {
-                        int n = payload.read(chunk, 0, (int) Math.min(chunk.length, left));
-                        if (n < 0) throw new IOException("the file ended after " + (payloadBytes - left) + " of "
+                        int n;
+                        try {
+                            n = payload.read(chunk, 0, (int) Math.min(chunk.length, left));
+                        } catch (IOException e) {
+                            throw new PayloadFailure(e.getMessage() == null ? e.toString() : e.getMessage());
+                        }
+                        if (n < 0) throw new PayloadFailure("the file ended after " + (payloadBytes - left) + " of "
                                 + payloadBytes + " bytes (did it change while being sent?)");
                         writeAll(ch, ByteBuffer.wrap(chunk, 0, n));
                         left -= n;
                     }
                 }
-            } catch (java.net.SocketException | SendFailed e) {
-                // The daemon may have refused the request and closed early (busy, over a limit): its answer
-                // is already in our receive buffer and says why.
+            } catch (PayloadFailure e) {
+                throw e;
+            } catch (IOException e) {
+                // The daemon may have refused the request and closed early (busy, over a limit), so the write
+                // fails with a broken pipe or a reset: its answer, already sent, says why.
                 sendFailure = e;
             }
             BufferedReader in = new BufferedReader(new InputStreamReader(Channels.newInputStream(ch),
@@ -83,22 +90,15 @@ public final class ControlClient {
         }
     }
 
-    /**
-     * A write to the daemon failed; a daemon that closed before reading makes it "Broken pipe", a plain
-     * IOException, not a SocketException.
-     */
-    private static final class SendFailed extends IOException {
-        SendFailed(IOException cause) {
-            super(cause.getMessage(), cause);
+    /** Reading the payload's source failed: our side's problem, reported as is. */
+    private static final class PayloadFailure extends IOException {
+        PayloadFailure(String message) {
+            super(message);
         }
     }
 
-    private static void writeAll(SocketChannel ch, ByteBuffer b) throws SendFailed {
-        try {
-            while (b.hasRemaining()) ch.write(b);
-        } catch (IOException e) {
-            throw new SendFailed(e);
-        }
+    private static void writeAll(SocketChannel ch, ByteBuffer b) throws IOException {
+        while (b.hasRemaining()) ch.write(b);
     }
 
     /** Tells "no daemon" from "not allowed to look": a state directory of another user hides its socket. */

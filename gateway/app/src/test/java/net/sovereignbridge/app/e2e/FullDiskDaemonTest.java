@@ -41,6 +41,8 @@ class FullDiskDaemonTest {
 
                 Daemon.Result send = d.cliHere("send", someone, "x".repeat(3000));
                 assertEquals(ExitCodes.FAILED, send.exit(), send.toString());
+                assertTrue(send.err().contains("cannot store the message: disk full"), send.err());
+                assertTrue(!send.err().contains("no transaction is active"), send.err());
 
                 Daemon.Result export = Daemon.cli("bundle", "export", "--state-dir", state.toString(),
                         mount.resolve("out.sbb").toString());
