@@ -66,7 +66,8 @@ mmdebstrap --arch=arm64 --variant=minbase --include="$packages" \
   --customize-hook="copy-in $deb /tmp/sbridge" \
   --customize-hook="copy-in $here/rootfs/. /" \
   --customize-hook='chroot "$1" sh -c "apt-get install -y -qq /tmp/sbridge/*.deb && rm -rf /tmp/sbridge"' \
-  --customize-hook='chroot "$1" systemctl enable sbridge-firstboot.service sbridge-ssh-hostkeys.service ssh.service mosquitto.service NetworkManager.service avahi-daemon.service' \
+  --customize-hook='chroot "$1" systemctl enable sbridge-firstboot.service sbridge-ssh-hostkeys.service ssh.service NetworkManager.service avahi-daemon.service' \
+  --customize-hook='chroot "$1" systemctl disable mosquitto.service' \
   --customize-hook='chroot "$1" sh -c "useradd -m -s /bin/bash -G sudo,spi,gpio,audio,dialout sbridge-admin && passwd -l sbridge-admin"' \
   --customize-hook='chmod 0440 "$1/etc/sudoers.d/010_sbridge-admin-nopasswd"' \
   --customize-hook='rm -f "$1"/etc/ssh/ssh_host_*' \
@@ -92,9 +93,11 @@ if [ "$mode" = smoke ]; then
   if chroot "$rootfs" sh -c 'mkdir -p /run/sshd && ssh-keygen -q -t ed25519 -N "" -f /tmp/hk && sshd -T -h /tmp/hk; rc=$?; rm -f /tmp/hk /tmp/hk.pub; exit $rc' > "$work/sshd-T" 2>&1 \
       && grep -qx 'passwordauthentication no' "$work/sshd-T" && grep -qx 'kbdinteractiveauthentication no' "$work/sshd-T" \
       && grep -qx 'permitrootlogin no' "$work/sshd-T"; then ok "sshd -T: keys only, no root login"; else bad "sshd effective configuration"; sed 's/^/      /' "$work/sshd-T" | head -5; fi
-  for u in NetworkManager.service avahi-daemon.service mosquitto.service ssh.service; do
+  for u in NetworkManager.service avahi-daemon.service ssh.service; do
     if chroot "$rootfs" systemctl is-enabled "$u" | grep -q enabled; then ok "$u enabled"; else bad "$u not enabled"; fi
   done
+  # Debian's broker admits anonymous clients on loopback; the gateway starts its own with accounts instead.
+  if ! chroot "$rootfs" systemctl is-enabled mosquitto.service 2>/dev/null | grep -qx enabled; then ok "Debian's anonymous mosquitto.service disabled"; else bad "mosquitto.service enabled (anonymous on loopback)"; fi
   if chroot "$rootfs" visudo -c -q; then ok "sudoers valid (admin sudo without password)"; else bad "sudoers invalid"; fi
   mid=$(cat "$rootfs/etc/machine-id" 2>/dev/null || true)
   if [ -z "$mid" ] || [ "$mid" = uninitialized ]; then ok "machine-id left for first boot"; else bad "machine-id baked in: $mid"; fi

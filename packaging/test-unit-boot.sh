@@ -40,6 +40,9 @@ check "runs as user sbridge" '[ "$(ps -o user= -p "$(systemctl show -p MainPID -
 check "STATUS line from the daemon" 'systemctl show -p StatusText --value sbridge.service | grep -q "^address [0-9a-f]\{32\}, 2/2 transports active"'
 check "identity key 0600 in the state directory" '[ "$(stat -c %a:%U /var/lib/sbridge/identity.key)" = 600:sbridge ]'
 check "control socket answers the CLI" 'runuser -u sbridge -- sbridge status --state-dir /var/lib/sbridge --json | grep -q "\"address\""'
+# As on the image: Debian's anonymous broker is disabled, so the daemon starts its own (with accounts) inside the sandbox.
+check "embedded MQTT broker started by the daemon under the hardened unit" 'runuser -u sbridge -- sbridge status --state-dir /var/lib/sbridge --json | grep -q "\"embeddedBroker\":\"started by sbridge\""'
+check "the bridge is connected to it" 'runuser -u sbridge -- sbridge status --state-dir /var/lib/sbridge --json | grep -q "\"connected\":true"'
 pid=$(systemctl show -p MainPID --value sbridge.service)
 sleep 20   # four watchdog periods of the drop-in's 5 s: a missing ping would have killed the daemon
 check "alive after 4 watchdog periods, same pid, no restart" '[ "$(systemctl show -p MainPID --value sbridge.service)" = "$pid" ] && [ "$(systemctl show -p NRestarts --value sbridge.service)" = 0 ]'
@@ -75,7 +78,8 @@ INNER
 printf '[Service]\nWatchdogSec=5s\n' > "$work/watchdog.conf"
 
 say "bootstrapping a Debian 12 amd64 system with systemd, Java 17 and the package (mmdebstrap)"
-mmdebstrap --variant=minbase --include=systemd,systemd-sysv,dbus,procps,openjdk-17-jre-headless \
+mmdebstrap --variant=minbase --include=systemd,systemd-sysv,dbus,procps,openjdk-17-jre-headless,mosquitto \
+  --customize-hook='chroot "$1" systemctl disable mosquitto.service' \
   --customize-hook="copy-in $deb /tmp" \
   --customize-hook='chroot "$1" sh -c "apt-get install -y -qq /tmp/sbridge_*_all.deb && rm -f /tmp/sbridge_*_all.deb"' \
   --customize-hook="copy-in $work/boot-test.sh /usr/local/sbin" \

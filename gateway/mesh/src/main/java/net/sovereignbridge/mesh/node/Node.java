@@ -327,7 +327,7 @@ public final class Node implements AutoCloseable {
      *
      * @return the number of frames handed on, or the reason the bundle was rejected
      */
-    public Decoded<Integer> importBundle(byte[] file) {
+    public Decoded<net.sovereignbridge.mesh.custody.Bundle.ImportReport> importBundle(byte[] file) {
         return bundles.importFile(file);
     }
 
