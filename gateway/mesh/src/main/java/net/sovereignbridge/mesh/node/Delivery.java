@@ -174,7 +174,6 @@ public final class Delivery {
             return;
         }
         Envelope.Opened message = opened.value();
-        if (frame.hopCount() == 0) router.neighbours().heard(frame.source(), from, rt.clock().millis());
         DecodeError replayed = replay.peek(frame.source(), frame.messageId(), message.unixSeconds(),
                 rt.clock().instant().getEpochSecond());
         if (replayed == DecodeError.STALE) {
@@ -195,6 +194,9 @@ public final class Delivery {
         Inbox.Message stored = inbox.add(frame.source(), frame.messageId(), Instant.ofEpochSecond(message.unixSeconds()),
                 rt.clock().instant(), link.id(), message.plaintext());
         replay.record(frame.source(), frame.messageId(), message.unixSeconds());
+        // Only a fresh message says its sender is on this endpoint: a replayed one may come from anyone who
+        // captured it, and learning from it would route our traffic for the sender through the replayer.
+        if (frame.hopCount() == 0) router.neighbours().heard(frame.source(), from, rt.clock().millis());
         if (frame.wantsAck()) sendAck(sender.get(), frame.messageId(), message.unixSeconds());
         if (stored != null) deliveryListeners.forEach(l -> l.accept(stored));
     }

@@ -36,8 +36,19 @@ import org.slf4j.LoggerFactory;
 final class RouteLearning {
     private static final Logger log = LoggerFactory.getLogger(RouteLearning.class);
 
-    /** The newest verified announce of each origin: id, digest of its signed bytes, timestamp, position. */
-    private record Verified(int messageId, byte[] digest, long announcedAt, String position) {}
+    /**
+     * The newest verified announce of each origin: id, digest of its signed bytes, timestamp, position, and
+     * the ids of every announce of that second (an origin announces on each of its links in the same second).
+     */
+    private record Verified(int messageId, byte[] digest, long announcedAt, String position, int[] idsThisSecond) {
+        boolean seen(int id) {
+            for (int i : idsThisSecond) if (i == id) return true;
+            return false;
+        }
+    }
+
+    /** Announce ids remembered per origin and second; an origin has one per link. */
+    private static final int IDS_PER_SECOND = 16;
 
     private final PeerDirectory peers;
     private final Router router;
@@ -83,6 +94,17 @@ final class RouteLearning {
             link.drop(from, DecodeError.STALE, "announce from the future");
             return;
         }
+        // An announce is news once: older than the newest we verified from its origin, or of the same second
+        // and already seen, it is a replay (anyone can resend a captured announce from another address after
+        // flood control forgot it) and teaches nothing: no route, no neighbour, no answer, no relay.
+        Verified last = verified.get(frame.source());
+        long newestKnown = peers.get(frame.source()).map(PeerDirectory.Peer::announcedAt).orElse(Long.MIN_VALUE);
+        if (announced < newestKnown || (last != null && (announced < last.announcedAt()
+                || (announced == last.announcedAt() && last.seen(frame.messageId()))))) {
+            link.drop(from, DecodeError.REPLAY, "announce of " + announced + " from " + frame.source()
+                    + " is not newer than the one verified");
+            return;
+        }
         boolean isNew = peers.get(frame.source()).isEmpty();
         if (peers.learn(key.value(), body.value().name(), announced, now)) {
             log.debug("learned {} ({}) via {}", frame.source(), body.value().name(), from);
@@ -90,7 +112,8 @@ final class RouteLearning {
         learnRoute(link, from, frame, quality, announced, now);
         if (verified.size() >= maxPeers) verified.clear();
         String position = body.value().position();
-        verified.put(frame.source(), new Verified(frame.messageId(), digest(frame), announced, position));
+        verified.put(frame.source(), new Verified(frame.messageId(), digest(frame), announced, position,
+                idsOfSecond(last, announced, frame.messageId())));
         if (position != null) router.geo().learn(frame.source(), position, frame.hopCount() == 0 ? from : null, now);
         if (frame.hopCount() == 0) {
             router.neighbours().heard(frame.source(), from, now);
@@ -101,21 +124,32 @@ final class RouteLearning {
         routeAppeared.accept(frame.source());
     }
 
+    private static int[] idsOfSecond(Verified last, long announced, int id) {
+        if (last == null || last.announcedAt() != announced) return new int[] {id};
+        int[] before = last.idsThisSecond();
+        if (before.length >= IDS_PER_SECOND) return before; // more links than that: later ones are not remembered
+        int[] ids = java.util.Arrays.copyOf(before, before.length + 1);
+        ids[before.length] = id;
+        return ids;
+    }
+
     /**
      * A further copy of an announce already verified: every neighbour that relays it is a path to its origin.
      * The copy must be byte for byte the verified announce apart from the hop fields (same digest), which a
      * relay can change anyway. Routes then track every live neighbour, not just the one whose copy came first.
+     *
+     * <p>A copy is a replay by definition: it proves nothing about the address it came from. So it teaches a
+     * route only through an endpoint that has proven itself (a node was heard directly there with a fresh
+     * authenticated frame), and a copy that claims to come from its origin directly (hop count 0) teaches
+     * nothing: the first copy did, and a second one from another address is someone resending it.
      */
     private void learnFromCopy(Link link, Endpoint from, MeshFrame frame, LinkQuality quality) {
+        if (frame.hopCount() == 0) return;
         Verified v = verified.get(frame.source());
         if (v == null || v.messageId() != frame.messageId()) return;
         if (!Arrays.equals(v.digest(), digest(frame))) return;
-        long now = clock.millis();
-        learnRoute(link, from, frame, quality, v.announcedAt(), now);
-        if (frame.hopCount() == 0) {
-            router.neighbours().heard(frame.source(), from, now);
-            if (v.position() != null) router.geo().learn(frame.source(), v.position(), from, now);
-        }
+        if (!router.neighbours().isNeighbour(from)) return;
+        learnRoute(link, from, frame, quality, v.announcedAt(), clock.millis());
     }
 
     private void learnRoute(Link link, Endpoint from, MeshFrame frame, LinkQuality quality, long announced, long now) {

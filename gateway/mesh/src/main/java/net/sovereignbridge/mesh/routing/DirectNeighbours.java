@@ -21,6 +21,8 @@ public final class DirectNeighbours {
     private final ToLongFunction<Endpoint> timeoutOf;
     private final int maxNodes;
     private final Map<MeshAddress, Map<Endpoint, Long>> heard = new ConcurrentHashMap<>();
+    /** The same, by endpoint: when any node was last heard directly there. */
+    private final Map<Endpoint, Long> endpoints = new ConcurrentHashMap<>();
 
     /** @param timeoutOf the neighbour timeout of an endpoint's transport, in milliseconds (0: transport gone) */
     public DirectNeighbours(java.time.Clock clock, ToLongFunction<Endpoint> timeoutOf, int maxNodes) {
@@ -42,8 +44,27 @@ public final class DirectNeighbours {
         return fresh.stream().map(e -> new NextHop(e.getKey(), destination)).toList();
     }
 
-    /** A frame from {@code source} was heard directly (hop count 0) on {@code from}. */
+    /**
+     * True when some node was heard directly on {@code endpoint} within its transport's neighbour timeout: the
+     * endpoint has proven itself with a fresh, authenticated frame of its own, so what it relays may teach a
+     * route through it.
+     */
+    public boolean isNeighbour(Endpoint endpoint) {
+        Long t = endpoints.get(endpoint);
+        return t != null && clock.millis() - t <= timeoutOf.applyAsLong(endpoint);
+    }
+
+    /**
+     * A fresh, authenticated frame from {@code source} (a verified announce newer than any before, or a
+     * message that passed the replay check) was heard directly (hop count 0) on {@code from}. Never called for
+     * a copy or a replay: anyone can resend a captured frame from another address.
+     */
     public void heard(MeshAddress source, Endpoint from, long nowMillis) {
+        if (endpoints.size() >= 8L * maxNodes && !endpoints.containsKey(from)) {
+            endpoints.clear();
+            heard.values().forEach(m -> m.forEach((e, t) -> endpoints.merge(e, t, Math::max)));
+        }
+        endpoints.merge(from, nowMillis, Math::max);
         if (!heard.containsKey(source) && heard.size() >= maxNodes) evictOldest();
         Map<Endpoint, Long> endpoints = heard.computeIfAbsent(source, s -> new ConcurrentHashMap<>());
         if (endpoints.size() >= 8 && !endpoints.containsKey(from)) {
@@ -55,6 +76,7 @@ public final class DirectNeighbours {
 
     /** Forgets every node heard through an endpoint whose link was found dead. */
     public void forget(Endpoint endpoint) {
+        endpoints.remove(endpoint);
         heard.values().forEach(m -> m.remove(endpoint));
         heard.values().removeIf(Map::isEmpty);
     }
