@@ -45,7 +45,7 @@ class WebSocketFuzzTest {
     @FuzzTest
     void handshakeHead(byte[] input) {
         try {
-            String[] lines = AllocationLimit.check("WebSocketHandshake.readHead", 64L * 8192, // lines as Strings, bounded by the head limit
+            String[] lines = AllocationLimit.check("WebSocketHandshake.readHead", 128L * 8192, // lines as Strings: bounded by the 8 KiB head
                     () -> WebSocketHandshake.readHead(new ByteArrayInputStream(input), 8192, "request"));
             WebSocketHandshake.parseHeaders(lines);
         } catch (IOException e) {
