@@ -10,10 +10,7 @@ import net.sovereignbridge.fuzz.AllocationLimit;
 class BoardFileFuzzTest {
     @FuzzTest
     void board(@NotNull String input) {
-        // SnakeYAML has a fixed cost per document (reader buffers, resolver tables): 0.57 MB measured without
-        // instrumentation, up to 2.6 MB under the fuzzer's hooks.
-        BoardConfigParser.Result r = AllocationLimit.check("BoardConfigParser.parse", 4L * 1024 * 1024 + 256L * input.length(),
-                () -> BoardConfigParser.parse(input, "fuzz-board.yaml"));
+        BoardConfigParser.Result r = BoardConfigParser.parse(input, "fuzz-board.yaml");
         if (r.config().isPresent()) assertTrue(r.errors().isEmpty(), () -> "a config despite errors " + r.errors());
         for (BoardConfigParser.Problem p : r.errors()) {
             assertTrue(p.line() >= 1, () -> "problem without a line: " + p);
