@@ -141,7 +141,10 @@ public final class Multiaddr {
             list.add(checked(p, valueFromText(p, parts[i++])));
         }
         if (list.isEmpty()) throw new MultiaddrException("empty multiaddr");
-        return new Multiaddr(list);
+        Multiaddr m = new Multiaddr(list);
+        // The same limit as decode, so that every address we accept can be sent and read back.
+        if (m.toBytes().length > MAX_BINARY_LENGTH) throw new MultiaddrException("multiaddr longer than " + MAX_BINARY_LENGTH + " bytes");
+        return m;
     }
 
     public static Multiaddr decode(byte[] bytes) throws MultiaddrException {
