@@ -12,7 +12,7 @@ import net.sovereignbridge.app.config.ConfigException;
 import net.sovereignbridge.app.config.GatewayConfig;
 import net.sovereignbridge.app.transport.lan.LanTransportFactory;
 import net.sovereignbridge.app.transport.lora.LoraTransportFactory;
-import net.sovereignbridge.app.transport.lora.Region;
+import net.sovereignbridge.mesh.transport.radio.Region;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
