@@ -353,10 +353,12 @@ public final class LoraTransport extends TransportBase implements AirtimeBudget 
         }
     }
 
-    /** Airtime of the last hour against the budget, queues and radio counters ({@link Status#toMap()}). */
+    /** The chip, airtime of the last hour against the budget, queues and radio counters ({@link Status#toMap()}). */
     @Override
     public java.util.Map<String, Object> statusFields() {
-        return status().toMap();
+        java.util.Map<String, Object> m = status().toMap();
+        m.put("chip", radio.chip());
+        return m;
     }
 
     public Status status() {
