@@ -29,7 +29,7 @@ public interface LoraRadio extends AutoCloseable {
     /** Time on air of a packet of {@code length} bytes at this radio's settings. */
     long timeOnAirNanos(int length);
 
-    /** Carrier, spreading factor and bandwidth for status lines ("869.525 MHz SF11 BW_250"). */
+    /** Carrier, spreading factor and bandwidth for status lines ("869.525 MHz SF11 250 kHz"). */
     String modulation();
 
     /** The driver's counters (crcErrors, receiverRestarts, ... as the chip has them), for the status output. */
