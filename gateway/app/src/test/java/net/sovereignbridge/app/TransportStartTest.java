@@ -91,6 +91,11 @@ class TransportStartTest {
                 assertEquals("ACTIVE", lora.get("state"));
                 assertEquals("lora", lora.get("type"));
                 assertEquals("EU868 g3", lora.get("subBand"), "the radio's own fields are there now");
+                r = cli("status", "--state-dir", state.toString());
+                assertEquals(Integer.toString(ExitCodes.OK), r[0], r[2]);
+                assertTrue(r[1].contains("transport lora0 ACTIVE in="), r[1]);
+                assertTrue(r[1].contains("\n  subBand EU868 g3, dutyCycle 0.1, airtimeLastHourMs "), r[1]);
+                assertTrue(r[1].contains("\n  udp 127.0.0.1:"), "the LAN's own fields: " + r[1]);
                 assertTrue(g.endpoints().stream().noneMatch(e -> e.contains("UNAVAILABLE")), g.endpoints().toString());
                 assertTrue(g.statusLine().contains("2/2 transports active"), g.statusLine());
 

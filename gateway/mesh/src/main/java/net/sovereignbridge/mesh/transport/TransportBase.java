@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
+import net.sovereignbridge.mesh.frame.DecodeError;
 
 /**
  * What every transport does the same way: its state with the reason for the last change (each change is an
@@ -99,7 +100,7 @@ public abstract class TransportBase implements Transport {
         TransportListener l = listener;
         if (!state.canSend() || l == null) return false;
         if (frame.length == 0 || frame.length > profile.mtu()) {
-            rejected();
+            rejected(frame.length == 0 ? DecodeError.TRUNCATED : DecodeError.OVERSIZE);
             return false;
         }
         framesReceived.incrementAndGet();
@@ -113,6 +114,13 @@ public abstract class TransportBase implements Transport {
     /** Counts input that was not ours to deliver (a foreign packet, garbage): no neighbour, no frame. */
     protected final void rejected() {
         rejected.incrementAndGet();
+    }
+
+    /** Counts input that cannot be a link frame, and tells the listener why (it counts drops by reason). */
+    protected final void rejected(DecodeError reason) {
+        rejected.incrementAndGet();
+        TransportListener l = listener;
+        if (l != null) l.onRejected(this, reason);
     }
 
     /** Counts a frame that went onto the medium. */

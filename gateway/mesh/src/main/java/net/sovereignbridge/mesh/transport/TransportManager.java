@@ -12,6 +12,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import net.sovereignbridge.mesh.frame.DecodeError;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -218,6 +219,11 @@ public final class TransportManager implements AutoCloseable {
                     log.error("frame handler failed for a frame from {}", from, ex);
                 }
             }
+        }
+
+        @Override
+        public void onRejected(Transport t, DecodeError reason) {
+            counters.drop(reason);
         }
 
         @Override

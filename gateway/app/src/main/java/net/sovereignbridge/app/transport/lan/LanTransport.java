@@ -1,7 +1,5 @@
 package net.sovereignbridge.app.transport.lan;
 
-import net.sovereignbridge.mesh.frame.MeshFrame;
-import net.sovereignbridge.mesh.transport.PreferenceClass;
 import java.io.IOException;
 import java.net.Inet4Address;
 import java.net.InetAddress;
@@ -18,8 +16,11 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import net.sovereignbridge.mesh.frame.DecodeError;
+import net.sovereignbridge.mesh.frame.MeshFrame;
 import net.sovereignbridge.mesh.transport.Endpoint;
 import net.sovereignbridge.mesh.transport.LinkQuality;
+import net.sovereignbridge.mesh.transport.PreferenceClass;
 import net.sovereignbridge.mesh.transport.TransportBase;
 import net.sovereignbridge.mesh.transport.TransportException;
 import net.sovereignbridge.mesh.transport.TransportKind;
@@ -212,8 +213,9 @@ public final class LanTransport extends TransportBase {
                 InetSocketAddress from = (InetSocketAddress) channel.receive(buffer);
                 if (from == null) continue;
                 buffer.flip();
-                if (!fitsLinkFrame(buffer)) {
-                    rejected();
+                DecodeError unfit = unfitForLinkFrame(buffer);
+                if (unfit != null) {
+                    rejected(unfit);
                     log.debug("lan: datagram of {} bytes from {} is no link frame", buffer.remaining(), from);
                     continue;
                 }
@@ -230,9 +232,13 @@ public final class LanTransport extends TransportBase {
     }
 
     /** 1 to MTU bytes whose first byte carries the mesh frame version in its high nibble. */
-    private static boolean fitsLinkFrame(ByteBuffer datagram) {
+    /** Why a datagram cannot be a link frame, or null when it may be one. */
+    private static DecodeError unfitForLinkFrame(ByteBuffer datagram) {
         int n = datagram.remaining();
-        return n > 0 && n <= MTU && (datagram.get(datagram.position()) & 0xF0) >>> 4 == MeshFrame.VERSION;
+        if (n == 0) return DecodeError.TRUNCATED;
+        if (n > MTU) return DecodeError.OVERSIZE;
+        if ((datagram.get(datagram.position()) & 0xF0) >>> 4 != MeshFrame.VERSION) return DecodeError.UNKNOWN_VERSION;
+        return null;
     }
 
     @Override
