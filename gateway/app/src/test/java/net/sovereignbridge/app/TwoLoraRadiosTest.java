@@ -175,7 +175,7 @@ class TwoLoraRadiosTest {
         }
         assertEquals("EU868 g3", byId.get("lora0").get("subBand"));
         assertEquals("EU433", byId.get("lora1").get("subBand"));
-        assertTrue(hub.gateway().endpoints().contains("lora0 ACTIVE subBand EU868 g3"), hub.gateway().endpoints().toString());
-        assertTrue(hub.gateway().endpoints().contains("lora1 ACTIVE subBand EU433"), hub.gateway().endpoints().toString());
+        assertTrue(hub.gateway().endpoints().contains("lora0 ACTIVE subBand EU868 g3 chip SX127x RegVersion 0x12"), hub.gateway().endpoints().toString());
+        assertTrue(hub.gateway().endpoints().contains("lora1 ACTIVE subBand EU433 chip SX127x RegVersion 0x12"), hub.gateway().endpoints().toString());
     }
 }

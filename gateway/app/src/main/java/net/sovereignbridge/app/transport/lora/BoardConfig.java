@@ -46,13 +46,13 @@ public record BoardConfig(String source, String name, String module, int spiBus,
     /**
      * How to open an SX127x radio's SPI and GPIO.
      *
-     * @throws IllegalStateException for an SX126x board (its wiring is {@link #sx126xWiring()}): the LoRa transport
-     *     drives SX127x radios; an SX126x board validates but is not brought up by it yet
+     * @throws IllegalStateException for an SX126x board: its wiring is {@link #sx126xWiring()} (BUSY, DIO1, RF
+     *     switch), and probing it as an SX127x would write registers the chip does not have
      */
     public SpiWiring wiring() {
         if (net.sovereignbridge.drivers.sx126x.Sx126xChip.parse(module).isPresent()) {
-            throw new IllegalStateException(name + " carries an " + module + ": the LoRa transport does not drive "
-                    + "SX126x radios yet (the board file is valid; sbridge board validate says so)");
+            throw new IllegalStateException(name + " carries an " + module + ": it is opened through its SX126x "
+                    + "wiring (BUSY, DIO1), not as an SX127x");
         }
         return new SpiWiring(spiBus, spiChipSelect, irqGpio, resetGpio,
                 softwareChipSelect ? OptionalInt.of(csGpio) : OptionalInt.empty(), 8_000_000);

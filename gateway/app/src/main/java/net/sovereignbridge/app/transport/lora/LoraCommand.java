@@ -144,7 +144,7 @@ public final class LoraCommand implements Runnable {
                 return 2;
             }
             if (outcome instanceof LoraBringUp.Up up) {
-                out.printf("SX127x answers: RegVersion 0x%02X; %s%n", up.chipVersion(), up.transport().profile());
+                out.printf("%s answers; %s%n", up.chip(), up.transport().profile());
                 out.flush();
                 try {
                     up.resources().close();

@@ -124,10 +124,6 @@ public record LoraRadioConfig(String board, Optional<Region> region, int channel
             return new LoraBringUp.Down(transportId + ": board file has errors: " + parsed.errors());
         }
         BoardConfig b = parsed.config().get();
-        if (b.sx126x().isPresent()) {
-            return new LoraBringUp.Down(transportId + ": " + b.name() + " carries an " + b.chipName() + ": the LoRa "
-                    + "transport does not drive SX126x radios yet (the board file is valid)");
-        }
         LoraTransport.Options options = LoraTransport.Options.defaults().withInternetShare(internetShare)
                 .withListenBeforeTalk(listenBeforeTalk);
         return LoraBringUp.bringUp(transportId, b, region, channel, linkIdOf(node), opener,

@@ -11,8 +11,6 @@ import java.util.concurrent.locks.ReentrantLock;
 import net.sovereignbridge.drivers.sx127x.LoRaSettings;
 import net.sovereignbridge.drivers.sx127x.ReceivedPacket;
 import net.sovereignbridge.drivers.sx127x.Sx127x;
-import net.sovereignbridge.drivers.sx127x.Sx127xException;
-import net.sovereignbridge.drivers.sx127x.TimeOnAir;
 import net.sovereignbridge.mesh.transport.AirtimeBudget;
 import net.sovereignbridge.mesh.transport.Endpoint;
 import net.sovereignbridge.mesh.transport.LinkQuality;
@@ -32,7 +30,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The LoRa transport: one SX127x radio on one channel, a broadcast, half-duplex medium.
+ * The LoRa transport: one radio ({@link LoraRadio}: an SX127x or an SX126x) on one channel, a broadcast,
+ * half-duplex medium.
  *
  * <p>Link frame (docs/lora-link.md): a LoRa packet of at most 255 bytes = 1 byte {@link #MAGIC} (0x51: "sbridge
  * link, version 1"), 2 bytes sender link id (big-endian), then the mesh frame. The link id lets the transport list
@@ -92,8 +91,7 @@ public final class LoraTransport extends TransportBase implements AirtimeBudget 
         }
     }
 
-    private final Sx127x radio;
-    private final LoRaSettings settings;
+    private final LoraRadio radio;
     private final Airtime airtime;
     private final DutyCycleGovernor governor;
     private final AirtimeQueue queue;
@@ -107,27 +105,32 @@ public final class LoraTransport extends TransportBase implements AirtimeBudget 
     /**
      * @param linkId this node's 16-bit link id (e.g. the first two bytes of its mesh address)
      */
-    public LoraTransport(String id, Sx127x radio, LoRaSettings settings, Region.SubBand subBand, int linkId,
-                         Options options, TimeSource time) {
-        super(id, profile(settings, subBand, Objects.requireNonNull(options, "options")),
+    public LoraTransport(String id, LoraRadio radio, Region.SubBand subBand, int linkId, Options options,
+                         TimeSource time) {
+        super(id, profile(Objects.requireNonNull(radio, "radio"), subBand, Objects.requireNonNull(options, "options")),
                 airClock(Objects.requireNonNull(time, "time")), MAX_NEIGHBOURS);
-        this.radio = Objects.requireNonNull(radio, "radio");
-        this.settings = settings;
+        this.radio = radio;
         this.options = options;
         if (linkId < 0 || linkId > 0xFFFF) throw new IllegalArgumentException("linkId must be 16 bits");
         this.linkId = linkId;
-        this.airtime = new Airtime(settings, subBand);
+        this.airtime = new Airtime(radio, subBand);
         this.governor = new DutyCycleGovernor(subBand, options.internetShare(), time::nanoTime);
         this.queue = new AirtimeQueue(governor, options.queueLimit(), time::wallNanos);
-        this.lbt = new ListenBeforeTalk(TimeOnAir.nanos(settings, LORA_MAX_PAYLOAD) / 4, options.maxCadAttempts(),
+        this.lbt = new ListenBeforeTalk(radio.timeOnAirNanos(LORA_MAX_PAYLOAD) / 4, options.maxCadAttempts(),
                 new Random(options.randomSeed()), time::wallNanos);
     }
 
+    /** An SX127x with its settings (the form the SX127x tests and the benchmark build). */
+    public LoraTransport(String id, Sx127x radio, LoRaSettings settings, Region.SubBand subBand, int linkId,
+                         Options options, TimeSource time) {
+        this(id, new Sx127xRadio(radio, settings), subBand, linkId, options, time);
+    }
+
     /** Time on air of mesh frames with our link header, against the sub-band's hourly duty-cycle budget. */
-    private record Airtime(LoRaSettings settings, Region.SubBand band) implements AirtimeBudget {
+    private record Airtime(LoraRadio radio, Region.SubBand band) implements AirtimeBudget {
         @Override
         public long airtimeNanos(int frameBytes) {
-            return TimeOnAir.nanos(settings, frameBytes + HEADER_BYTES);
+            return radio.timeOnAirNanos(frameBytes + HEADER_BYTES);
         }
 
         @Override
@@ -136,16 +139,15 @@ public final class LoraTransport extends TransportBase implements AirtimeBudget 
         }
     }
 
-    private static TransportProfile profile(LoRaSettings settings, Region.SubBand subBand, Options options) {
-        Objects.requireNonNull(settings, "settings");
-        long fullFrame = TimeOnAir.nanos(settings, LORA_MAX_PAYLOAD);
+    private static TransportProfile profile(LoraRadio radio, Region.SubBand subBand, Options options) {
+        long fullFrame = radio.timeOnAirNanos(LORA_MAX_PAYLOAD);
         long bitrate = Math.max(1, (long) (MTU * 8 / (fullFrame / 1e9)));
-        int latencyMs = (int) TimeUnit.NANOSECONDS.toMillis(TimeOnAir.nanos(settings, HEADER_BYTES + 32));
+        int latencyMs = (int) TimeUnit.NANOSECONDS.toMillis(radio.timeOnAirNanos(HEADER_BYTES + 32));
         // Only a regulated sub-band makes airtime the scarce resource routing must budget for.
         return TransportProfile.of(TransportKind.BROADCAST, MTU, PreferenceClass.LOCAL_RADIO).withBitrate(bitrate)
                 .withLatency(latencyMs).withCost(50)
                 .withNeighbourTimeout(TimeUnit.NANOSECONDS.toMillis(options.neighbourTimeoutNanos()))
-                .withAirtime(subBand.regulated() ? new Airtime(settings, subBand) : null);
+                .withAirtime(subBand.regulated() ? new Airtime(radio, subBand) : null);
     }
 
     /**
@@ -178,6 +180,11 @@ public final class LoraTransport extends TransportBase implements AirtimeBudget 
         };
     }
 
+    /** The chip behind this transport. */
+    public LoraRadio radio() {
+        return radio;
+    }
+
     public int linkId() {
         return linkId;
     }
@@ -187,9 +194,9 @@ public final class LoraTransport extends TransportBase implements AirtimeBudget 
         attach(transportListener);
         setState(TransportState.STARTING, "configuring the radio");
         try {
-            radio.configure(settings);
+            radio.configure();
             radio.startReceiving(this::onPacket);
-        } catch (Sx127xException | RuntimeException e) {
+        } catch (LoraRadio.Failure | RuntimeException e) {
             setState(TransportState.FAILED, e.getMessage());
             throw new TransportException(id() + ": radio did not start: " + e.getMessage(), e);
         }
@@ -202,8 +209,7 @@ public final class LoraTransport extends TransportBase implements AirtimeBudget 
         } finally {
             lifecycle.unlock();
         }
-        setState(TransportState.ACTIVE, String.format("%.3f MHz SF%d %s, %s", settings.frequencyHz() / 1e6,
-                settings.spreadingFactor(), settings.bandwidth(), governor.band().name()));
+        setState(TransportState.ACTIVE, radio.modulation() + ", " + governor.band().name());
     }
 
     @Override
@@ -229,7 +235,7 @@ public final class LoraTransport extends TransportBase implements AirtimeBudget 
         }
         try {
             radio.sleep();
-        } catch (Sx127xException e) {
+        } catch (LoraRadio.Failure e) {
             log.debug("{}: radio sleep on stop failed: {}", id(), e.getMessage());
         }
         setState(TransportState.STOPPED, "stopped");
@@ -264,7 +270,7 @@ public final class LoraTransport extends TransportBase implements AirtimeBudget 
         packet[1] = (byte) (linkId >> 8);
         packet[2] = (byte) linkId;
         System.arraycopy(frame, 0, packet, HEADER_BYTES, frame.length);
-        long airtime = TimeOnAir.nanos(settings, packet.length);
+        long airtime = radio.timeOnAirNanos(packet.length);
         if (governor.neverFits(airtime, origin)) {
             throw new TransportException(String.format("%s: a %d-byte frame takes %.0f ms, more than the hourly "
                     + "airtime budget allows (%s)", id(), frame.length, airtime / 1e6, governor.band().name()));
@@ -296,7 +302,7 @@ public final class LoraTransport extends TransportBase implements AirtimeBudget 
             governor.record(p.airtimeNanos(), p.origin()); // counted before keying: conservative
             radio.transmit(p.bytes());
             sent();
-        } catch (Sx127xException e) {
+        } catch (LoraRadio.Failure e) {
             sendFailed();
             log.warn("{}: transmission failed: {}", id(), e.getMessage());
         } catch (InterruptedException e) {
@@ -326,7 +332,7 @@ public final class LoraTransport extends TransportBase implements AirtimeBudget 
     /** Airtime, budget and counters for the status output. */
     public record Status(String id, TransportState state, DutyCycleGovernor.Snapshot airtime, int localQueued,
                          int internetQueued, long framesSent, long framesReceived, long foreignPackets,
-                         long channelBusy, long budgetWaits, long sendFailures, Sx127x.Statistics radio) {
+                         long channelBusy, long budgetWaits, long sendFailures, java.util.Map<String, Long> radio) {
         /** The figures as a map for the daemon's JSON status (airtime in milliseconds, -1 = unlimited). */
         public java.util.Map<String, Object> toMap() {
             DutyCycleGovernor.Snapshot a = airtime;
@@ -342,24 +348,23 @@ public final class LoraTransport extends TransportBase implements AirtimeBudget 
             m.put("channelBusy", channelBusy);
             m.put("budgetWaits", budgetWaits);
             m.put("foreignPackets", foreignPackets);
-            m.put("crcErrors", radio.crcErrors());
-            m.put("missedEdgeRecoveries", radio.missedEdgeRecoveries());
-            m.put("receiverRestarts", radio.receiverRestarts());
-            m.put("rxOverruns", radio.rxOverruns());
+            m.putAll(radio);
             return m;
         }
     }
 
-    /** Airtime of the last hour against the budget, queues and radio counters ({@link Status#toMap()}). */
+    /** The chip, airtime of the last hour against the budget, queues and radio counters ({@link Status#toMap()}). */
     @Override
     public java.util.Map<String, Object> statusFields() {
-        return status().toMap();
+        java.util.Map<String, Object> m = status().toMap();
+        m.put("chip", radio.chip());
+        return m;
     }
 
     public Status status() {
         int[] queued = queue.sizes();
         Counters c = counters();
         return new Status(id(), state(), governor.snapshot(), queued[0], queued[1], c.framesSent(), c.framesReceived(),
-                c.rejected(), lbt.busyCount(), queue.budgetWaits(), c.sendFailures(), radio.statistics());
+                c.rejected(), lbt.busyCount(), queue.budgetWaits(), c.sendFailures(), radio.counters());
     }
 }

@@ -12,8 +12,8 @@ import net.sovereignbridge.app.transport.TransportSettings;
 
 /**
  * LoRa radios on SPI ({@link LoraTransport}), one per section: keys {@code board, region, channel, internet-share,
- * lbt} ({@link LoraRadioConfig}). SX127x boards are driven; SX126x boards are checked and reported UNAVAILABLE
- * until the LoRa transport drives that chip. Two sections with boards on different chip selects (Uputronics CE0
+ * lbt} ({@link LoraRadioConfig}). The board file's module picks the driver (SX127x or SX126x, {@link LoraRadio});
+ * the transport is the same. Two sections with boards on different chip selects (Uputronics CE0
  * and CE1, an 868 MHz and a 433 MHz module) are two radios on one gateway.
  */
 public final class LoraTransportFactory implements TransportFactory {

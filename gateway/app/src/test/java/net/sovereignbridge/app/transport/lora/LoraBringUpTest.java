@@ -11,6 +11,9 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import net.sovereignbridge.drivers.sx126x.Sx126xBus;
+import net.sovereignbridge.drivers.sx126x.emulator.EmulatedSx126x;
+import net.sovereignbridge.drivers.sx126x.pi4j.Sx126xWiring;
 import net.sovereignbridge.drivers.sx127x.RadioBus;
 import net.sovereignbridge.drivers.sx127x.emulator.EmulatedSx127x;
 import net.sovereignbridge.drivers.sx127x.emulator.ScaledAirClock;
@@ -111,7 +114,7 @@ class LoraBringUpTest {
                     Optional.of(Region.EU868), 3, 0xA, emulated(chipA, true), LoraTransport.Options.defaults(), airTime));
             var b = assertInstanceOf(LoraBringUp.Up.class, LoraBringUp.bringUp("lora0", board("uputronics-lora-ce1"),
                     Optional.of(Region.EU868), 3, 0xB, emulated(chipB, false), LoraTransport.Options.defaults(), airTime));
-            assertEquals(0x12, a.chipVersion());
+            assertEquals("SX127x RegVersion 0x12", a.chip());
             LoraTransportTest.Recorder rb = new LoraTransportTest.Recorder();
             try {
                 a.transport().start(new LoraTransportTest.Recorder());
@@ -128,5 +131,72 @@ class LoraBringUpTest {
                 b.radio().close();
             }
         }
+    }
+
+    /** An opener with one emulated SX1262 on its SX126x side; it records the wiring it was asked for. */
+    private static LoraBringUp.BusOpener emulatedSx126x(EmulatedSx126x chip, java.util.List<Sx126xWiring> asked) {
+        return new LoraBringUp.BusOpener() {
+            @Override
+            public LoraBringUp.OpenedBus open(net.sovereignbridge.drivers.sx127x.pi4j.SpiWiring wiring) {
+                throw new AssertionError("an SX126x board must not be opened as an SX127x");
+            }
+
+            @Override
+            public LoraBringUp.OpenedSx126xBus openSx126x(Sx126xWiring wiring) {
+                asked.add(wiring);
+                return new LoraBringUp.OpenedSx126xBus(Sx126xBus.of(chip, chip.busy(), chip.dio1(), chip.resetPin(),
+                        null, null, null), () -> { });
+            }
+        };
+    }
+
+    @Test
+    void anSx1262BoardComesUpOnItsOwnDriverAndPins() throws Exception {
+        try (ScaledAirClock clock = new ScaledAirClock(1)) {
+            EmulatedSx126x chip = EmulatedSx126x.sx1262(new SimulatedAir(clock, 5), "station-g3");
+            java.util.List<Sx126xWiring> asked = new java.util.ArrayList<>();
+            var up = assertInstanceOf(LoraBringUp.Up.class, up(board("station-g3"), Optional.empty(),
+                    emulatedSx126x(chip, asked)));
+            try {
+                assertEquals("SX1262 (SX1261 V2D 2D02)", up.chip());
+                assertEquals(1, asked.size());
+                assertEquals(22, asked.get(0).dio1Gpio(), "DIO1 from the board file's IRQ");
+                assertEquals(24, asked.get(0).busyGpio());
+                up.transport().start(new LoraTransportTest.Recorder());
+                assertEquals(net.sovereignbridge.mesh.transport.TransportState.ACTIVE, up.transport().state());
+                assertTrue(up.transport().stateReason().equals("869.525 MHz SF11 250 kHz, EU868 g3"),
+                        up.transport().stateReason());
+                assertEquals(869_525_000.0, chip.frequencyHz(), 100.0, "LongFast on EU868 channel 3");
+                up.transport().stop();
+            } finally {
+                up.resources().close();
+            }
+            assertEquals(java.util.List.of(), chip.protocolViolations());
+        }
+    }
+
+    @Test
+    void anSx1262BoardWithoutAnSx126xAnsweringIsDownWithTheReason() throws Exception {
+        try (ScaledAirClock clock = new ScaledAirClock(1)) {
+            SimulatedAir air = new SimulatedAir(clock, 5);
+            EmulatedSx126x silent = EmulatedSx126x.sx1262(air, "silent");
+            silent.disconnectMiso(0x00);
+            var down = assertInstanceOf(LoraBringUp.Down.class, up(board("station-g3"), Optional.empty(),
+                    emulatedSx126x(silent, new java.util.ArrayList<>())));
+            assertTrue(down.reason().contains("version string"), down.reason());
+
+            EmulatedSx126x stranger = EmulatedSx126x.sx1262(air, "stranger");
+            stranger.setVersionString("SX1280 V3B 1234");
+            down = assertInstanceOf(LoraBringUp.Down.class, up(board("station-g3"), Optional.empty(),
+                    emulatedSx126x(stranger, new java.util.ArrayList<>())));
+            assertTrue(down.reason().startsWith("lora0: version mismatch: "), down.reason());
+        }
+    }
+
+    @Test
+    void anSx126xBoardOnAnOpenerWithoutSx126xRadiosSaysSo() {
+        var down = assertInstanceOf(LoraBringUp.Down.class, up(board("station-g3"), Optional.empty(),
+                emulated(null, false)));
+        assertEquals("lora0: no SX126x radio can be opened here (spidev0.0)", down.reason());
     }
 }

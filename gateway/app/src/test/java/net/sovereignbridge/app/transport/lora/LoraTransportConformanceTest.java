@@ -22,11 +22,16 @@ import net.sovereignbridge.mesh.transport.radio.Region;
  * its packets as docs/lora-link.md says (magic 0x51, 16-bit link id); neighbour expiry runs the transport's
  * clock past the timeout.
  */
-class LoraTransportConformanceTest extends TransportConformance {
+public class LoraTransportConformanceTest extends TransportConformance {
     static final double SPEEDUP = 5;
     static final int PEER_LINK_ID = 0x0B0B;
     static final long TIMEOUT_NANOS = TimeUnit.MINUTES.toNanos(10);
     static final LoRaSettings SF7_G3 = LoRaSettings.builder().frequencyHz(869_525_000L).spreadingFactor(7).build();
+
+    /** The radio under our transport: an SX1276 here, an SX1262 in {@link Sx126xLoraTransportConformanceTest}. */
+    protected LoraRadio ourRadio(SimulatedAir air) throws Exception {
+        return new Sx127xRadio(radio(air, "ours"), SF7_G3);
+    }
 
     private static Sx127x radio(SimulatedAir air, String name) throws Exception {
         EmulatedSx127x chip = air.newRadio(name);
@@ -40,7 +45,7 @@ class LoraTransportConformanceTest extends TransportConformance {
     protected Medium medium() throws Exception {
         ScaledAirClock airClock = new ScaledAirClock(SPEEDUP);
         SimulatedAir air = new SimulatedAir(airClock, 11);
-        Sx127x ours = radio(air, "ours");
+        LoraRadio ours = ourRadio(air);
         Sx127x peer = radio(air, "peer");
         Sx127x stranger = radio(air, "stranger");
         LinkedBlockingQueue<byte[]> atPeer = new LinkedBlockingQueue<>();
@@ -60,8 +65,7 @@ class LoraTransportConformanceTest extends TransportConformance {
             }
         };
         LoraTransport.Options options = new LoraTransport.Options(64, 0.25, true, 8, TIMEOUT_NANOS, 0x0A0A);
-        LoraTransport lora = new LoraTransport("lora0", ours, SF7_G3, Region.EU868.subBands().get(2), 0x0A0A, options,
-                time);
+        LoraTransport lora = new LoraTransport("lora0", ours, Region.EU868.subBands().get(2), 0x0A0A, options, time);
         return new Medium() {
             @Override
             public Transport transport() {

@@ -113,16 +113,17 @@ class Sx126xBoardConfigTest {
     @Test
     void anSx126xBoardIsNotHandedToTheSx127xBringUp() {
         var e = assertThrows(IllegalStateException.class, () -> bundled("nebrahat-1w").wiring());
-        assertTrue(e.getMessage().contains("does not drive SX126x radios yet"), e.getMessage());
+        assertTrue(e.getMessage().contains("opened through its SX126x wiring"), e.getMessage());
         assertFalse(bundled("dragino-lora-gps-hat").sx126xWiring().isPresent());
-        // the daemon's bring-up leaves such a radio UNAVAILABLE with that reason instead of probing it as an SX127x
+        // the daemon's bring-up opens it through the SX126x side of the opener, never as an SX127x; an opener that
+        // has no SX126x radios says so
         LoraBringUp.Outcome out = LoraRadioConfig.fromKeys(java.util.Map.of(LoraRadioConfig.BOARD, "nebrahat-1w"))
                 .orElseThrow().bringUp("lora0", net.sovereignbridge.mesh.identity.MeshAddress.of(new byte[16]),
                         wiring -> {
                             throw new AssertionError("an SX126x board must not be opened as an SX127x");
                         });
         LoraBringUp.Down down = (LoraBringUp.Down) out;
-        assertTrue(down.reason().contains("does not drive SX126x radios yet"), down.reason());
+        assertTrue(down.reason().contains("no SX126x radio can be opened here (spidev0.0)"), down.reason());
     }
 
     @Test
