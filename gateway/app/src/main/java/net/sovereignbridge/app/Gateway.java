@@ -16,9 +16,9 @@ import net.sovereignbridge.app.dht.DhtService;
 import net.sovereignbridge.app.overlay.OverlayService;
 import net.sovereignbridge.app.services.LocalServices;
 import net.sovereignbridge.app.services.MessageViews;
-import net.sovereignbridge.app.transport.lan.LanTransport;
-import net.sovereignbridge.app.transport.lora.LoraBringUp;
-import net.sovereignbridge.app.transport.lora.LoraTransport;
+import net.sovereignbridge.app.transport.TransportContext;
+import net.sovereignbridge.app.transport.TransportFactory;
+import net.sovereignbridge.app.transport.TransportSettings;
 import net.sovereignbridge.mesh.custody.CustodyQueue;
 import net.sovereignbridge.mesh.identity.IdentityFile;
 import net.sovereignbridge.mesh.identity.IdentityFileException;
@@ -46,11 +46,13 @@ public final class Gateway implements AutoCloseable {
     private final Database db;
     private final TransportManager transports;
     private final Node node;
+    /** Configured transports that could not be brought up, and services that could not start: id to reason. */
     private final Map<String, String> unavailable = new LinkedHashMap<>();
+    /** The kind of each configured transport the node runs, by id (the overlay is a service, not configured). */
+    private final Map<String, String> types = new LinkedHashMap<>();
     private final List<AutoCloseable> resources = new ArrayList<>();
     private ControlServer control;
     private LocalServices services;
-    private LanTransport lan;
     private DhtService dht;
     private OverlayService overlay;
 
@@ -60,6 +62,7 @@ public final class Gateway implements AutoCloseable {
         this.db = db;
         this.transports = new TransportManager();
         this.node = new Node(identity, db, transports, Node.Options.defaults().withName(config.nodeName())
+                .withHopLimit(config.hopLimit())
                 .withAnnounceInterval(config.announceIntervalSeconds() * 1000L)
                 .withAnnounceAirtimeShare(config.routing().announceAirtimeShare()), Clock.systemUTC());
         config.routing().position().ifPresent(node::setPosition);
@@ -86,22 +89,68 @@ public final class Gateway implements AutoCloseable {
         return g;
     }
 
+    /** Brings every configured transport up; one that cannot run here is reported, not fatal. */
     private void addTransports() {
-        if (config.lanEnabled()) {
-            lan = new LanTransport("lan", config.lan());
-            transports.add(lan);
+        for (TransportSettings t : config.transports()) bringUp(t);
+    }
+
+    /** @return null when the transport was added to the node, else why not */
+    private String bringUp(TransportSettings t) {
+        TransportFactory.Outcome outcome = t.bringUp(new TransportContext(identity.address()));
+        if (outcome instanceof TransportFactory.Up up) {
+            resources.add(up.resources());
+            transports.add(up.transport());
+            types.put(t.id(), t.type());
+            unavailable.remove(t.id());
+            return null;
         }
-        config.lora().ifPresent(lora -> {
-            LoraBringUp.Outcome outcome = lora.bringUp("lora0", identity.address(), LoraBringUp.pi4j());
-            if (outcome instanceof LoraBringUp.Up up) {
-                transports.add(up.transport());
-                resources.add(up.resources());
-            } else if (outcome instanceof LoraBringUp.Down down) {
-                // A configured radio that is absent is reported, not fatal: the rest of the node still serves.
-                unavailable.put("lora0", down.reason());
-                log.warn("LoRa radio not available: {}", down.reason());
+        String reason = ((TransportFactory.Down) outcome).reason();
+        // A configured radio that is absent is reported, not fatal: the rest of the node still serves.
+        unavailable.put(t.id(), reason);
+        log.warn("transport {} ({}) not available: {}", t.id(), t.type(), reason);
+        return reason;
+    }
+
+    /**
+     * {@code sbridge transport start ID}: the operator's way back from UNAVAILABLE once the cause is fixed (SPI
+     * enabled, user in group spi, HAT seated). A configured transport that could not be brought up is brought up
+     * again from its settings; one the node has is started again. The configuration is not re-read.
+     */
+    private synchronized Map<String, Object> startTransport(Map<String, Object> request) {
+        if (!(request.get("id") instanceof String id)) throw new IllegalArgumentException("transport-start needs 'id'");
+        Map<String, Object> out = new LinkedHashMap<>();
+        if (transports.get(id) == null) {
+            var settings = config.transport(id);
+            if (settings.isEmpty()) {
+                List<String> known = new ArrayList<>();
+                transports.all().forEach(t -> known.add(t.id()));
+                known.addAll(unavailable.keySet());
+                throw new IllegalArgumentException("no transport '" + id + "' (this daemon has: " + String.join(", ", known)
+                        + ")" + (unavailable.containsKey(id) ? "; it is a service: restart the daemon" : ""));
             }
-        });
+            String why = bringUp(settings.get());
+            if (why != null) {
+                out.put("ok", false);
+                out.put("id", id);
+                out.put("error", "still unavailable: " + why);
+                return out;
+            }
+        }
+        Transport t = transports.get(id);
+        if (t.state() == net.sovereignbridge.mesh.transport.TransportState.ACTIVE) {
+            out.put("ok", true);
+            out.put("id", id);
+            out.put("state", t.state().name());
+            out.put("reason", "already active");
+            return out;
+        }
+        transports.start(id);
+        log.info("transport {} started by the operator: {}", id, t.state());
+        out.put("ok", true);
+        out.put("id", id);
+        out.put("state", t.state().name());
+        out.put("reason", transports.lastReason(id));
+        return out;
     }
 
     /**
@@ -204,8 +253,14 @@ public final class Gateway implements AutoCloseable {
     /** Human-readable endpoints for the start-up banner. */
     public List<String> endpoints() {
         List<String> out = new ArrayList<>();
-        if (lan != null && lan.localAddress() != null) out.add("lan udp " + lan.localAddress());
-        transports.all().stream().filter(t -> t != lan).forEach(t -> out.add(t.id() + " " + t.state()));
+        for (Transport t : transports.all()) {
+            StringBuilder line = new StringBuilder(t.id() + " " + t.state());
+            // the transport's own words for where it is (udp address, sub-band); its counters are in the status
+            t.statusFields().forEach((k, v) -> {
+                if (v instanceof String text && !text.isEmpty()) line.append(' ').append(k).append(' ').append(text);
+            });
+            out.add(line.toString());
+        }
         unavailable.forEach((id, why) -> out.add(id + " UNAVAILABLE: " + why));
         // the listen addresses themselves are printed by run as "listen" lines
         if (overlay != null) for (String p : overlay.listenProblems()) out.add("overlay " + p);
@@ -220,9 +275,11 @@ public final class Gateway implements AutoCloseable {
             case "send" -> send(request);
             case "inbox" -> inbox(request);
             case "status" -> status();
+            case "identity" -> identityView();
             case "messages" -> messages(request);
             case "bundle-export" -> bundleExport();
             case "bundle-import" -> bundleImport(request);
+            case "transport-start" -> startTransport(request);
             default -> {
                 if (op.startsWith("p2p-")) {
                     if (overlay == null) {
@@ -285,22 +342,36 @@ public final class Gateway implements AutoCloseable {
         return out;
     }
 
+    /** The identity this daemon runs under: what {@code sbridge identity} prints while a daemon runs. */
+    private Map<String, Object> identityView() {
+        var id = identity.publicIdentity();
+        Map<String, Object> out = ControlServer.ok();
+        out.put("address", id.address().toHex());
+        out.put("did", id.did());
+        out.put("peerId", id.peerId());
+        return out;
+    }
+
     private Map<String, Object> bundleImport(Map<String, Object> request) {
-        if (!(request.get("bundle") instanceof String b64)) throw new IllegalArgumentException("bundle-import needs 'bundle'");
-        byte[] file;
-        try {
-            file = Base64.getDecoder().decode(b64);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("bundle is not base64");
+        if (!(request.get("payload") instanceof byte[] file)) {
+            throw new IllegalArgumentException("bundle-import needs the bundle file as the request's payload");
         }
         var result = node.importBundle(file);
         Map<String, Object> out = new LinkedHashMap<>();
-        if (result instanceof net.sovereignbridge.mesh.frame.Decoded.Error<Integer> e) {
+        if (result instanceof net.sovereignbridge.mesh.frame.Decoded.Error<?> e) {
             out.put("ok", false);
             out.put("error", "bundle rejected: " + e.detail());
-        } else {
-            out.put("ok", true);
-            out.put("frames", result.value());
+            return out;
+        }
+        var report = result.value();
+        out.put("ok", report.accepted() > 0 || report.frames() == 0);
+        out.put("frames", report.frames());
+        out.put("accepted", report.accepted());
+        out.put("rejected", report.rejected());
+        if (report.firstRejection() != null) out.put("firstRejection", report.firstRejection());
+        if (report.accepted() == 0 && report.frames() > 0) {
+            out.put("error", "bundle signature verifies, but none of its " + report.frames()
+                    + " frames is a mesh frame (" + report.firstRejection() + ")");
         }
         return out;
     }
@@ -338,6 +409,7 @@ public final class Gateway implements AutoCloseable {
             TransportCounters c = transports.counters(t.id());
             Map<String, Object> j = new LinkedHashMap<>();
             j.put("id", t.id());
+            j.put("type", types.getOrDefault(t.id(), t.id()));
             j.put("kind", t.profile().kind().name());
             j.put("state", t.state().name());
             j.put("mtu", t.profile().mtu());
@@ -351,12 +423,14 @@ public final class Gateway implements AutoCloseable {
             c.dropsByReason().forEach((k, v) -> drops.put(k.name(), v));
             j.put("drops", drops);
             j.put("neighbours", t.neighbours().size());
-            if (t instanceof LoraTransport lora) j.put("lora", lora.status().toMap());
+            // what only this kind of transport knows (airtime, addresses); the common fields above win a clash
+            t.statusFields().forEach(j::putIfAbsent);
             ts.add(j);
         }
         unavailable.forEach((id, why) -> {
             Map<String, Object> j = new LinkedHashMap<>();
             j.put("id", id);
+            config.transport(id).ifPresent(t -> j.put("type", t.type()));
             j.put("state", "UNAVAILABLE");
             j.put("reason", why);
             ts.add(j);

@@ -9,6 +9,7 @@ import net.sovereignbridge.app.cli.P2pCommand;
 import net.sovereignbridge.app.cli.RunCommand;
 import net.sovereignbridge.app.cli.SendCommand;
 import net.sovereignbridge.app.cli.StatusCommand;
+import net.sovereignbridge.app.cli.TransportCommand;
 import net.sovereignbridge.app.dht.DhtCommand;
 import net.sovereignbridge.app.meshtastic.MeshtasticCommand;
 import net.sovereignbridge.app.power.PowerBudgetCommand;
@@ -24,7 +25,7 @@ import picocli.CommandLine.Command;
         subcommands = {RunCommand.class, IdentityCommand.class, SendCommand.class, InboxCommand.class,
                 StatusCommand.class, MessagesCommand.class, BundleCommand.class, SimCommand.class, LoraCommand.class,
                 BoardCommand.class, PowerBudgetCommand.class, DhtCommand.class, P2pCommand.class,
-                MeshtasticCommand.class})
+                MeshtasticCommand.class, TransportCommand.class})
 public final class Main implements Runnable {
     public static void main(String[] args) {
         System.exit(execute(args));

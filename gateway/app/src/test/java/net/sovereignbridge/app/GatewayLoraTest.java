@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import net.sovereignbridge.app.config.ConfigException;
 import net.sovereignbridge.app.config.GatewayConfig;
+import net.sovereignbridge.app.transport.lora.LoraTransportFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -26,7 +27,8 @@ class GatewayLoraTest {
                   channel: 3
                 """);
         GatewayConfig cfg = GatewayConfig.load(file, dir.resolve("state"), null);
-        assertEquals("adafruit-lora-radio-bonnet", cfg.lora().orElseThrow().board());
+        assertEquals("adafruit-lora-radio-bonnet",
+                ((LoraTransportFactory.Settings) cfg.transport("lora0").orElseThrow()).radio().board());
         try (Gateway g = Gateway.start(cfg)) {
             Map<String, Object> status = g.handle(Map.of("op", "status"));
             @SuppressWarnings("unchecked")

@@ -36,6 +36,7 @@ public record FromRadio(int id, Optional<MeshPacket> packet, OptionalInt myNodeN
                 case 2 -> packet = Optional.of(MeshPacket.decode(r.bytes(StreamFraming.MAX_PAYLOAD)));
                 case 3 -> {
                     ProtoReader info = new ProtoReader("MyNodeInfo", r.bytes(StreamFraming.MAX_PAYLOAD));
+                    myNode = OptionalInt.of(0); // proto3: an absent my_node_num is 0 (and 0 is sent as absent)
                     while (info.next()) {
                         if (info.field() == 1) myNode = OptionalInt.of(info.uint32());
                         else info.skip();

@@ -73,8 +73,8 @@ final class ProtoReader {
     byte[] bytes(int limit) throws MeshtasticException {
         want(2);
         long length = rawVarint();
-        if (length > in.length - pos) {
-            throw new MeshtasticException.Truncated(where() + ": length " + length + " runs past the end ("
+        if (length < 0 || length > in.length - pos) { // a 10-byte varint can read as negative
+            throw new MeshtasticException.Truncated(where() + ": length " + Long.toUnsignedString(length) + " runs past the end ("
                     + (in.length - pos) + " bytes left)");
         }
         if (length > limit) {

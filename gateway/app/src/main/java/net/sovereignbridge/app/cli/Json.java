@@ -159,7 +159,7 @@ public final class Json {
             while (true) {
                 if (pos >= s.length()) throw error("unterminated string");
                 char c = s.charAt(pos++);
-                if (c == '"') return sb.toString();
+                if (c == '"') return checkSurrogates(sb);
                 if (c == '\\') {
                     if (pos >= s.length()) throw error("unterminated escape");
                     char e = s.charAt(pos++);
@@ -185,6 +185,23 @@ public final class Json {
                     sb.append(c);
                 }
             }
+        }
+
+        /**
+         * A lone surrogate (an unpaired {@code \\ud800} escape) is not text: written as UTF-8 it would become
+         * "?" and the message would silently change, so it is refused where it enters.
+         */
+        private String checkSurrogates(StringBuilder sb) {
+            for (int i = 0; i < sb.length(); i++) {
+                char c = sb.charAt(i);
+                if (Character.isHighSurrogate(c) && i + 1 < sb.length() && Character.isLowSurrogate(sb.charAt(i + 1))) {
+                    i++;
+                } else if (Character.isSurrogate(c)) {
+                    throw error(String.format("string has a lone surrogate \\u%04x (character %d of the string):"
+                            + " not valid Unicode text", (int) c, i));
+                }
+            }
+            return sb.toString();
         }
 
         Map<String, Object> object(int depth) {

@@ -2,6 +2,7 @@ package net.sovereignbridge.app.cli;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -11,6 +12,10 @@ import picocli.CommandLine.Option;
 public final class StatusCommand implements Callable<Integer> {
     @Mixin
     StateDirOption state;
+
+    /** The fields every transport has; the rest are its own ({@code Transport.statusFields}). */
+    private static final Set<String> COMMON = Set.of("id", "type", "kind", "state", "mtu", "reason", "framesIn",
+            "framesOut", "bytesIn", "bytesOut", "sendFailures", "drops", "neighbours");
 
     @Option(names = "--json", description = "print the full status as JSON")
     boolean json;
@@ -32,14 +37,13 @@ public final class StatusCommand implements Callable<Integer> {
             System.out.println("transport " + t.get("id") + " " + t.get("state") + " in=" + t.get("framesIn")
                     + " out=" + t.get("framesOut") + " drops=" + t.get("drops")
                     + (t.get("reason") == null || "".equals(t.get("reason")) ? "" : " (" + t.get("reason") + ")"));
-            if (t.get("lora") instanceof Map<?, ?> l) {
-                Object budget = l.get("budgetMs");
-                System.out.println("  airtime " + l.get("airtimeLastHourMs") + " ms in the last hour of "
-                        + ("-1".equals(String.valueOf(budget)) ? "no limit" : budget + " ms") + " (" + l.get("subBand")
-                        + "), from the internet " + l.get("internetAirtimeLastHourMs") + " of "
-                        + l.get("internetBudgetMs") + " ms, queued " + l.get("queuedLocal") + " local + "
-                        + l.get("queuedInternet") + " internet");
-            }
+            // the transport's own fields (LoRa airtime and queues, LAN addresses): whatever is not common
+            StringBuilder own = new StringBuilder();
+            t.forEach((k, v) -> {
+                if (COMMON.contains(k)) return;
+                own.append(own.length() == 0 ? "  " : ", ").append(k).append(' ').append(v);
+            });
+            if (own.length() > 0) System.out.println(own);
         }
         if (s.get("p2p") instanceof Map<?, ?> p) {
             System.out.println("p2p " + p.get("connections") + " connections, " + p.get("meshNeighbours")

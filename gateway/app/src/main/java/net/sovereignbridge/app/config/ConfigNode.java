@@ -58,14 +58,83 @@ public final class ConfigNode {
         }
     }
 
+    /**
+     * The largest configuration file we read, in bytes, comments included. A real file is a few KB; the
+     * limit is checked on the file before any parsing so a huge file (or a huge quoted scalar, which the
+     * YAML scanner handles in more than linear time) is refused at once instead of burning CPU and heap.
+     */
+    public static final int MAX_FILE_BYTES = 1 << 20;
+
+    /**
+     * The longest line we parse, in bytes. The YAML scanner's cost grows with the square of a line's length
+     * (a 1 MiB one-line scalar takes about 0.3 s warm and over a second cold); real lines are under 200
+     * bytes, and a long value can still be written over several lines.
+     */
+    public static final int MAX_LINE_BYTES = 16 * 1024;
+
     public static ConfigNode load(Path file) throws ConfigException {
-        String text;
+        byte[] bytes;
         try {
-            text = Files.readString(file, StandardCharsets.UTF_8);
+            if (Files.isRegularFile(file) && Files.size(file) > MAX_FILE_BYTES) {
+                throw tooLarge(file, Files.size(file));
+            }
+            // Read at most one byte past the limit: the file may be a pipe or may grow while we read it.
+            try (java.io.InputStream in = Files.newInputStream(file)) {
+                bytes = in.readNBytes(MAX_FILE_BYTES + 1);
+            }
         } catch (IOException e) {
-            throw new ConfigException(file + ": cannot read configuration: " + e.getMessage());
+            throw new ConfigException(file + ": cannot read configuration: " + describe(e));
         }
-        return parse(file.toString(), text);
+        if (bytes.length > MAX_FILE_BYTES) throw tooLarge(file, -1);
+        rejectLongLines(file.toString(), bytes);
+        return parse(file.toString(), decodeUtf8(file.toString(), bytes));
+    }
+
+    private static ConfigException tooLarge(Path file, long size) {
+        return new ConfigException(file + ": configuration file is " + (size < 0 ? "more than " + MAX_FILE_BYTES : size)
+                + " bytes; at most " + MAX_FILE_BYTES + " bytes (1 MiB, comments included) are accepted");
+    }
+
+    private static void rejectLongLines(String source, byte[] bytes) throws ConfigException {
+        int line = 1;
+        int start = 0;
+        for (int i = 0; i <= bytes.length; i++) {
+            if (i == bytes.length || bytes[i] == '\n') {
+                if (i - start > MAX_LINE_BYTES) {
+                    throw new ConfigException(source + ":" + line + ": line is " + (i - start) + " bytes long; lines"
+                            + " may be at most " + MAX_LINE_BYTES + " bytes (split a long value over several lines)");
+                }
+                line++;
+                start = i + 1;
+            }
+        }
+    }
+
+    /** Strict UTF-8: a binary or Latin-1 file is named with the offset of its first bad byte. */
+    static String decodeUtf8(String source, byte[] bytes) throws ConfigException {
+        java.nio.charset.CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+                .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT);
+        java.nio.ByteBuffer in = java.nio.ByteBuffer.wrap(bytes);
+        java.nio.CharBuffer out = java.nio.CharBuffer.allocate(bytes.length);
+        java.nio.charset.CoderResult r = decoder.decode(in, out, true);
+        if (!r.isError()) r = decoder.flush(out);
+        if (r.isError()) {
+            int offset = in.position();
+            int line = 1;
+            for (int i = 0; i < offset; i++) if (bytes[i] == '\n') line++;
+            throw new ConfigException(String.format("%s:%d: not UTF-8 text: byte 0x%02x at offset %d is not valid UTF-8"
+                    + " (is this a binary file?)", source, line, bytes[offset] & 0xff, offset));
+        }
+        return out.flip().toString();
+    }
+
+    /** An I/O error's reason in words: the exception type for the common file-system failures. */
+    static String describe(IOException e) {
+        if (e instanceof java.nio.file.NoSuchFileException) return "no such file";
+        if (e instanceof java.nio.file.AccessDeniedException) return "permission denied";
+        if (e instanceof java.nio.file.FileSystemException f && f.getReason() != null) return f.getReason();
+        return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
     }
 
     public static ConfigNode parse(String source, String text) throws ConfigException {
@@ -112,6 +181,33 @@ public final class ConfigNode {
         ConfigNode child = new ConfigNode(source, qualified(key), m);
         children.add(child);
         return child;
+    }
+
+    /**
+     * A list of mappings, each read like a section; its keys are named {@code key[i].name} in errors. An absent
+     * key gives an empty list.
+     */
+    public List<ConfigNode> sections(String key) throws ConfigException {
+        read.add(key);
+        NodeTuple t = entries.get(key);
+        if (t == null || isNull(t.getValueNode())) return List.of();
+        if (!(t.getValueNode() instanceof SequenceNode seq)) throw error(t, "expected a list of mappings");
+        List<ConfigNode> out = new ArrayList<>();
+        for (Node item : seq.getValue()) {
+            String itemPath = qualified(key) + "[" + out.size() + "]";
+            if (!(item instanceof MappingNode m)) {
+                throw new ConfigException(where(item) + itemPath + ": expected a mapping of keys to values");
+            }
+            ConfigNode child = new ConfigNode(source, itemPath, m);
+            children.add(child);
+            out.add(child);
+        }
+        return out;
+    }
+
+    /** The dotted path of this section ("lora", "transports[1]"); empty for the root. */
+    public String path() {
+        return path;
     }
 
     public String string(String key, String def) throws ConfigException {

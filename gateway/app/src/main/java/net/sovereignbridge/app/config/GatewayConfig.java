@@ -1,18 +1,17 @@
 package net.sovereignbridge.app.config;
 
-import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import net.sovereignbridge.app.coap.CoapSettings;
 import net.sovereignbridge.app.dht.DhtSettings;
 import net.sovereignbridge.app.mqtt.MqttSettings;
 import net.sovereignbridge.app.overlay.P2pSettings;
-import net.sovereignbridge.app.transport.lan.LanTransport;
-import net.sovereignbridge.app.transport.lora.LoraRadioConfig;
+import net.sovereignbridge.app.transport.TransportFactories;
+import net.sovereignbridge.app.transport.TransportFactory;
+import net.sovereignbridge.app.transport.TransportSections;
+import net.sovereignbridge.app.transport.TransportSettings;
 
 /**
  * The gateway's whole configuration, read from one YAML file (docs/configuration.md) or from embedded
@@ -24,9 +23,7 @@ public record GatewayConfig(
         Path stateDir,
         int hopLimit,
         int announceIntervalSeconds,
-        boolean lanEnabled,
-        LanTransport.Options lan,
-        Optional<LoraRadioConfig> lora,
+        List<TransportSettings> transports,
         String logLevel,
         CoapSettings coap,
         MqttSettings mqtt,
@@ -59,20 +56,33 @@ public record GatewayConfig(
 
     public static GatewayConfig load(Path file, Path stateDirOverride, Integer lanPortOverride, Role role)
             throws ConfigException {
+        return load(file, stateDirOverride, lanPortOverride, role, TransportFactories.all());
+    }
+
+    /**
+     * @param lanPortOverride {@code run --lan-port}: the UDP port of every LAN transport; null = as configured
+     * @param factories the transport kinds the configuration may name ({@link TransportFactories#all()})
+     */
+    public static GatewayConfig load(Path file, Path stateDirOverride, Integer lanPortOverride, Role role,
+            List<TransportFactory> factories) throws ConfigException {
         ConfigNode root = file == null ? ConfigNode.empty() : ConfigNode.load(file);
-        GatewayConfig c = read(root, file, role);
+        GatewayConfig c = read(root, file, role, factories);
         root.rejectUnknownKeys();
         Path stateDir = stateDirOverride != null ? stateDirOverride : c.stateDir();
-        LanTransport.Options lan = c.lan();
+        List<TransportSettings> transports = c.transports();
         if (lanPortOverride != null) {
             if (lanPortOverride < 0 || lanPortOverride > 65535) {
                 throw new ConfigException("--lan-port: " + lanPortOverride + " is out of range 0..65535");
             }
-            lan = new LanTransport.Options(lan.bindAddress(), lanPortOverride, lan.discoveryGroup(),
-                    lan.discoveryPort(), lan.interfaces(), lan.staticPeers(), lan.discovery());
+            List<TransportSettings> overridden = new ArrayList<>();
+            for (TransportSettings t : transports) {
+                TransportSettings o = t.withListenPort(lanPortOverride);
+                overridden.add(o == null ? t : o);
+            }
+            transports = List.copyOf(overridden);
         }
-        return new GatewayConfig(c.nodeName(), stateDir, c.hopLimit(), c.announceIntervalSeconds(), c.lanEnabled(),
-                lan, c.lora(), c.logLevel(), c.coap(), c.mqtt(), c.dht(), c.p2p(), role, c.routing());
+        return new GatewayConfig(c.nodeName(), stateDir, c.hopLimit(), c.announceIntervalSeconds(), transports,
+                c.logLevel(), c.coap(), c.mqtt(), c.dht(), c.p2p(), role, c.routing());
     }
 
     public static GatewayConfig read(ConfigNode root) throws ConfigException {
@@ -80,6 +90,12 @@ public record GatewayConfig(
     }
 
     public static GatewayConfig read(ConfigNode root, Path file, Role role) throws ConfigException {
+        return read(root, file, role, TransportFactories.all());
+    }
+
+    /** @param factories the transport kinds the configuration may name ({@link TransportFactories#all()}) */
+    public static GatewayConfig read(ConfigNode root, Path file, Role role, List<TransportFactory> factories)
+            throws ConfigException {
         ConfigNode node = root.section("node");
         String name = node.string("name", "");
         if (name.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > 32) {
@@ -105,43 +121,7 @@ public record GatewayConfig(
         }
         Routing routing = new Routing(share, Optional.ofNullable(position));
 
-        ConfigNode lanNode = root.section("lan");
-        boolean lanEnabled = lanNode.bool("enabled", true);
-        LanTransport.Options d = LanTransport.Options.defaults();
-        String bind = lanNode.string("bind", d.bindAddress());
-        int port = (int) lanNode.integer("port", d.port(), 0, 65535);
-        boolean discovery = lanNode.bool("discovery", d.discovery());
-        String group = lanNode.string("discovery-group", d.discoveryGroup());
-        if (!group.matches("239\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}|224\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}")) {
-            throw lanNode.invalid("discovery-group", "'" + group + "' is not an IPv4 multicast address (224.x or 239.x)");
-        }
-        int discoveryPort = (int) lanNode.integer("discovery-port", d.discoveryPort(), 1, 65535);
-        List<String> interfaces = lanNode.strings("interfaces", List.of());
-        List<InetSocketAddress> peers = new ArrayList<>();
-        for (String p : lanNode.strings("peers", List.of())) {
-            try {
-                peers.add(LanTransport.parse(p));
-            } catch (IllegalArgumentException e) {
-                throw lanNode.invalid("peers", e.getMessage());
-            }
-        }
-        LanTransport.Options lan = new LanTransport.Options(bind, port, group, discoveryPort, interfaces,
-                List.copyOf(peers), discovery);
-
-        ConfigNode loraNode = root.section("lora");
-        Map<String, String> loraKeys = new LinkedHashMap<>();
-        for (String k : List.of("board", "region", "channel", "internet-share", "lbt")) {
-            String v = loraNode.string(k, null);
-            if (v != null) loraKeys.put("lora." + k, v);
-        }
-        Optional<LoraRadioConfig> lora;
-        try {
-            lora = LoraRadioConfig.fromKeys(loraKeys);
-        } catch (IllegalArgumentException e) {
-            String key = e.getMessage().split(":", 2)[0].replace("lora.", "");
-            throw loraNode.invalid(key, e.getMessage().contains(":") ? e.getMessage().split(":", 2)[1].trim()
-                    : e.getMessage());
-        }
+        List<TransportSettings> transports = TransportSections.read(root, factories, role == Role.BOOTSTRAP);
 
         ConfigNode log = root.section("log");
         String level = log.choice("level", "info", "error", "warn", "info", "debug", "trace");
@@ -153,9 +133,12 @@ public record GatewayConfig(
         if (dht.enabled() && !p2p.enabled()) {
             throw p2pNode.invalid("enabled", "the DHT runs on the overlay's libp2p host: turn p2p on or set dht.enabled: false");
         }
-        if (role == Role.BOOTSTRAP) lora = Optional.empty(); // a seed on a server needs no radio
-        return new GatewayConfig(name, stateDir, hopLimit, announce, lanEnabled, lan, lora, level, coap, mqtt, dht, p2p, role,
-                routing);
+        return new GatewayConfig(name, stateDir, hopLimit, announce, transports, level, coap, mqtt, dht, p2p, role, routing);
+    }
+
+    /** The configured transport {@code id}, if any. */
+    public Optional<TransportSettings> transport(String id) {
+        return transports.stream().filter(t -> t.id().equals(id)).findFirst();
     }
 
     /** ./var/sbridge, or $XDG_STATE_HOME/sbridge when that is set. */

@@ -11,6 +11,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import net.sovereignbridge.app.Main;
 import net.sovereignbridge.app.cli.ExitCodes;
+import net.sovereignbridge.app.transport.lan.LanTransport;
+import net.sovereignbridge.app.transport.lan.LanTransportFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -23,9 +25,9 @@ class GatewayConfigTest {
     @Test
     void embeddedDefaultsNeedNoFile() throws Exception {
         GatewayConfig c = GatewayConfig.load(null, null, null);
-        assertEquals(4242, c.lan().port());
-        assertTrue(c.lanEnabled());
-        assertTrue(c.lora().isEmpty());
+        assertEquals(4242, lan(c).port());
+        assertTrue(c.transport("lan").isPresent(), "the LAN runs by default");
+        assertTrue(c.transport("lora0").isEmpty());
         assertEquals(8, c.hopLimit());
         assertEquals(0.02, c.routing().announceAirtimeShare());
         assertTrue(c.routing().position().isEmpty());
@@ -44,8 +46,8 @@ class GatewayConfigTest {
         Path f = write("node:\n  name: roof\nlan:\n  port: 5000\n  peers: [\"192.0.2.1:4242\", \"[::1]:4242\"]\n");
         GatewayConfig c = GatewayConfig.load(f, dir.resolve("s"), 6000);
         assertEquals("roof", c.nodeName());
-        assertEquals(6000, c.lan().port(), "the command-line flag wins over the file");
-        assertEquals(2, c.lan().staticPeers().size());
+        assertEquals(6000, lan(c).port(), "the command-line flag wins over the file");
+        assertEquals(2, lan(c).staticPeers().size());
         assertEquals(dir.resolve("s"), c.stateDir());
     }
 
@@ -88,6 +90,10 @@ class GatewayConfigTest {
         assertEquals(ExitCodes.CONFIG, code);
         assertTrue(err.toString(StandardCharsets.UTF_8).contains("lan.port: -4 is out of range"), err.toString());
         assertTrue(Files.notExists(dir.resolve("s")), "nothing may be created for a bad configuration");
+    }
+
+    static LanTransport.Options lan(GatewayConfig c) {
+        return ((LanTransportFactory.Settings) c.transport("lan").orElseThrow()).options();
     }
 
     private Path write(String yaml) throws Exception {

@@ -37,7 +37,7 @@ class DhtSettingsTest {
                 GatewayConfig.Role.BOOTSTRAP);
         assertTrue(b.dht().enabled());
         assertEquals("server", b.dht().mode());
-        assertTrue(b.lora().isEmpty(), "the bootstrap role starts no radio");
+        assertTrue(b.transport("lora0").isEmpty(), "the bootstrap role starts no radio");
     }
 
     @Test

@@ -65,6 +65,12 @@ class CborTest {
         assertTrue(extra.detail().contains("'cc'"), extra.detail());
         var big = (SendRequest.Rejected) SendRequest.fromCbor(Cbor.encode(Map.of("to", to, "data", new byte[4097])));
         assertEquals(SendRequest.Problem.TOO_LARGE, big.problem());
+        var lone = (SendRequest.Rejected) SendRequest.fromJson(("{\"to\":\"" + to + "\",\"text\":\"x\\udc00y\"}").getBytes());
+        assertEquals(SendRequest.Problem.MALFORMED, lone.problem());
+        assertTrue(lone.detail().contains("lone surrogate \\udc00 (character 1 of the string): not valid Unicode text"),
+                lone.detail());
+        var pair = (SendRequest.Ok) SendRequest.fromJson(("{\"to\":\"" + to + "\",\"text\":\"\\ud83d\\ude00\"}").getBytes());
+        assertEquals("\ud83d\ude00", new String(pair.request().body(), java.nio.charset.StandardCharsets.UTF_8));
         var addr = (SendRequest.Rejected) SendRequest.fromJson("{\"to\":\"zz\",\"text\":\"x\"}".getBytes());
         assertTrue(addr.detail().startsWith("field 'to'"), addr.detail());
     }

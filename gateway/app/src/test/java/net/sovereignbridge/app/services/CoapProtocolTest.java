@@ -154,4 +154,13 @@ class CoapProtocolTest {
                 coapUri(alpha, "/msg"));
         assertTrue((blockwise.out() + blockwise.err()).contains("4.13"), blockwise.toString());
     }
+
+    @Test
+    void aLoneSurrogateIsRefusedNotStoredAsAQuestionMark() throws Exception {
+        Reply lone = postInOneDatagram(sendRequest("half a smiley \\ud83d"));
+        assertEquals("4.00", lone.code(), lone.toString());
+        assertTrue(lone.payload().contains("lone surrogate \\ud83d"), lone.toString());
+        Reply pair = postInOneDatagram(sendRequest("a whole smiley \\ud83d\\ude00"));
+        assertEquals("2.01", pair.code(), "an escaped surrogate pair is one character: " + pair);
+    }
 }

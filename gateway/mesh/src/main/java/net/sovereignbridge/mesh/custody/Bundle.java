@@ -31,6 +31,14 @@ public record Bundle(PublicIdentity exporter, long createdMillis, List<byte[]> f
     private static final byte[] MAGIC = "SBB1".getBytes(StandardCharsets.US_ASCII);
     public static final int MAX_FRAMES = 100_000;
     public static final int MAX_FRAME = 65_536;
+    /** Header and signature of a bundle without frames. */
+    public static final int MIN_LENGTH = 48 + 64;
+
+    /**
+     * What an import did with a verified bundle: frames that decode as mesh frames go to the receive path
+     * (which still authenticates each), the rest are counted and the first one's reason kept.
+     */
+    public record ImportReport(int frames, int accepted, int rejected, String firstRejection) {}
 
     public byte[] sign(NodeIdentity signer) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -48,8 +56,12 @@ public record Bundle(PublicIdentity exporter, long createdMillis, List<byte[]> f
 
     /** Verifies and parses a bundle file; any inconsistency or a bad signature rejects it whole. */
     public static Decoded<Bundle> read(byte[] file) {
-        if (file.length < 48 + 64 || !Arrays.equals(file, 0, 4, MAGIC, 0, 4)) {
+        if (file.length < 4 || !Arrays.equals(file, 0, 4, MAGIC, 0, 4)) {
             return Decoded.error(DecodeError.MALFORMED_PAYLOAD, "not a bundle file (no SBB1 header)");
+        }
+        if (file.length < MIN_LENGTH) {
+            return Decoded.error(DecodeError.TRUNCATED, "bundle file truncated: " + file.length
+                    + " bytes, even an empty bundle has " + MIN_LENGTH);
         }
         PublicIdentity exporter = PublicIdentity.of(Arrays.copyOfRange(file, 4, 36));
         int bodyLength = file.length - 64;

@@ -34,17 +34,29 @@ public final class ReplayGuard {
 
     /** Returns null when fresh (and records it), otherwise why it is refused. */
     public synchronized DecodeError check(MeshAddress source, int messageId, long unixSeconds, long nowSeconds) {
+        DecodeError refused = peek(source, messageId, unixSeconds, nowSeconds);
+        if (refused == null) record(source, messageId, unixSeconds);
+        return refused;
+    }
+
+    /**
+     * As {@link #check} without recording: for a frame whose effect must be committed first (a message is
+     * remembered only once it is in the inbox, so one that could not be stored is fresh when it comes again).
+     */
+    public synchronized DecodeError peek(MeshAddress source, int messageId, long unixSeconds, long nowSeconds) {
         if (unixSeconds > nowSeconds + futureSeconds) return DecodeError.STALE;
         if (unixSeconds < nowSeconds - pastSeconds || unixSeconds < forgottenBefore) return DecodeError.STALE;
-        Seen key = new Seen(source, messageId, unixSeconds);
-        if (seen.containsKey(key)) return DecodeError.REPLAY;
-        seen.put(key, unixSeconds);
+        return seen.containsKey(new Seen(source, messageId, unixSeconds)) ? DecodeError.REPLAY : null;
+    }
+
+    /** Remembers a frame that {@link #peek} found fresh and whose effect is now committed. */
+    public synchronized void record(MeshAddress source, int messageId, long unixSeconds) {
+        seen.put(new Seen(source, messageId, unixSeconds), unixSeconds);
         while (seen.size() > maxEntries) {
             Map.Entry<Seen, Long> eldest = seen.entrySet().iterator().next();
             forgottenBefore = Math.max(forgottenBefore, eldest.getValue() + 1);
             seen.remove(eldest.getKey());
         }
-        return null;
     }
 
     public synchronized int size() {

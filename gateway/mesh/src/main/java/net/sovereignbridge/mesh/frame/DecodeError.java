@@ -9,6 +9,10 @@ public enum DecodeError {
     BAD_HOPS,
     FRAGMENT_INCONSISTENT,
     REASSEMBLY_LIMIT,
+    /** An incomplete fragment set dropped to make room for a newer one (its sender's oldest, or buffers full). */
+    FRAGMENT_SET_EVICTED,
+    /** An incomplete fragment set whose missing fragments did not arrive within the reassembly timeout. */
+    FRAGMENT_SET_EXPIRED,
     OVERSIZE,
     BAD_SIGNATURE,
     ADDRESS_MISMATCH,

@@ -42,6 +42,7 @@ public record HopAck(MeshAddress source, int messageId, int type) {
         if (((in[0] >>> 4) & 0x0F) != MeshFrame.VERSION) {
             return Decoded.error(DecodeError.UNKNOWN_VERSION, "hop ack version " + ((in[0] >>> 4) & 0x0F));
         }
+        if ((in[0] & 0x0F) != TYPE_CODE) return Decoded.error(DecodeError.UNKNOWN_TYPE, "not a hop ack: type " + (in[0] & 0x0F));
         int id = ((in[17] & 0xFF) << 24) | ((in[18] & 0xFF) << 16) | ((in[19] & 0xFF) << 8) | (in[20] & 0xFF);
         return Decoded.ok(new HopAck(MeshAddress.of(Arrays.copyOfRange(in, 1, 17)), id, in[21] & 0xFF));
     }

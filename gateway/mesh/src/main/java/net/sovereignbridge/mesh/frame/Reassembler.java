@@ -23,6 +23,8 @@ public final class Reassembler {
     /** Sets completed within the timeout: late duplicates of their fragments are ignored, not restarted. */
     private final LinkedHashMap<Key, Long> completed = new LinkedHashMap<>();
     private long bytesHeld;
+    private long evictedSets;
+    private long expiredSets;
 
     public Reassembler(int maxSets, int maxSetsPerSource, long maxBytes, long timeoutMillis) {
         this.maxSets = maxSets;
@@ -68,10 +70,10 @@ public final class Reassembler {
                     return Decoded.error(DecodeError.REASSEMBLY_LIMIT, "reassembly buffers full (" + sets.size()
                             + " frames, " + bytesHeld + " bytes)");
                 }
-                drop(own.peekFirst());
+                evict(own.peekFirst());
             }
             ArrayDeque<Key> own = bySource.computeIfAbsent(source, s -> new ArrayDeque<>());
-            if (own.size() >= maxSetsPerSource) drop(own.peekFirst());
+            if (own.size() >= maxSetsPerSource) evict(own.peekFirst());
             set = new PartialFrame(count, nowMillis + timeoutMillis);
             sets.put(key, set);
             bySource.computeIfAbsent(source, s -> new ArrayDeque<>()).addLast(key);
@@ -112,6 +114,19 @@ public final class Reassembler {
         return bytesHeld;
     }
 
+    /**
+     * Incomplete sets dropped for newer ones since this reassembler was made: a steady rise means a sender
+     * (or an attacker) opens more sets than it finishes, or the link loses fragments.
+     */
+    public long evictedSets() {
+        return evictedSets;
+    }
+
+    /** Incomplete sets that timed out since this reassembler was made. */
+    public long expiredSets() {
+        return expiredSets;
+    }
+
     private void expire(long nowMillis) {
         completed.values().removeIf(deadline -> deadline <= nowMillis);
         Iterator<Map.Entry<Key, PartialFrame>> it = sets.entrySet().iterator();
@@ -125,7 +140,13 @@ public final class Reassembler {
                 if (own.isEmpty()) bySource.remove(e.getKey().source);
             }
             it.remove();
+            expiredSets++;
         }
+    }
+
+    private void evict(Key key) {
+        if (sets.containsKey(key)) evictedSets++;
+        drop(key);
     }
 
     private void drop(Key key) {

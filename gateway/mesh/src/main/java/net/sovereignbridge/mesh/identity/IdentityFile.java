@@ -5,7 +5,6 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermission;
@@ -38,21 +37,23 @@ public final class IdentityFile {
         return stateDir.resolve(FILE_NAME);
     }
 
-    /** Loads the key from {@code stateDir}, creating it (and the directory, 0700) on first start. */
+    /**
+     * Loads the key from {@code stateDir}, creating it (and the directory, 0700) on first start. Creation is
+     * exclusive: when another process (a daemon starting, or {@code sbridge identity}) creates the key first,
+     * its key is loaded, never replaced, so one state directory has one identity.
+     */
     public static NodeIdentity loadOrCreate(Path stateDir, SecureRandom random) throws IdentityFileException {
+        StateDirectory.prepare(stateDir);
         Path file = pathIn(stateDir);
         if (Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
             return load(file);
         }
         try {
-            createDirectories(stateDir);
             NodeIdentity identity = NodeIdentity.generate(random);
-            write(file, identity);
-            return identity;
-        } catch (FileAlreadyExistsException race) {
+            if (createExclusive(file, identity)) return identity;
             return load(file);
         } catch (IOException e) {
-            throw new IdentityFileException("cannot create identity key " + file + ": " + e.getMessage(), e);
+            throw new IdentityFileException("cannot create identity key " + file + ": " + StateDirectory.reason(e), e);
         }
     }
 
@@ -62,6 +63,7 @@ public final class IdentityFile {
             if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
                 throw new IdentityFileException("identity key " + file + " is not a regular file");
             }
+            StateDirectory.checkOwner(file, "identity key");
             PosixFileAttributeView posix = Files.getFileAttributeView(file, PosixFileAttributeView.class);
             if (posix != null) {
                 Set<PosixFilePermission> perms = posix.readAttributes().permissions();
@@ -89,33 +91,46 @@ public final class IdentityFile {
                 Arrays.fill(content, (byte) 0);
             }
         } catch (IOException e) {
-            throw new IdentityFileException("cannot read identity key " + file + ": " + e.getMessage(), e);
+            throw new IdentityFileException("cannot read identity key " + file + ": " + StateDirectory.reason(e), e);
         }
     }
 
-    private static void write(Path file, NodeIdentity identity) throws IOException {
+    /**
+     * Writes the key to a private temporary file, syncs it, then hard-links it to {@code file}. A link is
+     * created atomically and fails when the name exists, so the key appears complete or not at all (a crash
+     * leaves no half key) and a key another process created first is never replaced.
+     *
+     * @return false when {@code file} already existed (someone else's key won)
+     */
+    private static boolean createExclusive(Path file, NodeIdentity identity) throws IOException {
         byte[] content = new byte[LENGTH];
         System.arraycopy(MAGIC, 0, content, 0, MAGIC.length);
         byte[] seed = identity.privateSeed();
         System.arraycopy(seed, 0, content, 4, 32);
         System.arraycopy(identity.publicIdentity().publicKey(), 0, content, 36, 32);
         Arrays.fill(seed, (byte) 0);
-        // Written under a temporary name created 0600, then moved, so a crash never leaves a half key.
-        Path tmp = file.resolveSibling(FILE_NAME + ".tmp");
-        Files.deleteIfExists(tmp);
-        Files.createFile(tmp, PosixFilePermissions.asFileAttribute(OWNER_ONLY));
+        Path tmp = Files.createTempFile(file.getParent(), FILE_NAME + ".", ".tmp",
+                PosixFilePermissions.asFileAttribute(OWNER_ONLY));
         try {
             Files.write(tmp, content, StandardOpenOption.WRITE, StandardOpenOption.SYNC);
-            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
+            try {
+                Files.createLink(file, tmp);
+                return true;
+            } catch (FileAlreadyExistsException lost) {
+                return false;
+            } catch (UnsupportedOperationException noLinks) {
+                // A file system without hard links: create-new is still exclusive, only not crash-atomic.
+                try (var out = Files.newByteChannel(file, EnumSet.of(StandardOpenOption.CREATE_NEW,
+                        StandardOpenOption.WRITE, StandardOpenOption.SYNC), PosixFilePermissions.asFileAttribute(OWNER_ONLY))) {
+                    out.write(java.nio.ByteBuffer.wrap(content));
+                    return true;
+                } catch (FileAlreadyExistsException lost) {
+                    return false;
+                }
+            }
         } finally {
             Arrays.fill(content, (byte) 0);
             Files.deleteIfExists(tmp);
-        }
-    }
-
-    private static void createDirectories(Path dir) throws IOException {
-        if (!Files.isDirectory(dir)) {
-            Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         }
     }
 }

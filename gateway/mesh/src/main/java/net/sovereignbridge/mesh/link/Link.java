@@ -96,7 +96,13 @@ public final class Link {
 
     /** Ok(frame) once the fragment completed one, Ok(empty) while incomplete. */
     Decoded<Optional<byte[]>> reassemble(Endpoint from, byte[] fragment, long nowMillis) {
-        return reassembler.accept(from, fragment, nowMillis);
+        long evicted = reassembler.evictedSets();
+        long expired = reassembler.expiredSets();
+        Decoded<Optional<byte[]>> result = reassembler.accept(from, fragment, nowMillis);
+        // Sets given up are lost frames too: counted with the drops so the status shows them.
+        for (long i = evicted; i < reassembler.evictedSets(); i++) count(DecodeError.FRAGMENT_SET_EVICTED);
+        for (long i = expired; i < reassembler.expiredSets(); i++) count(DecodeError.FRAGMENT_SET_EXPIRED);
+        return result;
     }
 
     /** Counts a refused frame under {@code reason}; the detail goes to the debug log only. */

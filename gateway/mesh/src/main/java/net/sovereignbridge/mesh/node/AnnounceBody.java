@@ -87,14 +87,27 @@ public record AnnounceBody(PublicIdentity identity, long unixSeconds, String nam
             if (p + 2 + len > body.length) {
                 return Decoded.error(DecodeError.MALFORMED_PAYLOAD, "TLV " + type + " overruns the body");
             }
-            if (type == TLV_NAME && len <= MAX_NAME_BYTES) {
-                name = new String(body, p + 2, len, StandardCharsets.UTF_8);
+            String utf8 = type == TLV_NAME && len <= MAX_NAME_BYTES ? strictUtf8(body, p + 2, len) : null;
+            if (utf8 != null) {
+                name = utf8;
             } else {
+                // An over-long name or one that is not UTF-8 is kept as an opaque extension, so it re-encodes as it came.
                 other.write(body, p, 2 + len);
             }
             p += 2 + len;
         }
         return Decoded.ok(new AnnounceBody(identity, ts, name, other.toByteArray()));
+    }
+
+    /** The text, or null when the bytes are not valid UTF-8 (replacement characters would change the name). */
+    private static String strictUtf8(byte[] b, int offset, int length) {
+        try {
+            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
+                    .decode(java.nio.ByteBuffer.wrap(b, offset, length)).toString();
+        } catch (java.nio.charset.CharacterCodingException e) {
+            return null;
+        }
     }
 
     private static byte[] truncatedName(String name) {

@@ -41,11 +41,24 @@ final class Bundles {
     }
 
     /** See {@link Node#importBundle}. */
-    Decoded<Integer> importFile(byte[] file) {
+    Decoded<Bundle.ImportReport> importFile(byte[] file) {
         Decoded<Bundle> bundle = Bundle.read(file);
         if (bundle instanceof Decoded.Error<Bundle> e) return Decoded.error(e.reason(), e.detail());
         String origin = bundle.value().exporter().address().toHex();
-        for (byte[] f : bundle.value().frames()) carried.deliver(f, origin);
-        return Decoded.ok(bundle.value().frames().size());
+        List<byte[]> frames = bundle.value().frames();
+        int accepted = 0;
+        String firstRejection = null;
+        for (int i = 0; i < frames.size(); i++) {
+            // A signature covers the file, not its content: an exporter can sign garbage, so each frame is
+            // decoded here too, and one that is not a mesh frame is counted instead of passed on.
+            byte[] f = frames.get(i);
+            if (FrameCodec.decode(f) instanceof Decoded.Error<?> bad) {
+                if (firstRejection == null) firstRejection = "frame " + i + ": " + bad.reason() + " " + bad.detail();
+                continue;
+            }
+            carried.deliver(f, origin);
+            accepted++;
+        }
+        return Decoded.ok(new Bundle.ImportReport(frames.size(), accepted, frames.size() - accepted, firstRejection));
     }
 }

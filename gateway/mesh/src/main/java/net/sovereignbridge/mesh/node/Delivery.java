@@ -26,6 +26,7 @@ import net.sovereignbridge.mesh.link.Links;
 import net.sovereignbridge.mesh.log.RateLimitedLog;
 import net.sovereignbridge.mesh.routing.Geohash;
 import net.sovereignbridge.mesh.routing.Router;
+import net.sovereignbridge.mesh.store.Database;
 import net.sovereignbridge.mesh.store.Inbox;
 import net.sovereignbridge.mesh.transport.Endpoint;
 import net.sovereignbridge.mesh.transport.TrafficOrigin;
@@ -132,7 +133,7 @@ public final class Delivery {
         } catch (CustodyQueue.RefusedException e) {
             throw new SendException(SendException.Reason.QUEUE_FULL, e.getMessage());
         } catch (SQLException e) {
-            throw new SendException(SendException.Reason.SEND_FAILED, "cannot store the message: " + e.getMessage());
+            throw new SendException(SendException.Reason.SEND_FAILED, "cannot store the message: " + Database.describe(e));
         }
         router.flood().remember(self, id, FrameType.DATA.code);
         origins.remember(self, id, FrameType.DATA.code, how.origin());
@@ -174,20 +175,27 @@ public final class Delivery {
         }
         Envelope.Opened message = opened.value();
         if (frame.hopCount() == 0) router.neighbours().heard(frame.source(), from, rt.clock().millis());
-        DecodeError replayed = replay.check(frame.source(), frame.messageId(), message.unixSeconds(),
+        DecodeError replayed = replay.peek(frame.source(), frame.messageId(), message.unixSeconds(),
                 rt.clock().instant().getEpochSecond());
         if (replayed == DecodeError.STALE) {
             link.drop(from, replayed, "message " + Integer.toUnsignedString(frame.messageId()));
             return;
         }
-        // A repeat is acknowledged again (our first ACK may have been lost) but delivered only once.
-        if (frame.wantsAck()) sendAck(sender.get(), frame.messageId(), message.unixSeconds());
         if (replayed == DecodeError.REPLAY) {
+            // Only stored messages are remembered: a repeat is acknowledged again (our first ACK may have been
+            // lost) but delivered only once.
+            if (frame.wantsAck()) sendAck(sender.get(), frame.messageId(), message.unixSeconds());
             link.count(DecodeError.DUPLICATE);
             return;
         }
+        // The end-to-end ACK tells the sender it may forget the message, so it goes only after the inbox write
+        // committed. A write that fails (disk full) throws before the ACK and before the replay guard remembers
+        // the message: the sender keeps it in custody and retries, and the retry is stored once there is room.
+        // The inbox's own uniqueness (source, id, sent time) keeps a message from being stored twice.
         Inbox.Message stored = inbox.add(frame.source(), frame.messageId(), Instant.ofEpochSecond(message.unixSeconds()),
                 rt.clock().instant(), link.id(), message.plaintext());
+        replay.record(frame.source(), frame.messageId(), message.unixSeconds());
+        if (frame.wantsAck()) sendAck(sender.get(), frame.messageId(), message.unixSeconds());
         if (stored != null) deliveryListeners.forEach(l -> l.accept(stored));
     }
 
@@ -252,7 +260,7 @@ public final class Delivery {
                 custody.reschedule(e.id(), now + backoff(e.attempts() + 2));
             }
         } catch (SQLException ex) {
-            storeLog.error("delivery.custody", "custody update failed: {}", ex.getMessage());
+            storeLog.error("delivery.custody", "custody update failed: {}", Database.describe(ex));
         }
         return via;
     }

@@ -3,6 +3,7 @@ package net.sovereignbridge.mesh.node;
 import java.security.SecureRandom;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -68,6 +69,8 @@ public final class Node implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Node.class);
     /** Storage errors while receiving come once per frame a peer sends: rate-limited. */
     private static final RateLimitedLog receiveLog = RateLimitedLog.of(Node.class);
+    /** A full disk fails every frame received: said once per minute, with the count of the rest. */
+    private static final RateLimitedLog diskFullLog = RateLimitedLog.of(log, Duration.ofSeconds(60), 1);
 
     /**
      * The node's tunables, one record per part; {@link #defaults()} suits a gateway.
@@ -242,8 +245,15 @@ public final class Node implements AutoCloseable {
                     default -> link.drop(from, DecodeError.UNKNOWN_TYPE, "no handler for " + frame.type());
                 }
             } catch (SQLException e) {
-                // Storage trouble is ours, not the peer's: log loudly; the sender's retry will bring it again.
-                receiveLog.error("node.store", "storing a frame from {} failed: {}", from, e.getMessage());
+                // Storage trouble is ours, not the peer's: nothing that failed was acknowledged, so the sender's
+                // retry brings it again. A full disk fails every frame until someone frees space: one line a minute.
+                if (Database.isDiskFull(e)) {
+                    diskFullLog.error("node.disk-full", "disk full: cannot store frames (the latest from {}); they "
+                            + "are not acknowledged and their senders retry: free space on the state directory's "
+                            + "file system ({})", from, e.getMessage());
+                } else {
+                    receiveLog.error("node.store", "storing a frame from {} failed: {}", from, e.getMessage());
+                }
             }
         }
 
@@ -317,7 +327,7 @@ public final class Node implements AutoCloseable {
      *
      * @return the number of frames handed on, or the reason the bundle was rejected
      */
-    public Decoded<Integer> importBundle(byte[] file) {
+    public Decoded<net.sovereignbridge.mesh.custody.Bundle.ImportReport> importBundle(byte[] file) {
         return bundles.importFile(file);
     }
 

@@ -1,5 +1,6 @@
 package net.sovereignbridge.mesh.sim;
 
+import java.time.Clock;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
@@ -23,6 +24,7 @@ import net.sovereignbridge.mesh.transport.LinkQuality;
  */
 public final class SimMedium {
     private final ScheduledExecutorService scheduler;
+    private final Clock clock;
     private final Random random;
     private final Map<String, SimTransport> members = new ConcurrentHashMap<>();
     private final Map<String, Set<String>> links = new ConcurrentHashMap<>();
@@ -39,12 +41,22 @@ public final class SimMedium {
     private final Set<MeshAddress> watched = ConcurrentHashMap.newKeySet();
     private final Map<String, Set<String>> announceReceivers = new ConcurrentHashMap<>();
 
-    public SimMedium(ScheduledExecutorService scheduler, long seed, double loss, long latencyMillis, long bitsPerSecond) {
+    /**
+     * @param scheduler runs deliveries after their latency (a {@link VirtualTime#executor()} in virtual time)
+     * @param clock the time of that scheduler: its ports' neighbours expire on it
+     */
+    public SimMedium(ScheduledExecutorService scheduler, Clock clock, long seed, double loss, long latencyMillis,
+            long bitsPerSecond) {
         this.scheduler = scheduler;
+        this.clock = clock;
         this.random = new Random(seed);
         this.loss = loss;
         this.latencyMillis = latencyMillis;
         this.bitsPerSecond = bitsPerSecond;
+    }
+
+    Clock clock() {
+        return clock;
     }
 
     void join(SimTransport t) {

@@ -61,7 +61,7 @@ public final class SimNetwork implements AutoCloseable {
     public SimNetwork(Config config) throws SQLException {
         this.config = config;
         this.random = new Random(config.seed());
-        this.medium = new SimMedium(scheduler, config.seed(), config.loss(), config.latencyMillis(), config.bitsPerSecond());
+        this.medium = new SimMedium(scheduler, time.clock(), config.seed(), config.loss(), config.latencyMillis(), config.bitsPerSecond());
         this.positions = new double[config.nodes()][2];
         for (int i = 0; i < config.nodes(); i++) {
             byte[] seed = new byte[32];

@@ -1,10 +1,9 @@
 package net.sovereignbridge.mesh.sim;
 
-import java.util.List;
 import net.sovereignbridge.mesh.transport.Endpoint;
 import net.sovereignbridge.mesh.transport.LinkQuality;
-import net.sovereignbridge.mesh.transport.Neighbour;
 import net.sovereignbridge.mesh.transport.Transport;
+import net.sovereignbridge.mesh.transport.TransportBase;
 import net.sovereignbridge.mesh.transport.TransportException;
 import net.sovereignbridge.mesh.transport.TransportListener;
 import net.sovereignbridge.mesh.transport.TransportProfile;
@@ -12,22 +11,19 @@ import net.sovereignbridge.mesh.transport.TransportState;
 
 /**
  * A node's port on a {@link SimMedium}: a real {@link Transport} whose wire is simulated, with the profile it
- * is given. An airtime budget in that profile is reported to routing, not enforced (the LoRa transport's
- * governor does that on a real radio).
+ * is given. Its neighbours are the ports it heard within the profile's neighbour timeout, on the medium's
+ * (virtual) clock, as on any other transport. An airtime budget in that profile is reported to routing, not
+ * enforced (the LoRa transport's governor does that on a real radio).
  */
-public final class SimTransport implements Transport {
-    private final String id;
+public final class SimTransport extends TransportBase {
     private final String name;
     private final SimMedium medium;
-    private final TransportProfile profile;
-    private volatile TransportState state = TransportState.STOPPED;
-    private volatile TransportListener listener;
+    private volatile boolean broken;
 
     public SimTransport(String id, String name, SimMedium medium, TransportProfile profile) {
-        this.id = id;
+        super(id, profile, medium.clock(), DEFAULT_MAX_NEIGHBOURS);
         this.name = name;
         this.medium = medium;
-        this.profile = profile;
         medium.join(this);
     }
 
@@ -36,41 +32,25 @@ public final class SimTransport implements Transport {
     }
 
     @Override
-    public String id() {
-        return id;
-    }
-
-    @Override
-    public TransportProfile profile() {
-        return profile;
-    }
-
-    @Override
-    public TransportState state() {
-        return state;
-    }
-
-    private volatile boolean broken;
-
-    @Override
     public void start(TransportListener l) throws TransportException {
-        listener = l;
+        attach(l);
         if (broken) {
-            setState(TransportState.FAILED);
-            throw new TransportException(id + ": simulated failure");
+            setState(TransportState.FAILED, "simulated failure");
+            throw new TransportException(id() + ": simulated failure");
         }
-        setState(TransportState.ACTIVE);
+        setState(TransportState.ACTIVE, "simulated");
     }
 
     @Override
     public void stop() {
-        setState(TransportState.STOPPED);
+        if (state() == TransportState.STOPPED) return;
+        setState(TransportState.STOPPED, "stopped");
     }
 
     /** Simulates the medium failing under a running node (cable pulled, radio dead). */
     public void fail() {
         broken = true;
-        setState(TransportState.FAILED);
+        setState(TransportState.FAILED, "simulated failure");
     }
 
     /** Ends a simulated failure: the transport manager's next retry brings it back. */
@@ -78,29 +58,15 @@ public final class SimTransport implements Transport {
         broken = false;
     }
 
-    private void setState(TransportState s) {
-        state = s;
-        TransportListener l = listener;
-        if (l != null) l.onStateChanged(this, s, "simulated");
-    }
-
     @Override
     public void send(Endpoint to, byte[] frame) throws TransportException {
-        if (state != TransportState.ACTIVE) throw new TransportException(id + " is " + state);
-        if (frame.length > profile.mtu()) throw new TransportException(id + ": frame over mtu");
+        checkSend(to, frame);
         medium.transmit(this, to, frame);
+        sent();
     }
 
+    /** A frame from the medium; false when this port is not active (the medium counts it as not delivered). */
     boolean receive(Endpoint from, byte[] frame, LinkQuality q) {
-        TransportListener l = listener;
-        if (state != TransportState.ACTIVE || l == null) return false;
-        l.onFrame(this, from, frame, q);
-        return true;
-    }
-
-    @Override
-    public List<Neighbour> neighbours() {
-        return medium.neighbours(name).stream()
-                .map(n -> new Neighbour(new Endpoint(id, n), LinkQuality.UNKNOWN, java.time.Instant.now())).toList();
+        return deliver(from, frame, q);
     }
 }

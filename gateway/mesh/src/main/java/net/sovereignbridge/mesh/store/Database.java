@@ -17,6 +17,8 @@ import java.util.List;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.sqlite.SQLiteErrorCode;
+import org.sqlite.SQLiteException;
 
 /**
  * The node's one SQLite database ({@code sbridge.db} in the state directory), in WAL mode.
@@ -118,12 +120,11 @@ public final class Database implements AutoCloseable {
                 connection.commit();
                 log.debug("migrated {} to version {}: {}", component, m.version(), m.description());
             } catch (SQLException e) {
-                connection.rollback();
+                rollbackKeeping(e, auto);
                 throw new SQLException("migration " + component + " v" + m.version() + " (" + m.description()
-                        + ") failed: " + e.getMessage(), e);
-            } finally {
-                connection.setAutoCommit(auto);
+                        + ") failed: " + describe(e), e);
             }
+            connection.setAutoCommit(auto);
         }
     }
 
@@ -145,16 +146,51 @@ public final class Database implements AutoCloseable {
     public synchronized <T> T inTransaction(SqlWork<T> work) throws SQLException {
         boolean auto = connection.getAutoCommit();
         connection.setAutoCommit(false);
+        T result;
         try {
-            T result = work.run(connection);
+            result = work.run(connection);
             connection.commit();
-            return result;
         } catch (SQLException | RuntimeException e) {
-            connection.rollback();
+            rollbackKeeping(e, auto);
             throw e;
-        } finally {
-            connection.setAutoCommit(auto);
         }
+        connection.setAutoCommit(auto);
+        return result;
+    }
+
+    /**
+     * Rolls back after {@code cause} and restores the auto-commit mode. SQLite has often ended the transaction
+     * itself (SQLITE_FULL, SQLITE_IOERR roll it back), and then the rollback, and the commit the driver issues
+     * when auto-commit is switched back on, fail with "no transaction is active": those must not hide why the
+     * work failed, so they are attached to it as suppressed.
+     */
+    private void rollbackKeeping(Exception cause, boolean autoCommit) {
+        try {
+            connection.rollback();
+        } catch (SQLException e) {
+            cause.addSuppressed(e);
+        }
+        try {
+            connection.setAutoCommit(autoCommit);
+        } catch (SQLException e) {
+            cause.addSuppressed(e);
+        }
+    }
+
+    /** True when {@code e} (or a cause) is SQLite's SQLITE_FULL: the disk or the database's size limit is full. */
+    public static boolean isDiskFull(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLiteException s && (s.getResultCode().code & 0xFF) == SQLiteErrorCode.SQLITE_FULL.code) {
+                return true;
+            }
+            if (t.getCause() == t) break;
+        }
+        return false;
+    }
+
+    /** What went wrong with storage, in words for a log line or a refusal: "disk full" first when it is. */
+    public static String describe(SQLException e) {
+        return isDiskFull(e) ? "disk full (" + e.getMessage() + ")" : e.getMessage();
     }
 
     @FunctionalInterface

@@ -1,6 +1,7 @@
 package net.sovereignbridge.mesh.transport;
 
 import java.util.List;
+import java.util.Map;
 
 /**
  * A medium that moves frames of at most {@link TransportProfile#mtu()} bytes between this node and its
@@ -49,4 +50,14 @@ public interface Transport {
 
     /** Neighbours heard recently, with their link quality. */
     List<Neighbour> neighbours();
+
+    /**
+     * What only this transport knows, for the daemon's status ({@code sbridge status --json}, one object per
+     * transport) and its start-up banner, which shows the string values: addresses, airtime, radio counters.
+     * Values are strings, numbers, booleans, lists or maps of those. The common fields (id, type, kind, state,
+     * mtu, counters, neighbours) are the daemon's; a name that clashes with one of them is not shown.
+     */
+    default Map<String, Object> statusFields() {
+        return Map.of();
+    }
 }

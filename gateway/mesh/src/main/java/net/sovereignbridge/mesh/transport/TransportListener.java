@@ -1,5 +1,7 @@
 package net.sovereignbridge.mesh.transport;
 
+import net.sovereignbridge.mesh.frame.DecodeError;
+
 /** Callbacks from a transport to the node. Called from transport threads: implementations must not block. */
 public interface TransportListener {
     /** A whole frame arrived. The array belongs to the listener. */
@@ -9,4 +11,7 @@ public interface TransportListener {
 
     /** A neighbour appeared (up = true) or was not heard for too long (up = false). */
     default void onNeighbour(Transport transport, Neighbour neighbour, boolean up) {}
+
+    /** The transport threw away input that cannot be a link frame, for {@code reason}, before delivery. */
+    default void onRejected(Transport transport, DecodeError reason) {}
 }

@@ -12,13 +12,14 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import net.sovereignbridge.mesh.frame.DecodeError;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Owns the node's transports: starts and stops them, restarts FAILED ones with exponential backoff
- * (1 s doubling to 5 min), leaves UNAVAILABLE ones alone (hardware missing: only reconfiguration and a
- * restart of the daemon help),
+ * (1 s doubling to 5 min), leaves UNAVAILABLE ones alone (hardware missing: the operator fixes the cause and
+ * starts it again, {@link #start(String)}),
  * counts traffic, and fans transport callbacks out to the node and to observers.
  *
  * <p>A transport that fails both reports FAILED and throws from {@code start}; the manager keeps at most one
@@ -82,6 +83,18 @@ public final class TransportManager implements AutoCloseable {
         } catch (RuntimeException e) {
             log.warn("stopping transport {}: {}", id, e.getMessage());
         }
+    }
+
+    /**
+     * Starts one transport now: one added after {@link #startAll}, or, at the operator's word, one that is
+     * UNAVAILABLE (the cause fixed) or was stopped. Its backoff starts again from the initial delay.
+     */
+    public void start(String id) {
+        Managed m = transports.get(id);
+        if (m == null) throw new IllegalArgumentException("no transport '" + id + "'");
+        m.stopped = false;
+        m.backoffMillis = m.initialBackoff;
+        start(m);
     }
 
     /** How many start attempts the manager made for a transport (first start included). */
@@ -206,6 +219,11 @@ public final class TransportManager implements AutoCloseable {
                     log.error("frame handler failed for a frame from {}", from, ex);
                 }
             }
+        }
+
+        @Override
+        public void onRejected(Transport t, DecodeError reason) {
+            counters.drop(reason);
         }
 
         @Override

@@ -114,11 +114,14 @@ class FrameCodecTest {
         // Same source, second set: the per-source cap of one drops the older set.
         assertFalse(r.accept("x", b.get(0), 0).value().isPresent());
         assertEquals(1, r.pendingFrames());
+        assertEquals(1, r.evictedSets(), "the dropped set is counted");
         assertFalse(r.accept("y", a.get(0), 0).value().isPresent());
         assertEquals(DecodeError.REASSEMBLY_LIMIT, reason(r.accept("z", a.get(0), 0)));
         // After the timeout everything incomplete is gone.
         assertFalse(r.accept("z", a.get(0), 5000).value().isPresent());
         assertEquals(1, r.pendingFrames());
+        assertEquals(2, r.expiredSets(), "x's and y's incomplete sets timed out");
+        assertEquals(1, r.evictedSets());
     }
 
     @Test

@@ -135,4 +135,88 @@ class IdentityTest {
         e = assertThrows(IdentityFileException.class, () -> IdentityFile.load(file));
         assertTrue(e.getMessage().contains("corrupt"), e.getMessage());
     }
+
+    @Test
+    void worldWritableStateDirectoryIsRefusedWithTheFix(@TempDir Path dir) throws Exception {
+        Path state = dir.resolve("state");
+        Files.createDirectory(state);
+        Files.setPosixFilePermissions(state, PosixFilePermissions.fromString("rwxrwxrwx"));
+        IdentityFileException e = assertThrows(IdentityFileException.class,
+                () -> IdentityFile.loadOrCreate(state, new SecureRandom()));
+        assertEquals("state directory " + state + " has permissions rwxrwxrwx; others can write into it and plant a key"
+                + " or a database. If nobody did, run: chmod go-w " + state + " (or chmod 700 " + state + ")", e.getMessage());
+        assertFalse(Files.exists(IdentityFile.pathIn(state)), "no key may be created in it");
+        Files.setPosixFilePermissions(state, PosixFilePermissions.fromString("rwxrwxr-x"));
+        assertThrows(IdentityFileException.class, () -> IdentityFile.loadOrCreate(state, new SecureRandom()),
+                "group-writable is refused too");
+        Files.setPosixFilePermissions(state, PosixFilePermissions.fromString("rwxr-xr-x"));
+        IdentityFile.loadOrCreate(state, new SecureRandom());
+    }
+
+    @Test
+    void keyOwnedByAnotherUserIsRefused(@TempDir Path dir) throws Exception {
+        assumeRoot();
+        IdentityFile.loadOrCreate(dir, new SecureRandom());
+        Path file = IdentityFile.pathIn(dir);
+        Files.setAttribute(file, "unix:uid", 4321);
+        IdentityFileException e = assertThrows(IdentityFileException.class,
+                () -> IdentityFile.loadOrCreate(dir, new SecureRandom()));
+        assertEquals("identity key " + file + " is owned by uid 4321, but sbridge runs as uid 0; someone else's identity"
+                + " key must not become ours. run sbridge as its owner instead (runuser -u '#4321' -- sbridge ...)",
+                e.getMessage());
+    }
+
+    @Test
+    void stateDirectoryOwnedByAnotherUserIsRefused(@TempDir Path dir) throws Exception {
+        assumeRoot();
+        Path state = dir.resolve("state");
+        Files.createDirectory(state);
+        Files.setAttribute(state, "unix:uid", 4321);
+        IdentityFileException e = assertThrows(IdentityFileException.class,
+                () -> IdentityFile.loadOrCreate(state, new SecureRandom()));
+        assertTrue(e.getMessage().startsWith("state directory " + state + " is owned by uid 4321"), e.getMessage());
+    }
+
+    @Test
+    void uncreatableStateDirectorySaysWhy(@TempDir Path dir) throws Exception {
+        Path blocker = dir.resolve("file");
+        Files.writeString(blocker, "x");
+        IdentityFileException e = assertThrows(IdentityFileException.class,
+                () -> IdentityFile.loadOrCreate(blocker.resolve("state"), new SecureRandom()));
+        assertEquals("cannot create state directory " + blocker.resolve("state") + ": Not a directory", e.getMessage());
+    }
+
+    @Test
+    void concurrentCreatorsAgreeOnOneKey(@TempDir Path dir) throws Exception {
+        for (int round = 0; round < 20; round++) {
+            Path state = dir.resolve("s" + round);
+            int n = 8;
+            java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(n);
+            java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(n);
+            try {
+                java.util.List<java.util.concurrent.Future<PublicIdentity>> results = new java.util.ArrayList<>();
+                for (int i = 0; i < n; i++) {
+                    results.add(pool.submit(() -> {
+                        start.await();
+                        return IdentityFile.loadOrCreate(state, new SecureRandom()).publicIdentity();
+                    }));
+                }
+                java.util.Set<PublicIdentity> seen = new java.util.HashSet<>();
+                for (var f : results) seen.add(f.get());
+                assertEquals(1, seen.size(), "round " + round + ": one state directory, one identity");
+                assertEquals(seen.iterator().next(), IdentityFile.load(IdentityFile.pathIn(state)).publicIdentity(),
+                        "the file holds the key every creator returned");
+                try (var files = Files.list(state)) {
+                    assertEquals(java.util.List.of(IdentityFile.pathIn(state)), files.toList(), "no temporary files left");
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+        }
+    }
+
+    private static void assumeRoot() throws IOException {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.readString(Path.of("/proc/self/status")).matches("(?s).*\\nUid:\\t0\\t.*"),
+                "changing a file's owner needs root");
+    }
 }

@@ -219,6 +219,27 @@ class LinkLayerTest {
     }
 
     @Test
+    void fragmentSetsGivenUpAreCountedAsEvictedOrExpired() {
+        RecordingTransport lan = add("lan", LAN);
+        start();
+        Endpoint p = new Endpoint("lan", "p");
+        byte[] big = data(PEER, SELF, 1, 600, false);
+        // First fragments of ten sets from one sender: it may hold eight, so its two oldest are given up.
+        for (int set = 1; set <= 10; set++) {
+            lan.receive(p, net.sovereignbridge.mesh.frame.Fragmenter.split(big, 255, set).get(0));
+        }
+        time.runFor(10);
+        assertEquals(2, manager.counters("lan").drops(DecodeError.FRAGMENT_SET_EVICTED));
+        assertEquals(0, manager.counters("lan").drops(DecodeError.FRAGMENT_SET_EXPIRED));
+        // The other eight never complete: once the reassembly timeout has passed they are counted as expired.
+        time.runFor(31_000);
+        lan.receive(p, net.sovereignbridge.mesh.frame.Fragmenter.split(big, 255, 11).get(0));
+        time.runFor(10);
+        assertEquals(8, manager.counters("lan").drops(DecodeError.FRAGMENT_SET_EXPIRED));
+        assertEquals(2, manager.counters("lan").drops(DecodeError.FRAGMENT_SET_EVICTED));
+    }
+
+    @Test
     void aFullReceiveQueueIsCountedAsSuch() throws Exception {
         RecordingTransport lan = add("lan", LAN);
         ThreadPoolExecutor receive = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(1));

@@ -12,6 +12,7 @@ import net.sovereignbridge.mesh.frame.Decoded;
 import net.sovereignbridge.mesh.frame.FrameCodec;
 import net.sovereignbridge.mesh.frame.FrameType;
 import net.sovereignbridge.mesh.frame.MeshFrame;
+import net.sovereignbridge.mesh.identity.NodeIdentity;
 import net.sovereignbridge.mesh.transport.CarriedTransport;
 import net.sovereignbridge.mesh.transport.Endpoint;
 import net.sovereignbridge.mesh.transport.LinkQuality;
@@ -52,12 +53,59 @@ class BundlesTest {
                 @Override
                 public void onStateChanged(Transport t, TransportState s, String reason) {}
             });
-            Decoded<Integer> imported = bundles.importFile(file);
-            assertEquals(2, imported.value());
+            Decoded<Bundle.ImportReport> imported = bundles.importFile(file);
+            assertEquals(new Bundle.ImportReport(2, 2, 0, null), imported.value());
             assertEquals(List.of(p.identity.address().toHex(), p.identity.address().toHex()), in);
             file[60] ^= 1;
             assertFalse(bundles.importFile(file).isOk(), "a changed byte rejects the bundle whole");
             assertEquals(2, in.size());
         }
+    }
+
+    @Test
+    void aSignedBundleOfGarbageFramesIsCountedAsRejectedAndNothingIsDelivered() throws Exception {
+        NodeIdentity exporter = Parts.identity(7);
+        java.util.Random random = new java.util.Random(21);
+        List<byte[]> garbage = new java.util.ArrayList<>();
+        for (int i = 0; i < 1000; i++) {
+            byte[] f = new byte[40 + random.nextInt(60)];
+            random.nextBytes(f);
+            f[0] = (byte) 0xF0; // never a known version
+            garbage.add(f);
+        }
+        byte[] good = FrameCodec.encode(new MeshFrame(FrameType.DATA, 0, 8, 0, Parts.identity(2).address(),
+                exporter.address(), 9, new byte[30]));
+        CarriedTransport carried = new CarriedTransport();
+        List<byte[]> in = new CopyOnWriteArrayList<>();
+        carried.start(new TransportListener() {
+            @Override
+            public void onFrame(Transport t, Endpoint from, byte[] frame, LinkQuality q) {
+                in.add(frame);
+            }
+
+            @Override
+            public void onStateChanged(Transport t, TransportState s, String reason) {}
+        });
+        Bundles bundles = new Bundles(exporter, null, null, carried, java.time.Clock.systemUTC());
+        Bundle.ImportReport r = bundles.importFile(new Bundle(exporter.publicIdentity(), 1, garbage).sign(exporter)).value();
+        assertEquals(1000, r.frames());
+        assertEquals(0, r.accepted());
+        assertEquals(1000, r.rejected());
+        assertEquals("frame 0: UNKNOWN_VERSION frame version 15", r.firstRejection());
+        assertEquals(0, in.size());
+
+        List<byte[]> mixed = new java.util.ArrayList<>(garbage.subList(0, 3));
+        mixed.add(good);
+        r = bundles.importFile(new Bundle(exporter.publicIdentity(), 1, mixed).sign(exporter)).value();
+        assertEquals(new Bundle.ImportReport(4, 1, 3, "frame 0: UNKNOWN_VERSION frame version 15"), r);
+        assertEquals(1, in.size());
+    }
+
+    @Test
+    void aShortFileWithTheMagicIsTruncatedNotForeign() {
+        Decoded<Bundle> r = Bundle.read("SBB1 and a little".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        assertEquals("bundle file truncated: 17 bytes, even an empty bundle has 112", ((Decoded.Error<Bundle>) r).detail());
+        r = Bundle.read("PK\3\4 a zip file".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        assertEquals("not a bundle file (no SBB1 header)", ((Decoded.Error<Bundle>) r).detail());
     }
 }

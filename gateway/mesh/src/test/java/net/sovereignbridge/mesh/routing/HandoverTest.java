@@ -51,8 +51,8 @@ class HandoverTest {
     @Test
     void lanFailureMovesTrafficToTheRadioWithoutLosingMessages() throws Exception {
         ScheduledExecutorService air = Executors.newScheduledThreadPool(1);
-        SimMedium lanAir = new SimMedium(air, 1, 0, 1, 100_000_000);
-        SimMedium radioAir = new SimMedium(air, 2, 0, 20, 50_000);
+        SimMedium lanAir = new SimMedium(air, java.time.Clock.systemUTC(), 1, 0, 1, 100_000_000);
+        SimMedium radioAir = new SimMedium(air, java.time.Clock.systemUTC(), 2, 0, 20, 50_000);
         lanAir.link("a", "b");
         radioAir.link("a", "b");
         Peer a = peer("a", 1, lanAir, radioAir);

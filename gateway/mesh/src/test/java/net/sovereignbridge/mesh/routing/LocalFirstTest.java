@@ -43,8 +43,8 @@ class LocalFirstTest {
 
     static Pair pair(String localId, TransportProfile local) throws Exception {
         VirtualTime time = new VirtualTime();
-        SimMedium localAir = new SimMedium(time.executor(), 1, 0, local.nominalLatencyMillis(), local.nominalBitrate());
-        SimMedium internet = new SimMedium(time.executor(), 2, 0, 50, 10_000_000);
+        SimMedium localAir = new SimMedium(time.executor(), time.clock(), 1, 0, local.nominalLatencyMillis(), local.nominalBitrate());
+        SimMedium internet = new SimMedium(time.executor(), time.clock(), 2, 0, 50, 10_000_000);
         localAir.link("a", "b");
         internet.link("a", "b");
         List<Database> dbs = new ArrayList<>();

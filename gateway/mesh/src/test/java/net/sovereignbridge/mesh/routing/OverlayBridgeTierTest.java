@@ -86,8 +86,8 @@ class OverlayBridgeTierTest {
 
     @Test
     void aMessageForAnAddressBehindABridgeGoesToThatBridge() throws Exception {
-        SimMedium overlay = new SimMedium(air, 1, 0, 5, 10_000_000);
-        SimMedium radio = new SimMedium(air, 2, 0, 5, 50_000);
+        SimMedium overlay = new SimMedium(air, java.time.Clock.systemUTC(), 1, 0, 5, 10_000_000);
+        SimMedium radio = new SimMedium(air, java.time.Clock.systemUTC(), 2, 0, 5, 50_000);
         overlay.link("g", "b");
         radio.link("b", "x");
         TransportProfile fast = TransportProfile.of(TransportKind.DUPLEX, 1200, PreferenceClass.GLOBAL).withBitrate(10_000_000).withLatency(5);

@@ -38,6 +38,24 @@ class DatabaseTest {
     }
 
     @Test
+    void aFullDiskInATransactionSaysDiskFullNotNoTransactionIsActive(@TempDir Path dir) throws Exception {
+        try (Database db = Database.open(dir)) {
+            db.migrate("demo", List.of(Migration.sql(1, "t", "CREATE TABLE t (b BLOB)")));
+            db.withConnection(c -> c.createStatement().execute("PRAGMA max_page_count = "
+                    + c.createStatement().executeQuery("PRAGMA page_count").getLong(1)));
+            SQLException e = assertThrows(SQLException.class, () -> db.inTransaction(c -> {
+                for (int i = 0; i < 100; i++) c.createStatement().executeUpdate("INSERT INTO t VALUES (zeroblob(5000))");
+                return null;
+            }));
+            assertTrue(Database.isDiskFull(e), e.toString());
+            assertTrue(Database.describe(e).startsWith("disk full"), Database.describe(e));
+            assertTrue(!e.getMessage().contains("no transaction is active"), e.getMessage());
+            // The connection is usable afterwards, and the failed transaction left nothing behind.
+            assertEquals(0L, (long) db.withConnection(c -> c.createStatement().executeQuery("SELECT count(*) FROM t").getLong(1)));
+        }
+    }
+
+    @Test
     void migrationsRunOncePerComponentAndSurviveReopen(@TempDir Path dir) throws Exception {
         List<Migration> m = List.of(Migration.sql(1, "t", "CREATE TABLE t (x INTEGER)"),
                 Migration.sql(2, "t.y", "ALTER TABLE t ADD COLUMN y TEXT"));

@@ -27,6 +27,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class ConnectionManager implements Closeable {
     private static final Logger log = LoggerFactory.getLogger(ConnectionManager.class);
+    /** Lines a remote peer (or a stranger) can trigger at will: rate-limited per key. */
+    private static final net.sovereignbridge.mesh.log.RateLimitedLog peerLog = net.sovereignbridge.mesh.log.RateLimitedLog.of(ConnectionManager.class);
 
     public enum Direction { INBOUND, OUTBOUND }
 
@@ -75,7 +77,7 @@ public final class ConnectionManager implements Closeable {
             synchronized (ConnectionManager.this) {
                 if (closed) return false;
                 if (streams >= limits.maxStreamsPerConnection()) {
-                    log.info("refusing a stream on the connection with {} ({}): {} streams open (limit {})", peer, remote,
+                    peerLog.info("connmgr.streams", "refusing a stream on the connection with {} ({}): {} streams open (limit {})", peer, remote,
                             streams, limits.maxStreamsPerConnection());
                     return false;
                 }
@@ -106,12 +108,12 @@ public final class ConnectionManager implements Closeable {
             synchronized (ConnectionManager.this) {
                 if (closed) return false;
                 if (buffered + bytes > limits.maxBufferedPerConnection()) {
-                    log.info("refusing {} more buffered bytes from {} ({}): {} held on this connection (limit {})", bytes,
+                    peerLog.info("connmgr.buffered", "refusing {} more buffered bytes from {} ({}): {} held on this connection (limit {})", bytes,
                             peer, remote, buffered, limits.maxBufferedPerConnection());
                     return false;
                 }
                 if (totalBuffered + bytes > limits.maxBufferedTotal()) {
-                    log.info("refusing {} more buffered bytes from {} ({}): {} held over all connections (limit {})", bytes,
+                    peerLog.info("connmgr.buffered", "refusing {} more buffered bytes from {} ({}): {} held over all connections (limit {})", bytes,
                             peer, remote, totalBuffered, limits.maxBufferedTotal());
                     return false;
                 }
@@ -221,13 +223,13 @@ public final class ConnectionManager implements Closeable {
     public synchronized boolean tryBeginHandshake(String remote) {
         if (closed) return false;
         if (handshaking >= limits.maxHandshaking()) {
-            log.info("refusing inbound connection from {}: {} handshakes in progress (limit {})", remote, handshaking,
+            peerLog.info("connmgr.inbound", "refusing inbound connection from {}: {} handshakes in progress (limit {})", remote, handshaking,
                     limits.maxHandshaking());
             return false;
         }
         int inbound = count(Direction.INBOUND);
         if (inbound >= limits.maxInbound()) {
-            log.info("refusing inbound connection from {}: {} inbound connections (limit {})", remote, inbound,
+            peerLog.info("connmgr.inbound", "refusing inbound connection from {}: {} inbound connections (limit {})", remote, inbound,
                     limits.maxInbound());
             return false;
         }
@@ -271,7 +273,7 @@ public final class ConnectionManager implements Closeable {
                 reason = countWith(peerId) + " connections with this peer (limit " + limits.maxPerPeer() + ")";
             }
             if (reason != null) {
-                log.info("refusing {} connection with {} ({}): {}", direction.name().toLowerCase(), Base58.encode(peerId),
+                peerLog.info("connmgr.peer", "refusing {} connection with {} ({}): {}", direction.name().toLowerCase(), Base58.encode(peerId),
                         remote, reason);
                 throw new LimitExceededException(reason);
             }

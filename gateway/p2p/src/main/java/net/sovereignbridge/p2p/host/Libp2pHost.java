@@ -51,6 +51,9 @@ public final class Libp2pHost implements Host {
     public static final String NOISE = "/noise";
     public static final String YAMUX = "/yamux/1.0.0";
     private static final Logger log = LoggerFactory.getLogger(Libp2pHost.class);
+    /** Lines any stranger who can open a TCP connection triggers: a connection flood costs a few a minute. */
+    private static final net.sovereignbridge.mesh.log.RateLimitedLog strangerLog =
+            net.sovereignbridge.mesh.log.RateLimitedLog.of(Libp2pHost.class);
     private static final AtomicInteger HOSTS = new AtomicInteger();
 
     private final NodeIdentity identity;
@@ -263,7 +266,7 @@ public final class Libp2pHost implements Host {
         try {
             ticket = admit(address, raw);
         } catch (HandshakeBudget.RefusedException e) {
-            log.warn("inbound connection from {} refused: {}", raw.remoteAddr(), e.getMessage());
+            strangerLog.warn("host.inbound-refused", "inbound connection from {} refused: {}", raw.remoteAddr(), e.getMessage());
             closeQuietly(raw);
             return;
         }
@@ -273,7 +276,7 @@ public final class Libp2pHost implements Host {
                     upgrade(raw, false, null);
                 } catch (IOException e) {
                     String why = ticket.evicted() ? "evicted from the handshake budget to admit another address" : e.getMessage();
-                    log.warn("inbound connection from {} closed: {}", raw.remoteAddr(), why);
+                    strangerLog.warn("host.inbound-failed", "inbound connection from {} closed: {}", raw.remoteAddr(), why);
                     emit(l -> l.upgradeFailed(raw.remoteAddr(), false, why));
                 } finally {
                     ticket.close();
@@ -540,7 +543,8 @@ public final class Libp2pHost implements Host {
 
     private void inboundStream(Connection c, YamuxStream s) {
         if (!inboundStreams.tryAcquire()) {
-            log.warn("inbound stream from {} reset: {} streams already being served", c.remotePeerId(), config.maxInboundStreams());
+            strangerLog.warn("host.inbound-streams", "inbound stream from {} reset: {} streams already being served",
+                    c.remotePeerId(), config.maxInboundStreams());
             s.reset();
             return;
         }

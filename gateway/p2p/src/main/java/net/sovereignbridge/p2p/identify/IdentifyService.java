@@ -36,6 +36,8 @@ public final class IdentifyService implements HostService, HostListener {
     public static final String ID = "/ipfs/id/1.0.0";
     public static final String PUSH = "/ipfs/id/push/1.0.0";
     private static final Logger log = LoggerFactory.getLogger(IdentifyService.class);
+    /** Lines a remote peer (or a stranger) can trigger at will: rate-limited per key. */
+    private static final net.sovereignbridge.mesh.log.RateLimitedLog peerLog = net.sovereignbridge.mesh.log.RateLimitedLog.of(IdentifyService.class);
 
     private Host host;
     private HostConfig config;
@@ -106,7 +108,7 @@ public final class IdentifyService implements HostService, HostListener {
             host.peerIdentified(c, verified(c, m, before));
         } catch (ProtoException e) {
             c.close("identify push: " + e.getMessage());
-            log.warn("identify push from {} rejected, connection closed: {}", c.remotePeerId(), e.getMessage());
+            peerLog.warn("identify.rejected", "identify push from {} rejected, connection closed: {}", c.remotePeerId(), e.getMessage());
         }
     }
 
@@ -127,7 +129,7 @@ public final class IdentifyService implements HostService, HostListener {
             host.peerIdentified(c, verified(c, m, null));
         } catch (ProtoException e) {
             deadline.cancel();
-            log.warn("identify from {} rejected, connection closed: {}", c.remotePeerId(), e.getMessage());
+            peerLog.warn("identify.rejected", "identify from {} rejected, connection closed: {}", c.remotePeerId(), e.getMessage());
             c.close("identify: " + e.getMessage());
         } catch (IOException e) {
             deadline.cancel();

@@ -50,6 +50,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class MeshOverlayTransport implements Transport, HostListener {
     private static final Logger log = LoggerFactory.getLogger(MeshOverlayTransport.class);
+    /** Lines a remote peer (or a stranger) can trigger at will: rate-limited per key. */
+    private static final net.sovereignbridge.mesh.log.RateLimitedLog peerLog = net.sovereignbridge.mesh.log.RateLimitedLog.of(MeshOverlayTransport.class);
     public static final String PROTOCOL = "/sbridge/mesh/1.0.0";
     public static final String ID = "overlay";
     /**
@@ -318,7 +320,7 @@ public final class MeshOverlayTransport implements Transport, HostListener {
                 l.onFrame(this, from, frame, new LinkQuality(Double.NaN, Double.NaN, p.rttMillis, 0.0));
             }
         } catch (MeshStreamCodec.FrameException e) {
-            log.warn("overlay: mesh stream from {} reset: {}", peerId, e.getMessage());
+            peerLog.warn("overlay.stream-reset", "overlay: mesh stream from {} reset: {}", peerId, e.getMessage());
             throw e;
         }
     }

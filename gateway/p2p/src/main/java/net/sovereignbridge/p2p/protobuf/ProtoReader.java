@@ -100,6 +100,7 @@ public final class ProtoReader {
         for (int i = 0; i < 10; i++) {
             if (pos >= data.length) throw error("truncated varint at " + pos);
             int b = data[pos++] & 0xFF;
+            if (i == 9 && b > 1) throw error("varint over 64 bits at " + (pos - 1));
             v |= (long) (b & 0x7F) << (7 * i);
             if ((b & 0x80) == 0) return v;
         }

@@ -36,6 +36,8 @@ public final class WebSocketConnection implements Closeable {
     /** Our outgoing messages are split into frames of this size (peers commonly accept far more). */
     public static final int OUTGOING_FRAGMENT = 64 * 1024;
     private static final Logger log = LoggerFactory.getLogger(WebSocketConnection.class);
+    /** Lines a remote peer (or a stranger) can trigger at will: rate-limited per key. */
+    private static final net.sovereignbridge.mesh.log.RateLimitedLog peerLog = net.sovereignbridge.mesh.log.RateLimitedLog.of(WebSocketConnection.class);
 
     private final Socket socket;
     private final InputStream in;
@@ -78,7 +80,7 @@ public final class WebSocketConnection implements Closeable {
             socket.setSoTimeout(0);
             return new WebSocketConnection(socket, in, false, random, limits, request.path());
         } catch (IOException | RuntimeException e) {
-            log.info("WebSocket handshake from {} refused: {}", socket.getRemoteSocketAddress(), describe(e));
+            peerLog.info("websocket.refused", "WebSocket handshake from {} refused: {}", socket.getRemoteSocketAddress(), describe(e));
             socket.close();
             throw e;
         }
@@ -94,7 +96,7 @@ public final class WebSocketConnection implements Closeable {
             socket.setSoTimeout(0);
             return new WebSocketConnection(socket, in, true, random, limits, path);
         } catch (IOException | RuntimeException e) {
-            log.info("WebSocket handshake with {} failed: {}", socket.getRemoteSocketAddress(), describe(e));
+            peerLog.info("websocket.failed", "WebSocket handshake with {} failed: {}", socket.getRemoteSocketAddress(), describe(e));
             socket.close();
             throw e;
         }
@@ -259,7 +261,7 @@ public final class WebSocketConnection implements Closeable {
 
     /** Sends a close frame with our status and reason, logs them, closes the socket and returns the exception to throw. */
     private WebSocketException fail(int code, String reason) {
-        log.warn("WebSocket {}: closing with {}: {}", peer, code, reason);
+        peerLog.warn("websocket.closing", "WebSocket {}: closing with {}: {}", peer, code, reason);
         closeCode = code;
         closeReason = reason;
         if (!closeSent) {

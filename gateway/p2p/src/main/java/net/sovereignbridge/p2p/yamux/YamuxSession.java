@@ -42,6 +42,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class YamuxSession implements Closeable {
     private static final Logger LOG = LoggerFactory.getLogger(YamuxSession.class);
+    /** Lines a remote peer (or a stranger) can trigger at will: rate-limited per key. */
+    private static final net.sovereignbridge.mesh.log.RateLimitedLog peerLog = net.sovereignbridge.mesh.log.RateLimitedLog.of(YamuxSession.class);
     private static final AtomicInteger SESSIONS = new AtomicInteger();
     private static final int MAX_OUTSTANDING_PINGS = 64;
     /** How many stream ids below the highest one the peer opened may still arrive late (out of order). */
@@ -558,7 +560,7 @@ public final class YamuxSession implements Closeable {
             }
         }
         if (refusal != null) {
-            LOG.warn("{}: refusing stream {} with RST: {}", name, id, refusal);
+            peerLog.warn("yamux.refused", "{}: refusing stream {} with RST: {}", name, id, refusal);
             queueControl(new Control(new YamuxHeader(YamuxHeader.TYPE_WINDOW_UPDATE, YamuxHeader.FLAG_RST, id, 0)));
         }
         return s;
@@ -629,9 +631,9 @@ public final class YamuxSession implements Closeable {
         }
         if (ticks != null) ticks.cancel(false);
         if (goAwayCode == YamuxHeader.GO_AWAY_PROTOCOL_ERROR) {
-            LOG.warn("{}: closing: {}", name, reason);
+            peerLog.warn("yamux.protocol-error", "{}: closing: {}", name, reason);
         } else {
-            LOG.info("{}: closing: {}", name, reason);
+            peerLog.info("yamux.closing", "{}: closing: {}", name, reason);
         }
         for (YamuxStream s : streams.values()) {
             s.sessionClosed(reason);

@@ -1,6 +1,5 @@
 package net.sovereignbridge.app.transport.lan;
 
-import net.sovereignbridge.mesh.transport.PreferenceClass;
 import java.io.IOException;
 import java.net.Inet4Address;
 import java.net.InetAddress;
@@ -12,16 +11,17 @@ import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.DatagramChannel;
-import java.time.Instant;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
+import net.sovereignbridge.mesh.frame.DecodeError;
+import net.sovereignbridge.mesh.frame.MeshFrame;
 import net.sovereignbridge.mesh.transport.Endpoint;
 import net.sovereignbridge.mesh.transport.LinkQuality;
-import net.sovereignbridge.mesh.transport.Neighbour;
-import net.sovereignbridge.mesh.transport.Transport;
+import net.sovereignbridge.mesh.transport.PreferenceClass;
+import net.sovereignbridge.mesh.transport.TransportBase;
 import net.sovereignbridge.mesh.transport.TransportException;
 import net.sovereignbridge.mesh.transport.TransportKind;
 import net.sovereignbridge.mesh.transport.TransportListener;
@@ -43,16 +43,18 @@ import org.slf4j.LoggerFactory;
  *       datagram's source address.
  *   <li>Every node listens on the discovery port with SO_REUSEADDR, so several gateways on one host (and
  *       their tests on loopback) all hear each other's announces.
- *   <li>A source endpoint is a neighbour from its first datagram (neighbour up) until it has been silent
+ *   <li>A source endpoint is a neighbour from its first link frame (neighbour up) until it has been silent
  *       for the neighbour timeout (default 180 s, six announce intervals: neighbour down).
+ *   <li>A datagram that cannot be a link frame (empty, longer than the MTU, or a first byte whose high nibble
+ *       is not the mesh frame version) is counted as rejected and goes no further: a port scanner or a stray
+ *       protocol on port 4242 creates no neighbour.
  * </ul>
  * The transport moves opaque bytes; authenticity comes from the signed announce inside.
  */
-public final class LanTransport implements Transport {
+public final class LanTransport extends TransportBase {
     private static final Logger log = LoggerFactory.getLogger(LanTransport.class);
     public static final int MTU = 1200;
     private static final int RECEIVE_BUFFER = 2048;
-    private static final int MAX_NEIGHBOURS = 4096;
     public static final long DEFAULT_NEIGHBOUR_TIMEOUT_MILLIS = 180_000;
 
     /** Where to listen and whom to tell. {@code interfaces} empty = every up interface that can multicast, and lo. */
@@ -63,12 +65,7 @@ public final class LanTransport implements Transport {
         }
     }
 
-    private final String id;
     private final Options options;
-    private final TransportProfile profile;
-    private final Map<Endpoint, Long> heard = new ConcurrentHashMap<>();
-    private volatile TransportState state = TransportState.STOPPED;
-    private volatile TransportListener listener;
     private DatagramChannel unicast;
     private DatagramChannel discoveryChannel;
     private List<NetworkInterface> multicastInterfaces = List.of();
@@ -82,27 +79,20 @@ public final class LanTransport implements Transport {
     }
 
     public LanTransport(String id, Options options, long neighbourTimeoutMillis) {
-        if (neighbourTimeoutMillis <= 0) throw new IllegalArgumentException("neighbour timeout must be positive");
-        this.id = id;
+        this(id, options, neighbourTimeoutMillis, Clock.systemUTC());
+    }
+
+    /** @param clock when neighbours were heard and when they time out */
+    public LanTransport(String id, Options options, long neighbourTimeoutMillis, Clock clock) {
+        super(id, profile(neighbourTimeoutMillis), clock, DEFAULT_MAX_NEIGHBOURS);
         this.options = options;
         this.neighbourTimeoutMillis = neighbourTimeoutMillis;
-        this.profile = TransportProfile.of(TransportKind.DUPLEX, MTU, PreferenceClass.LOCAL_FAST).withBitrate(100_000_000L)
+    }
+
+    private static TransportProfile profile(long neighbourTimeoutMillis) {
+        if (neighbourTimeoutMillis <= 0) throw new IllegalArgumentException("neighbour timeout must be positive");
+        return TransportProfile.of(TransportKind.DUPLEX, MTU, PreferenceClass.LOCAL_FAST).withBitrate(100_000_000L)
                 .withLatency(1).withNeighbourTimeout(neighbourTimeoutMillis);
-    }
-
-    @Override
-    public String id() {
-        return id;
-    }
-
-    @Override
-    public TransportProfile profile() {
-        return profile;
-    }
-
-    @Override
-    public TransportState state() {
-        return state;
     }
 
     /** The bound unicast address (useful when port 0 was asked for). */
@@ -114,10 +104,20 @@ public final class LanTransport implements Transport {
         }
     }
 
+    /** Where it listens: {@code udp} the bound unicast address, {@code discovery} the multicast group and port. */
+    @Override
+    public Map<String, Object> statusFields() {
+        InetSocketAddress local = localAddress();
+        Map<String, Object> m = new java.util.LinkedHashMap<>();
+        if (local != null) m.put("udp", local.getAddress().getHostAddress() + ":" + local.getPort());
+        if (options.discovery()) m.put("discovery", options.discoveryGroup() + ":" + options.discoveryPort());
+        return m;
+    }
+
     @Override
     public synchronized void start(TransportListener listener) throws TransportException {
-        if (state == TransportState.ACTIVE) return;
-        this.listener = listener;
+        if (state() == TransportState.ACTIVE) return;
+        attach(listener);
         setState(TransportState.STARTING, "");
         try {
             unicast = DatagramChannel.open(StandardProtocolFamily.INET);
@@ -151,8 +151,8 @@ public final class LanTransport implements Transport {
                 closeDiscovery();
             }
         }
-        startReader(unicast, "lan-" + id + "-unicast");
-        if (discoveryChannel != null) startReader(discoveryChannel, "lan-" + id + "-discovery");
+        startReader(unicast, "lan-" + id() + "-unicast");
+        if (discoveryChannel != null) startReader(discoveryChannel, "lan-" + id() + "-discovery");
         startSweeper();
         setState(TransportState.ACTIVE, "udp " + localAddress() + (discoveryChannel == null ? "" : ", discovery "
                 + options.discoveryGroup() + ":" + options.discoveryPort() + " on " + interfaceNames()));
@@ -199,65 +199,62 @@ public final class LanTransport implements Transport {
                 }
                 expireNeighbours();
             }
-        }, "lan-" + id + "-neighbours");
+        }, "lan-" + id() + "-neighbours");
         t.setDaemon(true);
         threads.add(t);
         t.start();
     }
 
-    private void expireNeighbours() {
-        long now = System.currentTimeMillis();
-        List<Neighbour> gone = new ArrayList<>();
-        heard.entrySet().removeIf(e -> {
-            if (now - e.getValue() < neighbourTimeoutMillis) return false;
-            gone.add(new Neighbour(e.getKey(), LinkQuality.UNKNOWN, Instant.ofEpochMilli(e.getValue())));
-            return true;
-        });
-        TransportListener l = listener;
-        if (l != null) for (Neighbour n : gone) l.onNeighbour(this, n, false);
-    }
-
     private void readLoop(DatagramChannel channel) {
         ByteBuffer buffer = ByteBuffer.allocate(RECEIVE_BUFFER);
-        while (state == TransportState.ACTIVE || state == TransportState.STARTING) {
+        while (state() == TransportState.ACTIVE || state() == TransportState.STARTING) {
             try {
                 buffer.clear();
                 InetSocketAddress from = (InetSocketAddress) channel.receive(buffer);
                 if (from == null) continue;
                 buffer.flip();
+                DecodeError unfit = unfitForLinkFrame(buffer);
+                if (unfit != null) {
+                    rejected(unfit);
+                    log.debug("lan: datagram of {} bytes from {} is no link frame", buffer.remaining(), from);
+                    continue;
+                }
                 byte[] frame = new byte[buffer.remaining()];
                 buffer.get(frame);
-                Endpoint endpoint = new Endpoint(id, format(from));
-                long now = System.currentTimeMillis();
-                boolean isNew = false;
-                if (heard.size() < MAX_NEIGHBOURS || heard.containsKey(endpoint)) {
-                    isNew = heard.put(endpoint, now) == null;
-                }
-                TransportListener l = listener;
-                if (l == null) continue;
-                if (isNew) l.onNeighbour(this, new Neighbour(endpoint, LinkQuality.UNKNOWN, Instant.ofEpochMilli(now)), true);
-                l.onFrame(this, endpoint, frame, LinkQuality.UNKNOWN);
+                deliver(new Endpoint(id(), format(from)), frame, LinkQuality.UNKNOWN);
             } catch (ClosedChannelException e) {
                 return;
             } catch (IOException | RuntimeException e) {
-                if (state != TransportState.ACTIVE) return;
+                if (state() != TransportState.ACTIVE) return;
                 log.debug("lan: receive error: {}", e.getMessage());
             }
         }
     }
 
+    /** 1 to MTU bytes whose first byte carries the mesh frame version in its high nibble. */
+    /** Why a datagram cannot be a link frame, or null when it may be one. */
+    private static DecodeError unfitForLinkFrame(ByteBuffer datagram) {
+        int n = datagram.remaining();
+        if (n == 0) return DecodeError.TRUNCATED;
+        if (n > MTU) return DecodeError.OVERSIZE;
+        if ((datagram.get(datagram.position()) & 0xF0) >>> 4 != MeshFrame.VERSION) return DecodeError.UNKNOWN_VERSION;
+        return null;
+    }
+
     @Override
     public void send(Endpoint to, byte[] frame) throws TransportException {
+        checkSend(to, frame);
         DatagramChannel ch = unicast;
-        if (state != TransportState.ACTIVE || ch == null) throw new TransportException("lan: transport is " + state);
-        if (frame.length > MTU) throw new TransportException("lan: frame of " + frame.length + " bytes exceeds mtu " + MTU);
+        if (ch == null) throw new TransportException("lan: transport is " + state());
         try {
             if (to.isBroadcast()) {
                 broadcast(ch, frame);
             } else {
                 ch.send(ByteBuffer.wrap(frame), parse(to.value()));
             }
+            sent();
         } catch (IOException | IllegalArgumentException e) {
+            sendFailed();
             throw new TransportException("lan: send to " + to.value() + " failed: " + e.getMessage(), e);
         }
     }
@@ -292,15 +289,8 @@ public final class LanTransport implements Transport {
     }
 
     @Override
-    public List<Neighbour> neighbours() {
-        List<Neighbour> out = new ArrayList<>();
-        heard.forEach((e, t) -> out.add(new Neighbour(e, LinkQuality.UNKNOWN, Instant.ofEpochMilli(t))));
-        return out;
-    }
-
-    @Override
     public synchronized void stop() {
-        if (state == TransportState.STOPPED) return;
+        if (state() == TransportState.STOPPED) return;
         setState(TransportState.STOPPING, "");
         sweeping = false;
         closeQuietly();
@@ -313,7 +303,6 @@ public final class LanTransport implements Transport {
             }
         }
         threads.clear();
-        heard.clear();
         setState(TransportState.STOPPED, "");
     }
 
@@ -334,12 +323,6 @@ public final class LanTransport implements Transport {
             // closing a socket we are abandoning
         }
         discoveryChannel = null;
-    }
-
-    private void setState(TransportState s, String reason) {
-        state = s;
-        TransportListener l = listener;
-        if (l != null) l.onStateChanged(this, s, reason);
     }
 
     static String format(InetSocketAddress a) {

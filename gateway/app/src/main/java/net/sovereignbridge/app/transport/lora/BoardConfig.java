@@ -1,5 +1,6 @@
 package net.sovereignbridge.app.transport.lora;
 
+import net.sovereignbridge.mesh.transport.radio.Region;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;

@@ -1,5 +1,6 @@
 package net.sovereignbridge.app.transport.lora;
 
+import net.sovereignbridge.mesh.transport.radio.Region;
 import java.io.StringReader;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

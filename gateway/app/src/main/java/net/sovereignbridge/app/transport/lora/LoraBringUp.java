@@ -1,5 +1,6 @@
 package net.sovereignbridge.app.transport.lora;
 
+import net.sovereignbridge.mesh.transport.radio.Region;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Locale;

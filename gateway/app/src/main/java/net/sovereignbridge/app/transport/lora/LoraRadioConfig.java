@@ -1,5 +1,6 @@
 package net.sovereignbridge.app.transport.lora;
 
+import net.sovereignbridge.mesh.transport.radio.Region;
 import java.io.IOException;
 import java.util.Locale;
 import java.util.Map;
@@ -25,8 +26,31 @@ public record LoraRadioConfig(String board, Optional<Region> region, int channel
     public static final String LBT = "lora.lbt";
 
     /**
+     * A bad value: {@code key} is the key without its "lora." prefix, so that a configuration reader can point at it
+     * in its own section; the message is "lora.KEY: PROBLEM".
+     */
+    public static final class BadKey extends IllegalArgumentException {
+        private final String key;
+        private final String problem;
+
+        BadKey(String prefixedKey, String problem) {
+            super(prefixedKey + ": " + problem);
+            this.key = prefixedKey.startsWith("lora.") ? prefixedKey.substring(5) : prefixedKey;
+            this.problem = problem;
+        }
+
+        public String key() {
+            return key;
+        }
+
+        public String problem() {
+            return problem;
+        }
+    }
+
+    /**
      * @return empty when no board is configured (LoRa not wanted)
-     * @throws IllegalArgumentException naming the key of a bad value
+     * @throws BadKey naming the key of a bad value
      */
     public static Optional<LoraRadioConfig> fromKeys(Map<String, String> keys) {
         String board = keys.get(BOARD);
@@ -35,7 +59,7 @@ public record LoraRadioConfig(String board, Optional<Region> region, int channel
         if (keys.containsKey(REGION)) {
             region = Region.parse(keys.get(REGION));
             if (region.isEmpty()) {
-                throw new IllegalArgumentException(REGION + ": unknown region '" + keys.get(REGION)
+                throw new BadKey(REGION, "unknown region '" + keys.get(REGION)
                         + "' (EU868, EU433, US915, AS923)");
             }
         }
@@ -48,7 +72,7 @@ public record LoraRadioConfig(String board, Optional<Region> region, int channel
                 share = -1;
             }
             if (!(share >= 0 && share <= 1)) {
-                throw new IllegalArgumentException(INTERNET_SHARE + ": must be a number within 0..1, got '"
+                throw new BadKey(INTERNET_SHARE, "must be a number within 0..1, got '"
                         + keys.get(INTERNET_SHARE) + "'");
             }
         }
@@ -56,7 +80,7 @@ public record LoraRadioConfig(String board, Optional<Region> region, int channel
         if (keys.containsKey(LBT)) {
             String v = keys.get(LBT).trim().toLowerCase(Locale.ROOT);
             if (!v.equals("true") && !v.equals("false")) {
-                throw new IllegalArgumentException(LBT + ": must be true or false, got '" + keys.get(LBT) + "'");
+                throw new BadKey(LBT, "must be true or false, got '" + keys.get(LBT) + "'");
             }
             lbt = v.equals("true");
         }
@@ -68,7 +92,7 @@ public record LoraRadioConfig(String board, Optional<Region> region, int channel
         try {
             return Integer.parseInt(keys.get(key).trim());
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(key + ": must be an integer, got '" + keys.get(key) + "'");
+            throw new BadKey(key, "must be an integer, got '" + keys.get(key) + "'");
         }
     }
 
@@ -84,6 +108,12 @@ public record LoraRadioConfig(String board, Optional<Region> region, int channel
      * @return Up, or Down with the reason (bad board file included)
      */
     public LoraBringUp.Outcome bringUp(String transportId, MeshAddress node, LoraBringUp.BusOpener opener) {
+        return bringUp(transportId, node, opener, LoraTransport.TimeSource.SYSTEM);
+    }
+
+    /** As {@link #bringUp(String, MeshAddress, LoraBringUp.BusOpener)}, the transport timing its airtime on {@code time}. */
+    public LoraBringUp.Outcome bringUp(String transportId, MeshAddress node, LoraBringUp.BusOpener opener,
+                                       LoraTransport.TimeSource time) {
         BoardConfigParser.Result parsed;
         try {
             parsed = BoardCatalog.load(board);
@@ -101,6 +131,6 @@ public record LoraRadioConfig(String board, Optional<Region> region, int channel
         LoraTransport.Options options = LoraTransport.Options.defaults().withInternetShare(internetShare)
                 .withListenBeforeTalk(listenBeforeTalk);
         return LoraBringUp.bringUp(transportId, b, region, channel, linkIdOf(node), opener,
-                options, LoraTransport.TimeSource.SYSTEM);
+                options, time);
     }
 }

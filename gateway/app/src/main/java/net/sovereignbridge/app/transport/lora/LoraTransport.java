@@ -1,34 +1,33 @@
 package net.sovereignbridge.app.transport.lora;
 
-import net.sovereignbridge.mesh.transport.AirtimeBudget;
-import net.sovereignbridge.mesh.transport.PreferenceClass;
+import java.time.Clock;
 import java.time.Instant;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.Objects;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import net.sovereignbridge.drivers.sx127x.LoRaSettings;
 import net.sovereignbridge.drivers.sx127x.ReceivedPacket;
 import net.sovereignbridge.drivers.sx127x.Sx127x;
 import net.sovereignbridge.drivers.sx127x.Sx127xException;
 import net.sovereignbridge.drivers.sx127x.TimeOnAir;
+import net.sovereignbridge.mesh.transport.AirtimeBudget;
 import net.sovereignbridge.mesh.transport.Endpoint;
 import net.sovereignbridge.mesh.transport.LinkQuality;
-import net.sovereignbridge.mesh.transport.Neighbour;
-import net.sovereignbridge.mesh.transport.Transport;
+import net.sovereignbridge.mesh.transport.PreferenceClass;
+import net.sovereignbridge.mesh.transport.TrafficOrigin;
+import net.sovereignbridge.mesh.transport.TransportBase;
 import net.sovereignbridge.mesh.transport.TransportException;
 import net.sovereignbridge.mesh.transport.TransportKind;
 import net.sovereignbridge.mesh.transport.TransportListener;
 import net.sovereignbridge.mesh.transport.TransportProfile;
 import net.sovereignbridge.mesh.transport.TransportState;
-import net.sovereignbridge.mesh.transport.TrafficOrigin;
+import net.sovereignbridge.mesh.transport.radio.AirtimeQueue;
+import net.sovereignbridge.mesh.transport.radio.DutyCycleGovernor;
+import net.sovereignbridge.mesh.transport.radio.ListenBeforeTalk;
+import net.sovereignbridge.mesh.transport.radio.Region;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,17 +39,20 @@ import org.slf4j.LoggerFactory;
  * neighbours with their RSSI/SNR; packets without the magic byte (other LoRa networks on the same settings) are
  * dropped and counted. The profile's MTU is therefore 252; the mesh fragments larger messages to that.
  *
- * <p>Sending: frames wait in two bounded queues (local first, then internet). One radio thread takes the next
- * frame whose airtime the {@link DutyCycleGovernor} allows - a frame beyond the budget waits, it never goes on air -
- * listens before talking (CAD; random backoff when busy), records the airtime and transmits.
+ * <p>Sending: frames wait in the two bounded queues of an {@link AirtimeQueue} (local first, then internet). One
+ * radio thread takes the next frame whose airtime the {@link DutyCycleGovernor} allows - a frame beyond the budget
+ * waits, it never goes on air - listens before talking ({@link ListenBeforeTalk} over CAD), records the airtime and
+ * transmits. State, delivery and the neighbour table (on the air's clock) come from {@link TransportBase}.
  */
-public final class LoraTransport implements Transport, AirtimeBudget {
+public final class LoraTransport extends TransportBase implements AirtimeBudget {
     private static final Logger log = LoggerFactory.getLogger(LoraTransport.class);
 
     public static final int MAGIC = 0x51;
     public static final int HEADER_BYTES = 3;
     public static final int LORA_MAX_PAYLOAD = 255;
     public static final int MTU = LORA_MAX_PAYLOAD - HEADER_BYTES;
+    /** Every 16-bit link id: the table can hold no more than the air can name. */
+    private static final int MAX_NEIGHBOURS = 1 << 16;
 
     /** Air time and waiting; production uses the system clock, tests the simulated air's. */
     public interface TimeSource {
@@ -90,72 +92,90 @@ public final class LoraTransport implements Transport, AirtimeBudget {
         }
     }
 
-    private record Pending(byte[] packet, TrafficOrigin origin, long airtimeNanos) {}
-
-    private final String id;
     private final Sx127x radio;
     private final LoRaSettings settings;
+    private final Airtime airtime;
     private final DutyCycleGovernor governor;
-    private final TimeSource time;
+    private final AirtimeQueue queue;
+    private final ListenBeforeTalk lbt;
     private final Options options;
     private final int linkId;
-    private final TransportProfile profile;
-    private final Random random;
 
-    private final ReentrantLock lock = new ReentrantLock();
-    private final Condition changed = lock.newCondition();
-    private final ArrayDeque<Pending> localQueue = new ArrayDeque<>();
-    private final ArrayDeque<Pending> internetQueue = new ArrayDeque<>();
-    private final Map<Integer, Neighbour> neighbours = new HashMap<>();
-    private final Map<Integer, Long> neighbourHeardAt = new HashMap<>();
-    private volatile TransportState state = TransportState.STOPPED;
-    private volatile TransportListener listener;
+    private final ReentrantLock lifecycle = new ReentrantLock();
     private Thread worker;
-
-    private final AtomicLong framesSent = new AtomicLong();
-    private final AtomicLong framesReceived = new AtomicLong();
-    private final AtomicLong foreignPackets = new AtomicLong();
-    private final AtomicLong channelBusy = new AtomicLong();
-    private final AtomicLong budgetWaits = new AtomicLong();
-    private final AtomicLong sendFailures = new AtomicLong();
 
     /**
      * @param linkId this node's 16-bit link id (e.g. the first two bytes of its mesh address)
      */
     public LoraTransport(String id, Sx127x radio, LoRaSettings settings, Region.SubBand subBand, int linkId,
                          Options options, TimeSource time) {
-        this.id = Objects.requireNonNull(id, "id");
+        super(id, profile(settings, subBand, Objects.requireNonNull(options, "options")),
+                airClock(Objects.requireNonNull(time, "time")), MAX_NEIGHBOURS);
         this.radio = Objects.requireNonNull(radio, "radio");
-        this.settings = Objects.requireNonNull(settings, "settings");
-        this.time = Objects.requireNonNull(time, "time");
-        this.options = Objects.requireNonNull(options, "options");
+        this.settings = settings;
+        this.options = options;
         if (linkId < 0 || linkId > 0xFFFF) throw new IllegalArgumentException("linkId must be 16 bits");
         this.linkId = linkId;
+        this.airtime = new Airtime(settings, subBand);
         this.governor = new DutyCycleGovernor(subBand, options.internetShare(), time::nanoTime);
-        this.random = new Random(options.randomSeed());
+        this.queue = new AirtimeQueue(governor, options.queueLimit(), time::wallNanos);
+        this.lbt = new ListenBeforeTalk(TimeOnAir.nanos(settings, LORA_MAX_PAYLOAD) / 4, options.maxCadAttempts(),
+                new Random(options.randomSeed()), time::wallNanos);
+    }
+
+    /** Time on air of mesh frames with our link header, against the sub-band's hourly duty-cycle budget. */
+    private record Airtime(LoRaSettings settings, Region.SubBand band) implements AirtimeBudget {
+        @Override
+        public long airtimeNanos(int frameBytes) {
+            return TimeOnAir.nanos(settings, frameBytes + HEADER_BYTES);
+        }
+
+        @Override
+        public long hourlyBudgetNanos() {
+            return band.hourlyBudgetNanos();
+        }
+    }
+
+    private static TransportProfile profile(LoRaSettings settings, Region.SubBand subBand, Options options) {
+        Objects.requireNonNull(settings, "settings");
         long fullFrame = TimeOnAir.nanos(settings, LORA_MAX_PAYLOAD);
         long bitrate = Math.max(1, (long) (MTU * 8 / (fullFrame / 1e9)));
         int latencyMs = (int) TimeUnit.NANOSECONDS.toMillis(TimeOnAir.nanos(settings, HEADER_BYTES + 32));
         // Only a regulated sub-band makes airtime the scarce resource routing must budget for.
-        this.profile = TransportProfile.of(TransportKind.BROADCAST, MTU, PreferenceClass.LOCAL_RADIO).withBitrate(bitrate)
+        return TransportProfile.of(TransportKind.BROADCAST, MTU, PreferenceClass.LOCAL_RADIO).withBitrate(bitrate)
                 .withLatency(latencyMs).withCost(50)
                 .withNeighbourTimeout(TimeUnit.NANOSECONDS.toMillis(options.neighbourTimeoutNanos()))
-                .withAirtime(subBand.regulated() ? this : null);
+                .withAirtime(subBand.regulated() ? new Airtime(settings, subBand) : null);
     }
 
-    @Override
-    public String id() {
-        return id;
-    }
+    /**
+     * The air's time as a clock for the neighbour table: wall time at construction plus the air time elapsed
+     * since (a monotonic wall clock in production; the emulated air's faster time in tests).
+     */
+    private static Clock airClock(TimeSource time) {
+        long originNanos = time.nanoTime();
+        long originMillis = System.currentTimeMillis();
+        return new Clock() {
+            @Override
+            public ZoneId getZone() {
+                return ZoneOffset.UTC;
+            }
 
-    @Override
-    public TransportProfile profile() {
-        return profile;
-    }
+            @Override
+            public Clock withZone(ZoneId zone) {
+                return this;
+            }
 
-    @Override
-    public TransportState state() {
-        return state;
+            @Override
+            public long millis() {
+                return originMillis + TimeUnit.NANOSECONDS.toMillis(time.nanoTime() - originNanos);
+            }
+
+            @Override
+            public Instant instant() {
+                return Instant.ofEpochMilli(millis());
+            }
+        };
     }
 
     public int linkId() {
@@ -164,23 +184,23 @@ public final class LoraTransport implements Transport, AirtimeBudget {
 
     @Override
     public void start(TransportListener transportListener) throws TransportException {
-        this.listener = Objects.requireNonNull(transportListener, "listener");
+        attach(transportListener);
         setState(TransportState.STARTING, "configuring the radio");
         try {
             radio.configure(settings);
             radio.startReceiving(this::onPacket);
         } catch (Sx127xException | RuntimeException e) {
             setState(TransportState.FAILED, e.getMessage());
-            throw new TransportException(id + ": radio did not start: " + e.getMessage(), e);
+            throw new TransportException(id() + ": radio did not start: " + e.getMessage(), e);
         }
-        lock.lock();
+        lifecycle.lock();
         try {
-            worker = new Thread(this::sendLoop, id + "-tx");
+            worker = new Thread(this::sendLoop, id() + "-tx");
             worker.setDaemon(true);
-            state = TransportState.ACTIVE;
+            queue.open();
             worker.start();
         } finally {
-            lock.unlock();
+            lifecycle.unlock();
         }
         setState(TransportState.ACTIVE, String.format("%.3f MHz SF%d %s, %s", settings.frequencyHz() / 1e6,
                 settings.spreadingFactor(), settings.bandwidth(), governor.band().name()));
@@ -189,15 +209,15 @@ public final class LoraTransport implements Transport, AirtimeBudget {
     @Override
     public void stop() {
         Thread t;
-        lock.lock();
+        lifecycle.lock();
         try {
-            if (state == TransportState.STOPPED) return;
-            state = TransportState.STOPPING;
+            if (state() == TransportState.STOPPED) return;
+            setState(TransportState.STOPPING, "");
+            queue.close();
             t = worker;
             worker = null;
-            changed.signalAll();
         } finally {
-            lock.unlock();
+            lifecycle.unlock();
         }
         if (t != null) {
             t.interrupt();
@@ -210,7 +230,7 @@ public final class LoraTransport implements Transport, AirtimeBudget {
         try {
             radio.sleep();
         } catch (Sx127xException e) {
-            log.debug("{}: radio sleep on stop failed: {}", id, e.getMessage());
+            log.debug("{}: radio sleep on stop failed: {}", id(), e.getMessage());
         }
         setState(TransportState.STOPPED, "stopped");
     }
@@ -223,13 +243,13 @@ public final class LoraTransport implements Transport, AirtimeBudget {
     /** Time on air of a mesh frame of this size with our link header, at the configured modem settings. */
     @Override
     public long airtimeNanos(int frameBytes) {
-        return TimeOnAir.nanos(settings, frameBytes + HEADER_BYTES);
+        return airtime.airtimeNanos(frameBytes);
     }
 
     /** The sub-band's duty-cycle budget per rolling hour (Long.MAX_VALUE where none applies). */
     @Override
     public long hourlyBudgetNanos() {
-        return governor.band().hourlyBudgetNanos();
+        return airtime.hourlyBudgetNanos();
     }
 
     /**
@@ -238,12 +258,7 @@ public final class LoraTransport implements Transport, AirtimeBudget {
      */
     @Override
     public void send(Endpoint to, byte[] frame, TrafficOrigin origin) throws TransportException {
-        Objects.requireNonNull(to, "to");
-        Objects.requireNonNull(frame, "frame");
-        if (!to.transportId().equals(id)) throw new TransportException(id + ": endpoint " + to + " is not ours");
-        if (frame.length == 0 || frame.length > MTU) {
-            throw new TransportException(id + ": frame of " + frame.length + " bytes (MTU " + MTU + ")");
-        }
+        checkSend(to, frame);
         byte[] packet = new byte[frame.length + HEADER_BYTES];
         packet[0] = (byte) MAGIC;
         packet[1] = (byte) (linkId >> 8);
@@ -252,91 +267,41 @@ public final class LoraTransport implements Transport, AirtimeBudget {
         long airtime = TimeOnAir.nanos(settings, packet.length);
         if (governor.neverFits(airtime, origin)) {
             throw new TransportException(String.format("%s: a %d-byte frame takes %.0f ms, more than the hourly "
-                    + "airtime budget allows (%s)", id, frame.length, airtime / 1e6, governor.band().name()));
+                    + "airtime budget allows (%s)", id(), frame.length, airtime / 1e6, governor.band().name()));
         }
-        lock.lock();
-        try {
-            if (!state.canSend()) throw new TransportException(id + ": not active (" + state + ")");
-            ArrayDeque<Pending> q = origin.capped() ? internetQueue : localQueue;
-            if (q.size() >= options.queueLimit()) {
-                throw new TransportException(id + ": " + origin.name().toLowerCase() + " queue full ("
-                        + options.queueLimit() + " frames waiting for airtime)");
-            }
-            q.addLast(new Pending(packet, origin, airtime));
-            changed.signalAll();
-        } finally {
-            lock.unlock();
+        switch (queue.offer(new AirtimeQueue.Packet(packet, origin, airtime))) {
+            case QUEUED -> { }
+            case FULL -> throw new TransportException(id() + ": " + origin.name().toLowerCase() + " queue full ("
+                    + options.queueLimit() + " frames waiting for airtime)");
+            case CLOSED -> throw new TransportException(id() + ": not active (" + state() + ")");
         }
     }
 
     // ---------------------------------------------------------------------------------------------- sending
 
     private void sendLoop() {
-        while (true) {
-            Pending next;
-            lock.lock();
-            try {
-                next = null;
-                while (next == null) {
-                    if (state != TransportState.ACTIVE) return;
-                    long wait = Long.MAX_VALUE;
-                    for (ArrayDeque<Pending> q : List.of(localQueue, internetQueue)) {
-                        Pending head = q.peekFirst();
-                        if (head == null) continue;
-                        long d = governor.delayNanos(head.airtimeNanos(), head.origin());
-                        if (d == 0) {
-                            next = q.pollFirst();
-                            break;
-                        }
-                        wait = Math.min(wait, d);
-                    }
-                    if (next == null) {
-                        if (wait != Long.MAX_VALUE) budgetWaits.incrementAndGet();
-                        long wallWait = wait == Long.MAX_VALUE ? TimeUnit.SECONDS.toNanos(1)
-                                : Math.max(100_000, Math.min(TimeUnit.SECONDS.toNanos(1), time.wallNanos(wait)));
-                        changed.awaitNanos(wallWait);
-                        expireNeighbours();
-                    }
-                }
-            } catch (InterruptedException e) {
-                return;
-            } finally {
-                lock.unlock();
-            }
-            transmit(next);
+        try {
+            AirtimeQueue.Packet next;
+            while ((next = queue.take(this::expireNeighbours)) != null) transmit(next);
+        } catch (InterruptedException e) {
+            // stopping
         }
     }
 
-    private void transmit(Pending p) {
+    private void transmit(AirtimeQueue.Packet p) {
         try {
-            if (options.listenBeforeTalk()) listenBeforeTalk(p.airtimeNanos());
+            if (options.listenBeforeTalk() && !lbt.awaitClear(radio::channelActivityDetected)) {
+                log.debug("{}: channel still busy after {} CAD attempts, sending anyway", id(), lbt.maxAttempts());
+            }
             governor.record(p.airtimeNanos(), p.origin()); // counted before keying: conservative
-            radio.transmit(p.packet());
-            framesSent.incrementAndGet();
+            radio.transmit(p.bytes());
+            sent();
         } catch (Sx127xException e) {
-            sendFailures.incrementAndGet();
-            log.warn("{}: transmission failed: {}", id, e.getMessage());
+            sendFailed();
+            log.warn("{}: transmission failed: {}", id(), e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-    }
-
-    /**
-     * CAD before every transmission; when a preamble is heard, wait a random number of slots (binary exponential
-     * backoff) and listen again. A slot is a quarter of a full-size packet's airtime: CAD hears preambles, so a
-     * detection means a packet has just begun, and the first retry comes after its header and a good part of its
-     * payload; short packets are over by then.
-     */
-    private void listenBeforeTalk(long airtimeNanos) throws Sx127xException, InterruptedException {
-        long slot = TimeOnAir.nanos(settings, LORA_MAX_PAYLOAD) / 4;
-        for (int attempt = 0; attempt < options.maxCadAttempts(); attempt++) {
-            if (!radio.channelActivityDetected()) return;
-            channelBusy.incrementAndGet();
-            int slots = 1 + random.nextInt(1 << Math.min(attempt + 1, 5));
-            long wall = time.wallNanos(slots * slot);
-            TimeUnit.NANOSECONDS.sleep(wall);
-        }
-        log.debug("{}: channel still busy after {} CAD attempts, sending anyway", id, options.maxCadAttempts());
     }
 
     // ---------------------------------------------------------------------------------------------- receiving
@@ -344,52 +309,16 @@ public final class LoraTransport implements Transport, AirtimeBudget {
     private void onPacket(ReceivedPacket packet) {
         byte[] p = packet.payload();
         if (p.length <= HEADER_BYTES || (p[0] & 0xFF) != MAGIC) {
-            foreignPackets.incrementAndGet();
-            log.debug("{}: foreign LoRa packet of {} bytes dropped (rssi {} dBm)", id, p.length, packet.rssiDbm());
+            rejected();
+            log.debug("{}: foreign LoRa packet of {} bytes dropped (rssi {} dBm)", id(), p.length, packet.rssiDbm());
             return;
         }
         int sender = ((p[1] & 0xFF) << 8) | (p[2] & 0xFF);
         if (sender == linkId) return; // our own link id: a clash or a reflection, not a neighbour
         byte[] frame = new byte[p.length - HEADER_BYTES];
         System.arraycopy(p, HEADER_BYTES, frame, 0, frame.length);
-        framesReceived.incrementAndGet();
-        Endpoint from = new Endpoint(id, String.format("%04x", sender));
-        LinkQuality quality = new LinkQuality(packet.rssiDbm(), packet.snrDb(), -1, 0.0);
-        Neighbour n = new Neighbour(from, quality, Instant.now());
-        boolean isNew;
-        lock.lock();
-        try {
-            isNew = neighbours.put(sender, n) == null;
-            neighbourHeardAt.put(sender, time.nanoTime());
-        } finally {
-            lock.unlock();
-        }
-        TransportListener l = listener;
-        if (l == null) return;
-        if (isNew) l.onNeighbour(this, n, true);
-        l.onFrame(this, from, frame, quality);
-    }
-
-    private void expireNeighbours() {
-        long now = time.nanoTime();
-        List<Neighbour> gone = new ArrayList<>();
-        neighbourHeardAt.entrySet().removeIf(e -> {
-            if (now - e.getValue() < options.neighbourTimeoutNanos()) return false;
-            gone.add(neighbours.remove(e.getKey()));
-            return true;
-        });
-        TransportListener l = listener;
-        if (l != null) for (Neighbour n : gone) l.onNeighbour(this, n, false);
-    }
-
-    @Override
-    public List<Neighbour> neighbours() {
-        lock.lock();
-        try {
-            return List.copyOf(neighbours.values());
-        } finally {
-            lock.unlock();
-        }
+        deliver(new Endpoint(id(), String.format("%04x", sender)), frame,
+                new LinkQuality(packet.rssiDbm(), packet.snrDb(), -1, 0.0));
     }
 
     // ---------------------------------------------------------------------------------------------- status
@@ -419,39 +348,18 @@ public final class LoraTransport implements Transport, AirtimeBudget {
             m.put("rxOverruns", radio.rxOverruns());
             return m;
         }
+    }
 
-        /** One JSON object; airtime in milliseconds, budgets -1 where unlimited. */
-        public String toJson() {
-            DutyCycleGovernor.Snapshot a = airtime;
-            return String.format(java.util.Locale.ROOT, "{\"id\":\"%s\",\"state\":\"%s\",\"subBand\":\"%s\","
-                            + "\"dutyCycle\":%s,\"airtimeLastHourMs\":%.3f,\"budgetMs\":%s,\"internetAirtimeLastHourMs\":%.3f,"
-                            + "\"internetBudgetMs\":%.3f,\"queuedLocal\":%d,\"queuedInternet\":%d,\"framesSent\":%d,"
-                            + "\"framesReceived\":%d,\"foreignPackets\":%d,\"channelBusy\":%d,\"budgetWaits\":%d,"
-                            + "\"sendFailures\":%d,\"crcErrors\":%d,\"missedEdgeRecoveries\":%d,\"receiverRestarts\":%d}",
-                    id, state, a.subBand(), a.dutyCycle(), a.usedNanos() / 1e6,
-                    a.budgetNanos() < 0 ? "-1" : String.format(java.util.Locale.ROOT, "%.3f", a.budgetNanos() / 1e6),
-                    a.internetUsedNanos() / 1e6, a.internetBudgetNanos() / 1e6, localQueued, internetQueued,
-                    framesSent, framesReceived, foreignPackets, channelBusy, budgetWaits, sendFailures,
-                    radio.crcErrors(), radio.missedEdgeRecoveries(), radio.receiverRestarts());
-        }
+    /** Airtime of the last hour against the budget, queues and radio counters ({@link Status#toMap()}). */
+    @Override
+    public java.util.Map<String, Object> statusFields() {
+        return status().toMap();
     }
 
     public Status status() {
-        int lq, iq;
-        lock.lock();
-        try {
-            lq = localQueue.size();
-            iq = internetQueue.size();
-        } finally {
-            lock.unlock();
-        }
-        return new Status(id, state, governor.snapshot(), lq, iq, framesSent.get(), framesReceived.get(),
-                foreignPackets.get(), channelBusy.get(), budgetWaits.get(), sendFailures.get(), radio.statistics());
-    }
-
-    private void setState(TransportState s, String reason) {
-        state = s;
-        TransportListener l = listener;
-        if (l != null) l.onStateChanged(this, s, reason);
+        int[] queued = queue.sizes();
+        Counters c = counters();
+        return new Status(id(), state(), governor.snapshot(), queued[0], queued[1], c.framesSent(), c.framesReceived(),
+                c.rejected(), lbt.busyCount(), queue.budgetWaits(), c.sendFailures(), radio.statistics());
     }
 }

@@ -1,6 +1,7 @@
 package net.sovereignbridge.app.transport.lan;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -108,6 +109,37 @@ class LanTransportTest {
         }
     }
 
+    /** {@code n} bytes that pass the transport's link-frame check (mesh frame version in the first byte). */
+    private static byte[] linkFrame(int n) {
+        byte[] f = new byte[n];
+        f[0] = (byte) (net.sovereignbridge.mesh.frame.MeshFrame.VERSION << 4);
+        return f;
+    }
+
+    @Test
+    void aStoppedTransportStartsAgainWhenTheOperatorAsks() throws Exception {
+        DatagramSocket squatter = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+        int port = squatter.getLocalPort();
+        try (TransportManager manager = new TransportManager(50, 50)) {
+            Recorder rec = new Recorder();
+            manager.addListener(rec);
+            manager.add(new LanTransport("lan", loopback(port, List.of())));
+            manager.startAll();
+            await("a failed start", () -> rec.failedAtNanos.size() >= 1);
+            manager.stop("lan");
+            Thread.sleep(100); // an attempt that was already under way when stop came may finish
+            long attempts = manager.startAttempts("lan");
+            squatter.close(); // the cause is fixed
+            manager.start("lan");
+            assertEquals(TransportState.ACTIVE, manager.get("lan").state());
+            assertEquals(attempts + 1, manager.startAttempts("lan"));
+            assertEquals("", manager.lastReason("lan"));
+        } finally {
+            squatter.close();
+        }
+        assertThrows(IllegalArgumentException.class, () -> new TransportManager().start("nothing"));
+    }
+
     @Test
     void countsTrafficAndReportsNeighboursComingAndGoing() throws Exception {
         Recorder recA = new Recorder();
@@ -126,8 +158,8 @@ class LanTransportTest {
             assertEquals(TransportState.ACTIVE, lanB.state());
 
             Endpoint toB = new Endpoint("lan", "127.0.0.1:" + bAddress.getPort());
-            for (int i = 0; i < 3; i++) assertTrue(a.send("lan", toB, new byte[100]));
-            assertTrue(a.send("lan", Endpoint.broadcast("lan"), new byte[40]), "broadcast reaches the static peer");
+            for (int i = 0; i < 3; i++) assertTrue(a.send("lan", toB, linkFrame(100)));
+            assertTrue(a.send("lan", Endpoint.broadcast("lan"), linkFrame(40)), "broadcast reaches the static peer");
             assertFalse(a.send("lan", toB, new byte[LanTransport.MTU + 1]), "over the MTU");
             await("four frames at b", () -> recB.frames.size() == 4);
 

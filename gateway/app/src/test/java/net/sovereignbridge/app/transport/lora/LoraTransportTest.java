@@ -1,5 +1,6 @@
 package net.sovereignbridge.app.transport.lora;
 
+import net.sovereignbridge.mesh.transport.radio.Region;
 import net.sovereignbridge.mesh.transport.TrafficOrigin;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -148,9 +149,12 @@ class LoraTransportTest {
         assertEquals(fits * frameAirtime, s.airtime().usedNanos());
         assertEquals(3_600_000_000L, s.airtime().budgetNanos());
         assertTrue(s.budgetWaits() > 0);
-        String json = s.toJson();
-        assertTrue(json.contains("\"subBand\":\"EU868 g2\"") && json.contains("\"budgetMs\":3600.000")
-                && json.contains("\"airtimeLastHourMs\":3596.544") && json.contains("\"queuedLocal\":11"), json);
+        var fields = a.statusFields();
+        assertEquals("EU868 g2", fields.get("subBand"), fields.toString());
+        assertEquals(3600L, fields.get("budgetMs"), fields.toString());
+        assertEquals(fits * frameAirtime / 1_000_000L, fields.get("airtimeLastHourMs"), fields.toString());
+        assertEquals(3596L, fields.get("airtimeLastHourMs"), "3596.544 ms in whole milliseconds");
+        assertEquals(11L, fields.get("queuedLocal"), fields.toString());
     }
 
     @Test

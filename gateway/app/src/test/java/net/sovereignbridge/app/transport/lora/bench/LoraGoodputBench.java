@@ -1,5 +1,6 @@
 package net.sovereignbridge.app.transport.lora.bench;
 
+import net.sovereignbridge.mesh.transport.radio.Region;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -8,7 +9,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import net.sovereignbridge.app.transport.lora.LoraTransport;
-import net.sovereignbridge.app.transport.lora.Region;
 import net.sovereignbridge.drivers.sx127x.LoRaSettings;
 import net.sovereignbridge.drivers.sx127x.RadioBus;
 import net.sovereignbridge.drivers.sx127x.Sx127x;

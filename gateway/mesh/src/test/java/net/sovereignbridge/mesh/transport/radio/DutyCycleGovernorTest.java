@@ -1,4 +1,4 @@
-package net.sovereignbridge.app.transport.lora;
+package net.sovereignbridge.mesh.transport.radio;
 
 import net.sovereignbridge.mesh.transport.TrafficOrigin;
 import static org.junit.jupiter.api.Assertions.assertEquals;

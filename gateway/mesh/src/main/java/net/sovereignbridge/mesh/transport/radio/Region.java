@@ -1,4 +1,4 @@
-package net.sovereignbridge.app.transport.lora;
+package net.sovereignbridge.mesh.transport.radio;
 
 import java.util.List;
 import java.util.Locale;

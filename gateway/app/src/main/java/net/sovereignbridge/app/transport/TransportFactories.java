@@ -1,0 +1,29 @@
+package net.sovereignbridge.app.transport;
+
+import java.util.List;
+import net.sovereignbridge.app.transport.lan.LanTransportFactory;
+import net.sovereignbridge.app.transport.lora.LoraBringUp;
+import net.sovereignbridge.app.transport.lora.LoraTransport;
+import net.sovereignbridge.app.transport.lora.LoraTransportFactory;
+
+/**
+ * The one list of transport kinds the daemon knows. A new transport is one entry here (docs/adding-a-transport.md).
+ * The overlay is not in it: it is a service (the libp2p host it runs is shared with the DHT and the {@code p2p}
+ * commands, and configured under {@code p2p:}) that contributes its transport to the node itself.
+ */
+public final class TransportFactories {
+    private TransportFactories() {}
+
+    /** The factories with the hardware of this machine (Pi4J for SPI radios). */
+    public static List<TransportFactory> all() {
+        return all(LoraBringUp.pi4j(), LoraTransport.TimeSource.SYSTEM);
+    }
+
+    /**
+     * The factories with LoRa radios opened by {@code loraBus} on {@code loraTime}: tests pass emulated chips on a
+     * simulated air and its clock.
+     */
+    public static List<TransportFactory> all(LoraBringUp.BusOpener loraBus, LoraTransport.TimeSource loraTime) {
+        return List.of(new LanTransportFactory(), new LoraTransportFactory(loraBus, loraTime));
+    }
+}
