@@ -77,21 +77,56 @@ public final class ZfecCode {
         boolean missing = false;
         for (byte[] o : out) missing |= o == null;
         if (!missing) return out;
-        int[][] m = new int[k][];
-        for (int i = 0; i < k; i++) m[i] = row(ids[i]).clone();
-        Gf256.invert(m);
-        for (int p = 0; p < k; p++) {
-            if (out[p] != null) continue;
-            byte[] acc = new byte[size];
-            for (int i = 0; i < k; i++) {
-                int c = m[p][i];
-                if (c == 0) continue;
-                byte[] mulRow = Gf256.MUL[c];
-                byte[] in = chunks[i];
+        // Solve only for the m missing primaries: each secondary chunk minus the present primaries' share
+        // is a combination of the missing ones, an m x m system (m^3, not k^3, for the usual few losses).
+        int[] missingCols = new int[k];
+        int m = 0;
+        for (int p = 0; p < k; p++) if (out[p] == null) missingCols[m++] = p;
+        int[][] a = new int[m][m];
+        byte[][] y = new byte[m][];
+        int s = 0;
+        for (int i = 0; i < k; i++) {
+            if (ids[i] < k) continue;
+            int[] row = row(ids[i]);
+            byte[] acc = chunks[i].clone();
+            for (int c = 0; c < k; c++) {
+                if (out[c] == null || row[c] == 0) continue;
+                byte[] mulRow = Gf256.MUL[row[c]];
+                byte[] in = out[c];
                 for (int x = 0; x < size; x++) acc[x] ^= mulRow[in[x] & 0xFF];
             }
-            out[p] = acc;
+            for (int j = 0; j < m; j++) a[s][j] = row[missingCols[j]];
+            y[s++] = acc;
+        }
+        Gf256.invert(a);
+        for (int j = 0; j < m; j++) {
+            byte[] acc = new byte[size];
+            for (int t = 0; t < m; t++) {
+                int c = a[j][t];
+                if (c == 0) continue;
+                byte[] mulRow = Gf256.MUL[c];
+                byte[] in = y[t];
+                for (int x = 0; x < size; x++) acc[x] ^= mulRow[in[x] & 0xFF];
+            }
+            out[missingCols[j]] = acc;
         }
         return out;
+    }
+
+    /**
+     * Encodes chunk {@code id} from the k primary chunks, as zfec's encoder does (for test senders and
+     * benchmarks; the gateway only receives).
+     */
+    public byte[] encode(byte[][] primary, int id) {
+        if (primary.length != k) throw new IllegalArgumentException("need " + k + " primary chunks, got " + primary.length);
+        if (id < k) return primary[id].clone();
+        int[] row = row(id);
+        byte[] acc = new byte[primary[0].length];
+        for (int c = 0; c < k; c++) {
+            byte[] mulRow = Gf256.MUL[row[c]];
+            byte[] in = primary[c];
+            for (int x = 0; x < acc.length; x++) acc[x] ^= mulRow[in[x] & 0xFF];
+        }
+        return acc;
     }
 }

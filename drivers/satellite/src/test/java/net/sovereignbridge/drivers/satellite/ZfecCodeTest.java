@@ -41,6 +41,12 @@ class ZfecCodeTest {
         }
     }
 
+    @Test void encodesTheSameChunksAsZfec() throws Exception {
+        List<byte[]> chunks = zfec(50, 256, 100, 7);
+        byte[][] primary = chunks.subList(0, 50).toArray(byte[][]::new);
+        for (int id = 0; id < 256; id++) assertArrayEquals(chunks.get(id), ZfecCode.forK(50).encode(primary, id), "chunk " + id);
+    }
+
     @Test void smallCode() throws Exception { decodesFromRandomSubsets(3, 5, 16); }
     @Test void oneDataChunk() throws Exception { decodesFromRandomSubsets(1, 4, 32); }
     @Test void blockstreamOverheadTenPercent() throws Exception { decodesFromRandomSubsets(232, 256, 64); }
