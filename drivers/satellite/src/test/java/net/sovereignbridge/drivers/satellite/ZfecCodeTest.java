@@ -47,6 +47,14 @@ class ZfecCodeTest {
         for (int id = 0; id < 256; id++) assertArrayEquals(chunks.get(id), ZfecCode.forK(50).encode(primary, id), "chunk " + id);
     }
 
+    @Test void documentedVector() { // docs/satellite.md, made with python3-zfec
+        byte[][] primary = {HexFormat.of().parseHex("0102"), HexFormat.of().parseHex("0304"), HexFormat.of().parseHex("0506")};
+        String[] secondary = {"092a", "11d2", "2185"};
+        for (int i = 0; i < 3; i++) assertArrayEquals(HexFormat.of().parseHex(secondary[i]), ZfecCode.forK(3).encode(primary, 3 + i));
+        byte[][] back = ZfecCode.forK(3).decode(new int[] {3, 4, 5}, new byte[][] {HexFormat.of().parseHex("092a"), HexFormat.of().parseHex("11d2"), HexFormat.of().parseHex("2185")});
+        for (int i = 0; i < 3; i++) assertArrayEquals(primary[i], back[i]);
+    }
+
     @Test void smallCode() throws Exception { decodesFromRandomSubsets(3, 5, 16); }
     @Test void oneDataChunk() throws Exception { decodesFromRandomSubsets(1, 4, 32); }
     @Test void blockstreamOverheadTenPercent() throws Exception { decodesFromRandomSubsets(232, 256, 64); }
