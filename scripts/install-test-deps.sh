@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what the tests need on Debian 12 (as root, or nothing to install): the JDK and Maven, and the
-# real peers the tests talk to (systemd-analyze, dpkg-deb, coap-client, Mosquitto, sqlite3, Node.js and npm).
+# real peers the tests talk to (systemd-analyze, dpkg-deb, coap-client, Mosquitto, sqlite3, Node.js and npm, socat, direwolf).
 # Tools already on the PATH are left alone.
 set -euo pipefail
 export DEBIAN_FRONTEND=noninteractive
@@ -17,6 +17,8 @@ command -v node >/dev/null || need_apt+=(nodejs)   # js-libp2p and ws interop pe
 command -v npm >/dev/null || need_apt+=(npm)
 /usr/bin/python3 -c "import zfec" 2>/dev/null || need_apt+=(python3-zfec)   # drivers/satellite: the real zfec encoder
 command -v gpg >/dev/null || need_apt+=(gnupg)                              # drivers/satellite: the OpenPGP peer
+command -v socat >/dev/null || need_apt+=(socat)                                   # serial-kiss: pty pairs
+command -v direwolf >/dev/null || need_apt+=(direwolf)                             # serial-kiss: a real KISS TNC (gen_packets too)
 if [ ${#need_apt[@]} -gt 0 ]; then
   apt-get update -qq
   apt-get install -y -qq "${need_apt[@]}"
