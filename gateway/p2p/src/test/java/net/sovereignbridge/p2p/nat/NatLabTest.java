@@ -126,11 +126,49 @@ class NatLabTest {
         }
     }
 
+    /**
+     * Both sides dial each other's public mapping from their own port at once (TCP simultaneous open, the
+     * step DCUtR relies on), retrying within 5 s; prints the number of attempts it took.
+     */
+    private static final String SIMULTANEOUS_OPEN = String.join("\n",
+            "import socket, sys, time",
+            "port, host = int(sys.argv[1]), sys.argv[2]",
+            "deadline = time.time() + 5; tries = 0",
+            "while time.time() < deadline:",
+            "    tries += 1",
+            "    s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)",
+            "    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)",
+            "    s.bind(('0.0.0.0', port)); s.settimeout(1)",
+            "    try:",
+            "        s.connect((host, port)); s.sendall(b'hi')",
+            "        print('connected', tries, s.recv(2).decode(), flush=True); sys.exit(0)",
+            "    except OSError:",
+            "        s.close(); time.sleep(0.05)",
+            "print('failed', tries, flush=True)");
+
+    @Test
+    void simultaneousOpenPunchesThroughTwoEndpointIndependentNats() throws Exception {
+        for (int round = 0; round < 10; round++) {
+            String port = String.valueOf(40200 + round);
+            Process a = lab.spawn(lab.eimHost, "python3", "-c", SIMULTANEOUS_OPEN, port, lab.eim2Router.address());
+            Process b = lab.spawn(lab.eim2Host, "python3", "-c", SIMULTANEOUS_OPEN, port, lab.eimRouter.address());
+            try {
+                String fromA = new String(a.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+                String fromB = new String(b.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+                assertTrue(fromA.startsWith("connected ") && fromA.endsWith(" hi"), "round " + round + ", A: " + fromA);
+                assertTrue(fromB.startsWith("connected ") && fromB.endsWith(" hi"), "round " + round + ", B: " + fromB);
+            } finally {
+                a.destroyForcibly();
+                b.destroyForcibly();
+            }
+        }
+    }
+
     @Test
     void closeDeletesEveryNamespace() throws Exception {
         try (NatLab second = NatLab.start()) {
             List<String> names = second.namespaces();
-            assertEquals(5, names.size());
+            assertEquals(7, names.size());
             second.close();
             String listed = new String(new ProcessBuilder("ip", "netns", "list").start()
                     .getInputStream().readAllBytes(), StandardCharsets.UTF_8);
