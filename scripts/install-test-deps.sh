@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the tests need on Debian 12 (as root, or nothing to install): the JDK and Maven, and the
-# real peers the tests talk to (systemd-analyze, dpkg-deb, coap-client, Mosquitto, sqlite3, Node.js and npm, socat, direwolf,
-# iproute2, nftables and python3 for the NAT lab, which also needs root).
+# real peers the tests talk to (systemd-analyze, dpkg-deb, coap-client, Mosquitto, sqlite3, promtool, Node.js and npm,
+# socat, direwolf, python3-zfec and gnupg, iproute2, nftables and python3 for the NAT lab, which also needs root).
 # Tools already on the PATH are left alone.
 set -euo pipefail
 export DEBIAN_FRONTEND=noninteractive
@@ -13,6 +13,7 @@ command -v dpkg-deb >/dev/null || need_apt+=(dpkg)
 command -v coap-client-openssl >/dev/null || need_apt+=(libcoap3-bin)              # CoAP service tests
 command -v mosquitto >/dev/null || need_apt+=(mosquitto)                          # MQTT bridge tests
 command -v mosquitto_sub >/dev/null || need_apt+=(mosquitto-clients)
+command -v promtool >/dev/null || need_apt+=(prometheus)                         # metrics: promtool check metrics
 command -v sqlite3 >/dev/null || need_apt+=(sqlite3)                               # CoAP test: a 2.01 is committed (read by another process)
 command -v node >/dev/null || need_apt+=(nodejs)   # js-libp2p and ws interop peers (gateway/p2p tests run npm ci; needs Node >= 20)
 command -v npm >/dev/null || need_apt+=(npm)
