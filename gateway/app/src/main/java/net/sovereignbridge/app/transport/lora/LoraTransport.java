@@ -8,6 +8,7 @@ import java.util.concurrent.locks.ReentrantLock;
 import net.sovereignbridge.drivers.sx127x.LoRaSettings;
 import net.sovereignbridge.drivers.sx127x.ReceivedPacket;
 import net.sovereignbridge.drivers.sx127x.Sx127x;
+import net.sovereignbridge.mesh.frame.Decoded;
 import net.sovereignbridge.mesh.transport.AirtimeBudget;
 import net.sovereignbridge.mesh.transport.Endpoint;
 import net.sovereignbridge.mesh.transport.LinkQuality;
@@ -31,8 +32,8 @@ import org.slf4j.LoggerFactory;
  * The LoRa transport: one radio ({@link LoraRadio}: an SX127x or an SX126x) on one channel, a broadcast,
  * half-duplex medium.
  *
- * <p>Link frame (docs/lora-link.md): a LoRa packet of at most 255 bytes = 1 byte {@link #MAGIC} (0x51: "sbridge
- * link, version 1"), 2 bytes sender link id (big-endian), then the mesh frame. The link id lets the transport list
+ * <p>Link frame ({@link LoraLinkFrame}, docs/lora-link.md): a LoRa packet of at most 255 bytes = 1 byte {@link #MAGIC}
+ * (0x51: "sbridge link, version 1"), 2 bytes sender link id (big-endian), then the mesh frame. The link id lets the transport list
  * neighbours with their RSSI/SNR; packets without the magic byte (other LoRa networks on the same settings) are
  * dropped and counted. The profile's MTU is therefore 252; the mesh fragments larger messages to that.
  *
@@ -44,10 +45,10 @@ import org.slf4j.LoggerFactory;
 public final class LoraTransport extends TransportBase implements AirtimeBudget {
     private static final Logger log = LoggerFactory.getLogger(LoraTransport.class);
 
-    public static final int MAGIC = 0x51;
-    public static final int HEADER_BYTES = 3;
-    public static final int LORA_MAX_PAYLOAD = 255;
-    public static final int MTU = LORA_MAX_PAYLOAD - HEADER_BYTES;
+    public static final int MAGIC = LoraLinkFrame.MAGIC;
+    public static final int HEADER_BYTES = LoraLinkFrame.HEADER_BYTES;
+    public static final int LORA_MAX_PAYLOAD = LoraLinkFrame.MAX_PACKET;
+    public static final int MTU = LoraLinkFrame.MAX_FRAME;
     /** Every 16-bit link id: the table can hold no more than the air can name. */
     private static final int MAX_NEIGHBOURS = 1 << 16;
 
@@ -243,11 +244,7 @@ public final class LoraTransport extends TransportBase implements AirtimeBudget 
     @Override
     public void send(Endpoint to, byte[] frame, TrafficOrigin origin) throws TransportException {
         checkSend(to, frame);
-        byte[] packet = new byte[frame.length + HEADER_BYTES];
-        packet[0] = (byte) MAGIC;
-        packet[1] = (byte) (linkId >> 8);
-        packet[2] = (byte) linkId;
-        System.arraycopy(frame, 0, packet, HEADER_BYTES, frame.length);
+        byte[] packet = new LoraLinkFrame(linkId, frame).encode();
         long airtime = radio.timeOnAirNanos(packet.length);
         if (governor.neverFits(airtime, origin)) {
             throw new TransportException(String.format("%s: a %d-byte frame takes %.0f ms, more than the hourly "
@@ -291,17 +288,15 @@ public final class LoraTransport extends TransportBase implements AirtimeBudget 
     // ---------------------------------------------------------------------------------------------- receiving
 
     private void onPacket(ReceivedPacket packet) {
-        byte[] p = packet.payload();
-        if (p.length <= HEADER_BYTES || (p[0] & 0xFF) != MAGIC) {
+        Decoded<LoraLinkFrame> decoded = LoraLinkFrame.decode(packet.payload());
+        if (decoded instanceof Decoded.Error<LoraLinkFrame> e) {
             rejected();
-            log.debug("{}: foreign LoRa packet of {} bytes dropped (rssi {} dBm)", id(), p.length, packet.rssiDbm());
+            log.debug("{}: foreign LoRa packet dropped (rssi {} dBm): {}", id(), packet.rssiDbm(), e.detail());
             return;
         }
-        int sender = ((p[1] & 0xFF) << 8) | (p[2] & 0xFF);
-        if (sender == linkId) return; // our own link id: a clash or a reflection, not a neighbour
-        byte[] frame = new byte[p.length - HEADER_BYTES];
-        System.arraycopy(p, HEADER_BYTES, frame, 0, frame.length);
-        deliver(new Endpoint(id(), String.format("%04x", sender)), frame,
+        LoraLinkFrame f = decoded.value();
+        if (f.senderLinkId() == linkId) return; // our own link id: a clash or a reflection, not a neighbour
+        deliver(new Endpoint(id(), f.senderHex()), f.frame(),
                 new LinkQuality(packet.rssiDbm(), packet.snrDb(), -1, 0.0));
     }
 
