@@ -168,7 +168,6 @@ public final class MeshtasticLink implements AutoCloseable {
     }
 
     void onFrame(ReceivedPacket packet) {
-        counters.get("received").incrementAndGet();
         ChannelReceiver.Outcome o = receiver.receive(packet.payload());
         if (o instanceof ChannelReceiver.Accepted a) {
             accepted(a);
@@ -176,6 +175,8 @@ public final class MeshtasticLink implements AutoCloseable {
             counters.get(o instanceof ChannelReceiver.Duplicate ? "duplicate"
                     : o instanceof ChannelReceiver.Ignored ? "ignored" : "rejected").incrementAndGet();
         }
+        // Counted last: "received" says the frame's effects (tables, bridge, relay) are all done.
+        counters.get("received").incrementAndGet();
     }
 
     private void accepted(ChannelReceiver.Accepted a) {
