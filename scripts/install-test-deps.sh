@@ -14,6 +14,7 @@ command -v mosquitto >/dev/null || need_apt+=(mosquitto)                        
 command -v mosquitto_sub >/dev/null || need_apt+=(mosquitto-clients)
 command -v sqlite3 >/dev/null || need_apt+=(sqlite3)                               # CoAP test: a 2.01 is committed (read by another process)
 command -v node >/dev/null || need_apt+=(nodejs)   # js-libp2p and ws interop peers (gateway/p2p tests run npm ci; needs Node >= 20)
+# (gateway/p2p content tests run npm ci in src/test/js/unixfs-peer: ipfs-unixfs-importer 17.1.1)
 command -v npm >/dev/null || need_apt+=(npm)
 if [ ${#need_apt[@]} -gt 0 ]; then
   apt-get update -qq
