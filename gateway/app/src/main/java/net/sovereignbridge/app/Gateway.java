@@ -64,7 +64,8 @@ public final class Gateway implements AutoCloseable {
         this.node = new Node(identity, db, transports, Node.Options.defaults().withName(config.nodeName())
                 .withHopLimit(config.hopLimit())
                 .withAnnounceInterval(config.announceIntervalSeconds() * 1000L)
-                .withAnnounceAirtimeShare(config.routing().announceAirtimeShare()), Clock.systemUTC());
+                .withAnnounceAirtimeShare(config.routing().announceAirtimeShare())
+                .withCustodyLimits(config.custody()), Clock.systemUTC());
         config.routing().position().ifPresent(node::setPosition);
     }
 
@@ -449,6 +450,7 @@ public final class Gateway implements AutoCloseable {
         out.put("inbox", node.inbox().count());
         out.put("routes", node.routes().size());
         out.put("custodyPending", node.custody().pendingCount());
+        out.put("custody", node.custody().status());
         out.put("flood", node.flood().counters());
         out.put("routing", node.routingCounters());
         out.put("topics", node.topics().status());

@@ -7,6 +7,7 @@ import net.sovereignbridge.mesh.custody.CustodyQueue;
 import net.sovereignbridge.mesh.custody.MessageState;
 import net.sovereignbridge.mesh.identity.MeshAddress;
 import net.sovereignbridge.mesh.store.Database;
+import net.sovereignbridge.mesh.transport.TrafficOrigin;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -43,7 +44,7 @@ public class CustodyBenchmark {
     public void setup() throws Exception {
         dir = Files.createTempDirectory("custody-bench");
         db = Database.open(dir);
-        queue = new CustodyQueue(db, 1_000, Integer.MAX_VALUE);
+        queue = new CustodyQueue(db, new CustodyQueue.Limits(Integer.MAX_VALUE, 1_000, 10_000, 2_000, 500, 4_000));
     }
 
     @TearDown(Level.Iteration)
@@ -60,6 +61,7 @@ public class CustodyBenchmark {
         int n = destination++ % 10_000;
         d[14] = (byte) (n >>> 8);
         d[15] = (byte) n;
-        return queue.accept(MeshAddress.of(d), me, id++, 1, frame, true, 0, 1_000, 60_000, MessageState.QUEUED);
+        return queue.acceptOwn(MeshAddress.of(d), me, id++, 1, frame, 0, 1_000, 60_000, MessageState.QUEUED,
+                TrafficOrigin.LOCAL);
     }
 }

@@ -12,6 +12,7 @@ import net.sovereignbridge.app.transport.TransportFactories;
 import net.sovereignbridge.app.transport.TransportFactory;
 import net.sovereignbridge.app.transport.TransportSections;
 import net.sovereignbridge.app.transport.TransportSettings;
+import net.sovereignbridge.mesh.custody.CustodyQueue;
 
 /**
  * The gateway's whole configuration, read from one YAML file (docs/configuration.md) or from embedded
@@ -30,7 +31,8 @@ public record GatewayConfig(
         DhtSettings dht,
         P2pSettings p2p,
         Role role,
-        Routing routing) {
+        Routing routing,
+        CustodyQueue.Limits custody) {
 
     /**
      * What the daemon is for. GATEWAY: the default, radios and all. BOOTSTRAP ({@code run --role bootstrap}):
@@ -82,7 +84,7 @@ public record GatewayConfig(
             transports = List.copyOf(overridden);
         }
         return new GatewayConfig(c.nodeName(), stateDir, c.hopLimit(), c.announceIntervalSeconds(), transports,
-                c.logLevel(), c.coap(), c.mqtt(), c.dht(), c.p2p(), role, c.routing());
+                c.logLevel(), c.coap(), c.mqtt(), c.dht(), c.p2p(), role, c.routing(), c.custody());
     }
 
     public static GatewayConfig read(ConfigNode root) throws ConfigException {
@@ -121,6 +123,7 @@ public record GatewayConfig(
         }
         Routing routing = new Routing(share, Optional.ofNullable(position));
 
+        CustodyQueue.Limits custody = readCustody(root.section("custody"));
         List<TransportSettings> transports = TransportSections.read(root, factories, role == Role.BOOTSTRAP);
 
         ConfigNode log = root.section("log");
@@ -133,7 +136,36 @@ public record GatewayConfig(
         if (dht.enabled() && !p2p.enabled()) {
             throw p2pNode.invalid("enabled", "the DHT runs on the overlay's libp2p host: turn p2p on or set dht.enabled: false");
         }
-        return new GatewayConfig(name, stateDir, hopLimit, announce, transports, level, coap, mqtt, dht, p2p, role, routing);
+        return new GatewayConfig(name, stateDir, hopLimit, announce, transports, level, coap, mqtt, dht, p2p, role, routing,
+                custody);
+    }
+
+    /**
+     * The {@code custody:} section: our own messages and frames held for others have separate budgets
+     * (docs/routing.md, "Custody budgets"); each limit on what we hold for others lies within the one above it.
+     */
+    static CustodyQueue.Limits readCustody(ConfigNode section) throws ConfigException {
+        CustodyQueue.Limits d = CustodyQueue.Limits.defaults();
+        int ownTotal = (int) section.integer("own-total", d.ownTotal(), 1, 1_000_000);
+        int ownPerDestination = within(section, "own-per-destination", d.ownPerDestination(), "own-total", ownTotal);
+        int relayedTotal = (int) section.integer("relayed-total", d.relayedTotal(), 1, 1_000_000);
+        int perNeighbour = within(section, "relayed-per-neighbour", d.relayedPerNeighbour(), "relayed-total",
+                relayedTotal);
+        int perOrigin = within(section, "relayed-per-origin", d.relayedPerOrigin(), "relayed-per-neighbour",
+                perNeighbour);
+        int unknown = within(section, "relayed-unknown-origins", d.relayedUnknownOrigins(), "relayed-total",
+                relayedTotal);
+        return new CustodyQueue.Limits(ownTotal, ownPerDestination, relayedTotal, perNeighbour, perOrigin, unknown);
+    }
+
+    /** A limit that may not exceed {@code outer}; its default shrinks to {@code outer} when that is smaller. */
+    private static int within(ConfigNode section, String key, int def, String outerKey, int outer)
+            throws ConfigException {
+        int v = (int) section.integer(key, Math.min(def, outer), 1, 1_000_000);
+        if (v > outer) {
+            throw section.invalid(key, v + " is more than " + outerKey + " (" + outer + "), the limit it lies within");
+        }
+        return v;
     }
 
     /** The configured transport {@code id}, if any. */

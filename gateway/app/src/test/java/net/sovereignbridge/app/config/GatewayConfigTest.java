@@ -13,6 +13,7 @@ import net.sovereignbridge.app.Main;
 import net.sovereignbridge.app.cli.ExitCodes;
 import net.sovereignbridge.app.transport.lan.LanTransport;
 import net.sovereignbridge.app.transport.lan.LanTransportFactory;
+import net.sovereignbridge.mesh.custody.CustodyQueue;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -42,6 +43,18 @@ class GatewayConfigTest {
     }
 
     @Test
+    void custodyKeysAreReadAndDefaultsFitWithinSmallerLimits() throws Exception {
+        GatewayConfig c = GatewayConfig.load(write("custody:\n  own-total: 500\n  own-per-destination: 50\n"
+                + "  relayed-total: 300\n  relayed-per-neighbour: 100\n  relayed-per-origin: 10\n"
+                + "  relayed-unknown-origins: 60\n"), null, null);
+        assertEquals(new CustodyQueue.Limits(500, 50, 300, 100, 10, 60), c.custody());
+        assertEquals(CustodyQueue.Limits.defaults(), GatewayConfig.load(null, null, null).custody());
+        // Unset limits within a smaller outer one shrink to it instead of failing.
+        c = GatewayConfig.load(write("custody:\n  relayed-total: 100\n  own-total: 10\n"), null, null);
+        assertEquals(new CustodyQueue.Limits(10, 10, 100, 100, 100, 100), c.custody());
+    }
+
+    @Test
     void validFileIsRead() throws Exception {
         Path f = write("node:\n  name: roof\nlan:\n  port: 5000\n  peers: [\"192.0.2.1:4242\", \"[::1]:4242\"]\n");
         GatewayConfig c = GatewayConfig.load(f, dir.resolve("s"), 6000);
@@ -59,6 +72,11 @@ class GatewayConfigTest {
         "node:\\n  hop-limit: 0|:2: node.hop-limit: 0 is out of range 1..15",
         "node:\\n  announce-airtime-share: 2|:2: node.announce-airtime-share: '2' is not a number in 0.001..1",
         "node:\\n  position: atlantis|:2: node.position: 'atlantis' is not a geohash",
+        "custody:\\n  own-total: 0|:2: custody.own-total: 0 is out of range 1..1000000",
+        "custody:\\n  relayed-per-neighbour: 20000|:2: custody.relayed-per-neighbour: 20000 is more than relayed-total (10000)",
+        "custody:\\n  relayed-per-origin: 3000|:2: custody.relayed-per-origin: 3000 is more than relayed-per-neighbour (2000)",
+        "custody:\\n  relayed-unknown-origins: x|:2: custody.relayed-unknown-origins: expected an integer",
+        "custody:\\n  relayed: 5|:2: custody.relayed: unknown key",
         "colour: blue|:1: colour: unknown key",
         "lan: 5|:1: lan: expected a mapping",
         "lan:\\n  discovery: maybe|:2: lan.discovery: expected true or false",

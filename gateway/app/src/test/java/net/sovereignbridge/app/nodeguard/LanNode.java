@@ -26,14 +26,16 @@ import net.sovereignbridge.mesh.transport.TransportManager;
  * 127.0.0.1 with static peers and no multicast (each test's nodes hear only each other and the attacker).
  */
 final class LanNode implements AutoCloseable {
-    final NodeIdentity identity = NodeIdentity.generate(new SecureRandom());
+    final NodeIdentity identity;
     final int port;
     final Database db;
     final TransportManager transports = new TransportManager();
     final LanTransport lan;
     final Node node;
 
-    private LanNode(Path dir, int port, List<Integer> peerPorts, Node.Options options) throws SQLException {
+    private LanNode(Path dir, NodeIdentity identity, int port, List<Integer> peerPorts, Node.Options options)
+            throws SQLException {
+        this.identity = identity;
         this.port = port;
         this.db = Database.open(dir);
         List<InetSocketAddress> peers = peerPorts.stream()
@@ -46,9 +48,15 @@ final class LanNode implements AutoCloseable {
 
     /** Started: its announce goes to every static peer at once. */
     static LanNode start(Path dir, int port, List<Integer> peerPorts, Node.Options options) throws SQLException {
-        LanNode n = new LanNode(dir, port, peerPorts, options);
+        LanNode n = create(dir, NodeIdentity.generate(new SecureRandom()), port, peerPorts, options);
         n.node.start();
         return n;
+    }
+
+    /** Not started yet (a test may prepare its state, or restart a node on its old directory and identity). */
+    static LanNode create(Path dir, NodeIdentity identity, int port, List<Integer> peerPorts, Node.Options options)
+            throws SQLException {
+        return new LanNode(dir, identity, port, peerPorts, options);
     }
 
     /** Retries within a second, as a test needs; everything else the defaults. */

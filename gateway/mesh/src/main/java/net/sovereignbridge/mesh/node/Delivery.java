@@ -9,7 +9,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import net.sovereignbridge.mesh.custody.CustodyQueue;
-import net.sovereignbridge.mesh.custody.HeldOrigins;
 import net.sovereignbridge.mesh.custody.MessageState;
 import net.sovereignbridge.mesh.envelope.Envelope;
 import net.sovereignbridge.mesh.envelope.ReplayGuard;
@@ -49,13 +48,12 @@ public final class Delivery {
      * @param retryBaseMillis first retry of an unacknowledged message; doubles per attempt, with jitter
      * @param retryMaxMillis ceiling of the retry interval
      * @param messageTtlMillis how long an accepted message (ours, or one held for others) is kept for delivery
-     * @param custodyPerDestination frames held for one destination; beyond it {@link #send} refuses
-     * @param custodyTotal frames held in all
+     * @param custody the budgets of custody: our own messages (beyond them {@link #send} refuses) apart from
+     *     frames held for others
      */
-    public record Options(long retryBaseMillis, long retryMaxMillis, long messageTtlMillis, int custodyPerDestination,
-            int custodyTotal) {
+    public record Options(long retryBaseMillis, long retryMaxMillis, long messageTtlMillis, CustodyQueue.Limits custody) {
         public static Options defaults() {
-            return new Options(3_000, 300_000, 7 * 86_400_000L, 1_000, 20_000);
+            return new Options(3_000, 300_000, 7 * 86_400_000L, CustodyQueue.Limits.defaults());
         }
     }
 
@@ -65,7 +63,6 @@ public final class Delivery {
     private final PeerDirectory peers;
     private final Inbox inbox;
     private final CustodyQueue custody;
-    private final HeldOrigins origins;
     private final Router router;
     private final Links links;
     private final NodeRuntime rt;
@@ -75,14 +72,13 @@ public final class Delivery {
     private final List<Consumer<StateChange>> stateListeners = new CopyOnWriteArrayList<>();
 
     Delivery(Envelope envelope, ReplayGuard replay, PeerDirectory peers, Inbox inbox, CustodyQueue custody,
-            HeldOrigins origins, Router router, Links links, NodeRuntime rt, Options options, int hopLimit) {
+            Router router, Links links, NodeRuntime rt, Options options, int hopLimit) {
         this.envelope = envelope;
         this.self = envelope.identity().address();
         this.replay = replay;
         this.peers = peers;
         this.inbox = inbox;
         this.custody = custody;
-        this.origins = origins;
         this.router = router;
         this.links = links;
         this.rt = rt;
@@ -128,15 +124,14 @@ public final class Delivery {
         long now = rt.clock().millis();
         CustodyQueue.Entry entry;
         try {
-            entry = custody.accept(destination, self, id, FrameType.DATA.code, encoded, true, 0, now,
-                    options.messageTtlMillis(), MessageState.QUEUED).orElseThrow();
+            entry = custody.acceptOwn(destination, self, id, FrameType.DATA.code, encoded, 0, now,
+                    options.messageTtlMillis(), MessageState.QUEUED, how.origin()).orElseThrow();
         } catch (CustodyQueue.RefusedException e) {
             throw new SendException(SendException.Reason.QUEUE_FULL, e.getMessage());
         } catch (SQLException e) {
             throw new SendException(SendException.Reason.SEND_FAILED, "cannot store the message: " + Database.describe(e));
         }
         router.flood().remember(self, id, FrameType.DATA.code);
-        origins.remember(self, id, FrameType.DATA.code, how.origin());
         String via = attempt(entry, true);
         return new SendResult(id, destination, via == null ? MessageState.QUEUED : MessageState.SENT, via);
     }
@@ -248,8 +243,7 @@ public final class Delivery {
     private String attempt(CustodyQueue.Entry e, boolean allowFlood) {
         long now = rt.clock().millis();
         // Frames held for others were taken in from a flood: only a route releases them, no greedy step.
-        String via = router.forward(e.destination(), e.frame(), allowFlood, e.own(),
-                origins.of(e.source(), e.messageId(), e.type()));
+        String via = router.forward(e.destination(), e.frame(), allowFlood, e.own(), e.trafficOrigin());
         try {
             if (e.own()) {
                 MessageState state = via != null || e.state() == MessageState.SENT ? MessageState.SENT : MessageState.QUEUED;

@@ -21,7 +21,6 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import net.sovereignbridge.mesh.custody.CustodyQueue;
-import net.sovereignbridge.mesh.custody.HeldOrigins;
 import net.sovereignbridge.mesh.envelope.Envelope;
 import net.sovereignbridge.mesh.envelope.ReplayGuard;
 import net.sovereignbridge.mesh.frame.DecodeError;
@@ -111,8 +110,7 @@ public final class Node implements AutoCloseable {
         public Options withTimers(long retryBase, long retryMax, long flood) {
             Delivery.Options d = delivery;
             return new Options(hopLimit, flood, link.withHopAckWait(Math.max(flood, 100)), routing, announce,
-                    new Delivery.Options(retryBase, retryMax, d.messageTtlMillis(), d.custodyPerDestination(),
-                            d.custodyTotal()));
+                    new Delivery.Options(retryBase, retryMax, d.messageTtlMillis(), d.custody()));
         }
 
         public Options withHopLimit(int hops) {
@@ -122,7 +120,14 @@ public final class Node implements AutoCloseable {
         public Options withTtl(long ttlMillis) {
             Delivery.Options d = delivery;
             return new Options(hopLimit, floodDelayMillis, link, routing, announce, new Delivery.Options(
-                    d.retryBaseMillis(), d.retryMaxMillis(), ttlMillis, d.custodyPerDestination(), d.custodyTotal()));
+                    d.retryBaseMillis(), d.retryMaxMillis(), ttlMillis, d.custody()));
+        }
+
+        /** The budgets of custody: own messages, and frames held for others (docs/routing.md, "Custody budgets"). */
+        public Options withCustodyLimits(CustodyQueue.Limits limits) {
+            Delivery.Options d = delivery;
+            return new Options(hopLimit, floodDelayMillis, link, routing, announce, new Delivery.Options(
+                    d.retryBaseMillis(), d.retryMaxMillis(), d.messageTtlMillis(), limits));
         }
 
         private Options withAnnounce(Announcer.Options a) {
@@ -189,17 +194,21 @@ public final class Node implements AutoCloseable {
         this.links = new LinkLayer(identity.address(), transports, options.link(), clock, timers, receiver,
                 firstFragmentSet);
         this.router = new Router(links, floodControl(options, rt), clock, options.routing());
-        this.custody = new CustodyQueue(db, options.delivery().custodyPerDestination(), options.delivery().custodyTotal());
+        this.custody = new CustodyQueue(db, options.delivery().custody());
+        // Frames held across a restart (or before schema version 2) whose origin's key we hold are of known origin.
+        custody.markOriginsKnown(a -> peers.key(a).isPresent());
         CarriedTransport carried = new CarriedTransport();
         transports.add(carried);
-        HeldOrigins origins = new HeldOrigins(20_000);
         ReplayGuard replay = ReplayGuard.withDefaults();
         this.announcer = new Announcer(identity, links, router, rt, options.announce(), options.hopLimit(),
                 options.floodDelayMillis(), maxPeers);
-        this.delivery = new Delivery(new Envelope(identity), replay, peers, inbox, custody, origins, router, links, rt,
+        this.delivery = new Delivery(new Envelope(identity), replay, peers, inbox, custody, router, links, rt,
                 options.delivery(), options.hopLimit());
-        this.learning = new RouteLearning(peers, router, announcer, clock, maxPeers, delivery::releaseHeldFor);
-        this.relay = new Relay(router, custody, origins, clock, options.delivery().messageTtlMillis());
+        this.relay = new Relay(router, custody, peers, clock, options.delivery().messageTtlMillis());
+        this.learning = new RouteLearning(peers, router, announcer, clock, maxPeers, origin -> {
+            relay.originKnown(origin);
+            delivery.releaseHeldFor(origin);
+        });
         this.topicFlood = new TopicFlood(identity, peers, replay, topics, router, links, rt, options.hopLimit());
         this.bundles = new Bundles(identity, announcer, custody, carried, clock);
         router.onBridgeFound(delivery::releaseSoon);

@@ -16,6 +16,7 @@ import net.sovereignbridge.mesh.identity.NodeIdentity;
 import net.sovereignbridge.mesh.transport.CarriedTransport;
 import net.sovereignbridge.mesh.transport.Endpoint;
 import net.sovereignbridge.mesh.transport.LinkQuality;
+import net.sovereignbridge.mesh.transport.TrafficOrigin;
 import net.sovereignbridge.mesh.transport.Transport;
 import net.sovereignbridge.mesh.transport.TransportListener;
 import net.sovereignbridge.mesh.transport.TransportState;
@@ -32,8 +33,8 @@ class BundlesTest {
             Bundles bundles = new Bundles(p.identity, AnnouncerTest.announcer(p), p.custody, carried, p.time.clock());
             byte[] held = FrameCodec.withHopAck(FrameCodec.encode(new MeshFrame(FrameType.DATA, MeshFrame.FLAG_HOP_ACK,
                     8, 0, Parts.identity(2).address(), p.identity.address(), 9, new byte[30])), true);
-            p.custody.accept(Parts.identity(2).address(), p.identity.address(), 9, FrameType.DATA.code, held, true, 0,
-                    p.time.millis(), 60_000, MessageState.QUEUED);
+            p.custody.acceptOwn(Parts.identity(2).address(), p.identity.address(), 9, FrameType.DATA.code, held, 0,
+                    p.time.millis(), 60_000, MessageState.QUEUED, TrafficOrigin.LOCAL);
             byte[] file = bundles.export();
             Decoded<Bundle> read = Bundle.read(file);
             assertTrue(read.isOk());

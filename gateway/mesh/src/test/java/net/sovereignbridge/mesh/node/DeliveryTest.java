@@ -29,7 +29,7 @@ class DeliveryTest {
     final NodeIdentity stranger = Parts.identity(10);
 
     static Delivery delivery(Parts p) {
-        Delivery d = new Delivery(p.envelope, p.replay, p.peers, p.inbox, p.custody, p.origins, p.router, p.links, p.rt,
+        Delivery d = new Delivery(p.envelope, p.replay, p.peers, p.inbox, p.custody, p.router, p.links, p.rt,
                 Delivery.Options.defaults(), 8);
         d.start();
         return d;

@@ -6,7 +6,6 @@ import java.util.Random;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import net.sovereignbridge.mesh.custody.CustodyQueue;
-import net.sovereignbridge.mesh.custody.HeldOrigins;
 import net.sovereignbridge.mesh.envelope.Envelope;
 import net.sovereignbridge.mesh.envelope.ReplayGuard;
 import net.sovereignbridge.mesh.frame.FrameType;
@@ -44,7 +43,6 @@ final class Parts implements AutoCloseable {
     final PeerDirectory peers;
     final Inbox inbox;
     final CustodyQueue custody;
-    final HeldOrigins origins = new HeldOrigins(1_000);
     final ReplayGuard replay = ReplayGuard.withDefaults();
     final Envelope envelope;
     final List<MeshFrame> up = new CopyOnWriteArrayList<>();
@@ -57,7 +55,7 @@ final class Parts implements AutoCloseable {
         db = Database.inMemory();
         peers = new PeerDirectory(db, 100);
         inbox = new Inbox(db);
-        custody = new CustodyQueue(db, 10, 100);
+        custody = new CustodyQueue(db, new CustodyQueue.Limits(100, 10, 100, 50, 20, 40));
         envelope = new Envelope(identity);
     }
 

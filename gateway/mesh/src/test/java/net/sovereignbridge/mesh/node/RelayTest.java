@@ -30,7 +30,7 @@ class RelayTest {
     }
 
     static Relay relay(Parts p) {
-        return new Relay(p.router, p.custody, p.origins, p.time.clock(), 60_000);
+        return new Relay(p.router, p.custody, p.peers, p.time.clock(), 60_000);
     }
 
     @Test

@@ -1,9 +1,6 @@
 package net.sovereignbridge.app.transport.lora;
 
 import java.time.Clock;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.Objects;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
@@ -14,6 +11,7 @@ import net.sovereignbridge.drivers.sx127x.Sx127x;
 import net.sovereignbridge.mesh.transport.AirtimeBudget;
 import net.sovereignbridge.mesh.transport.Endpoint;
 import net.sovereignbridge.mesh.transport.LinkQuality;
+import net.sovereignbridge.mesh.transport.MillisClock;
 import net.sovereignbridge.mesh.transport.PreferenceClass;
 import net.sovereignbridge.mesh.transport.TrafficOrigin;
 import net.sovereignbridge.mesh.transport.TransportBase;
@@ -157,27 +155,7 @@ public final class LoraTransport extends TransportBase implements AirtimeBudget 
     private static Clock airClock(TimeSource time) {
         long originNanos = time.nanoTime();
         long originMillis = System.currentTimeMillis();
-        return new Clock() {
-            @Override
-            public ZoneId getZone() {
-                return ZoneOffset.UTC;
-            }
-
-            @Override
-            public Clock withZone(ZoneId zone) {
-                return this;
-            }
-
-            @Override
-            public long millis() {
-                return originMillis + TimeUnit.NANOSECONDS.toMillis(time.nanoTime() - originNanos);
-            }
-
-            @Override
-            public Instant instant() {
-                return Instant.ofEpochMilli(millis());
-            }
-        };
+        return new MillisClock(() -> originMillis + TimeUnit.NANOSECONDS.toMillis(time.nanoTime() - originNanos));
     }
 
     /** The chip behind this transport. */

@@ -25,7 +25,7 @@ class LanTransportConformanceTest extends TransportConformance {
         ManualClock clock = new ManualClock(1_800_000_000_000L);
         LanTransport.Options options = new LanTransport.Options("127.0.0.1", 0, "239.255.77.77", 4243, List.of("lo"),
                 List.of(), false);
-        LanTransport lan = new LanTransport("lan", options, TIMEOUT_MS, clock);
+        LanTransport lan = new LanTransport("lan", options, TIMEOUT_MS, clock.clock());
         InetAddress loopback = InetAddress.getLoopbackAddress();
         DatagramSocket peer = new DatagramSocket(new InetSocketAddress(loopback, 0));
         DatagramSocket stranger = new DatagramSocket(new InetSocketAddress(loopback, 0));
