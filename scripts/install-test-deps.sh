@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what the tests need on Debian 12 (as root, or nothing to install): the JDK and Maven, and the
-# real peers the tests talk to (systemd-analyze, dpkg-deb, coap-client, Mosquitto, sqlite3, Node.js and npm).
+# real peers the tests talk to (systemd-analyze, dpkg-deb, coap-client, Mosquitto, sqlite3, Node.js and npm, socat, direwolf).
 # Tools already on the PATH are left alone.
 set -euo pipefail
 export DEBIAN_FRONTEND=noninteractive
@@ -15,6 +15,8 @@ command -v mosquitto_sub >/dev/null || need_apt+=(mosquitto-clients)
 command -v sqlite3 >/dev/null || need_apt+=(sqlite3)                               # CoAP test: a 2.01 is committed (read by another process)
 command -v node >/dev/null || need_apt+=(nodejs)   # js-libp2p and ws interop peers (gateway/p2p tests run npm ci; needs Node >= 20)
 command -v npm >/dev/null || need_apt+=(npm)
+command -v socat >/dev/null || need_apt+=(socat)                                   # serial-kiss: pty pairs
+command -v direwolf >/dev/null || need_apt+=(direwolf)                             # serial-kiss: a real KISS TNC (gen_packets too)
 if [ ${#need_apt[@]} -gt 0 ]; then
   apt-get update -qq
   apt-get install -y -qq "${need_apt[@]}"
