@@ -210,7 +210,11 @@ public final class CustodyQueue {
                 if (held(c, source, messageId, type)) return Optional.<Held>empty();
                 long fromNeighbour = count(c, "SELECT count(*) FROM custody WHERE own = 0 AND neighbour = ? AND "
                         + PENDING, neighbour);
-                if (fromNeighbour >= limits.relayedPerNeighbour()) {
+                Displaced displaced = null;
+                // A neighbour's allowance filled with frames of unknown origins (its relays of a flood of forged
+                // frames) must not shut out the known origins it relays: the oldest unknown one gives way.
+                if (fromNeighbour >= limits.relayedPerNeighbour() && originKnown) displaced = displaceUnknown(c, neighbour);
+                if (fromNeighbour >= limits.relayedPerNeighbour() && displaced == null) {
                     throw refuse(Refusal.NEIGHBOUR_FULL, "holding " + fromNeighbour + " frames for others from "
                             + neighbour + " (limit " + limits.relayedPerNeighbour() + " per neighbour)");
                 }
@@ -224,8 +228,7 @@ public final class CustodyQueue {
                     throw refuse(Refusal.UNKNOWN_ORIGINS_FULL, "holding " + unknownPending.get()
                             + " frames of origins whose key is unknown (limit " + limits.relayedUnknownOrigins() + ")");
                 }
-                Displaced displaced = null;
-                if (relayedPending.get() >= limits.relayedTotal()) {
+                if (displaced == null && relayedPending.get() >= limits.relayedTotal()) {
                     displaced = originKnown ? displaceUnknown(c) : null;
                     if (displaced == null) {
                         throw refuse(Refusal.RELAYED_FULL, "holding " + relayedPending.get() + " frames for others"
@@ -261,12 +264,19 @@ public final class CustodyQueue {
      * the counts change only once the transaction committed.
      */
     private Displaced displaceUnknown(Connection c) throws SQLException {
-        String neighbour;
-        try (PreparedStatement ps = c.prepareStatement("SELECT neighbour FROM custody WHERE own = 0 AND origin_known = 0 "
-                + "AND " + PENDING + " GROUP BY neighbour ORDER BY count(*) DESC, neighbour LIMIT 1");
-                ResultSet rs = ps.executeQuery()) {
-            if (!rs.next()) return null;
-            neighbour = rs.getString(1);
+        return displaceUnknown(c, null);
+    }
+
+    /** As above, from {@code neighbour} only when it is not null. */
+    private Displaced displaceUnknown(Connection c, String only) throws SQLException {
+        String neighbour = only;
+        if (neighbour == null) {
+            try (PreparedStatement ps = c.prepareStatement("SELECT neighbour FROM custody WHERE own = 0 "
+                    + "AND origin_known = 0 AND " + PENDING + " GROUP BY neighbour ORDER BY count(*) DESC, neighbour LIMIT 1");
+                    ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) return null;
+                neighbour = rs.getString(1);
+            }
         }
         long id;
         Displaced d;

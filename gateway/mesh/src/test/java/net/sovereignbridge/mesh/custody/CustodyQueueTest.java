@@ -118,6 +118,19 @@ class CustodyQueueTest {
     }
 
     @Test
+    void aNeighbourFullOfUnknownOriginsStillRelaysKnownOnes() throws Exception {
+        try (Database db = Database.inMemory()) {
+            CustodyQueue q = new CustodyQueue(db, new CustodyQueue.Limits(3, 2, 10, 4, 2, 8));
+            // A neighbour whose allowance is full of unknown origins' frames still relays known ones: they give way.
+            for (int i = 0; i < 4; i++) relayed(q, address(50 + i), 50 + i, "lan:192.0.2.7:4242", false);
+            assertEquals(CustodyQueue.Refusal.NEIGHBOUR_FULL, refusal(q, address(60), 60, "lan:192.0.2.7:4242", false));
+            assertEquals(address(50), relayed(q, DAVE, 61, "lan:192.0.2.7:4242", true).orElseThrow().displaced()
+                    .orElseThrow().source());
+            assertEquals(4, q.relayedPendingFrom("lan:192.0.2.7:4242"));
+        }
+    }
+
+    @Test
     void knownOriginsArePreferredWhenSpaceIsShort() throws Exception {
         try (Database db = Database.inMemory()) {
             CustodyQueue q = new CustodyQueue(db, SMALL);
@@ -200,7 +213,7 @@ class CustodyQueueTest {
             assertEquals(2, q.unknownOriginPendingCount());
             assertEquals(1, q.ownPendingCount());
             assertEquals(4, q.relayedPendingFrom(HOSTILE));
-            assertEquals(CustodyQueue.Refusal.NEIGHBOUR_FULL, refusal(q, DAVE, 7, HOSTILE, true));
+            assertEquals(CustodyQueue.Refusal.NEIGHBOUR_FULL, refusal(q, address(7), 7, HOSTILE, false));
             assertEquals(CustodyQueue.Refusal.ORIGIN_FULL, refusal(q, CAROL, 8, HONEST, true));
             // Full (6): a known origin displaces one of the two unknown ones the hostile neighbour holds.
             CustodyQueue.Displaced d = relayed(q, DAVE, 9, HONEST, true).orElseThrow().displaced().orElseThrow();
