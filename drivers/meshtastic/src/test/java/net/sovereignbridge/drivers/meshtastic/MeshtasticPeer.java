@@ -18,7 +18,7 @@ import java.util.concurrent.TimeUnit;
  * protocol ({@code op<TAB>k=v...} in, {@code ok<TAB>k=v...} out). Its dependencies come from the folder's
  * package-lock.json ({@code npm ci}, once, when node_modules is missing).
  */
-final class MeshtasticPeer implements AutoCloseable {
+public final class MeshtasticPeer implements AutoCloseable {
     static final HexFormat HEX = HexFormat.of();
     private final Process process;
     private final BufferedReader out;
@@ -33,7 +33,12 @@ final class MeshtasticPeer implements AutoCloseable {
     }
 
     static MeshtasticPeer start() throws IOException, InterruptedException {
-        Path dir = Path.of("src/test/js/meshtastic-peer").toAbsolutePath();
+        return start(Path.of("src/test/js/meshtastic-peer"));
+    }
+
+    /** The peer from its folder {@code dir} (other modules: {@code ../../drivers/meshtastic/src/test/js/meshtastic-peer}). */
+    public static MeshtasticPeer start(Path peerDir) throws IOException, InterruptedException {
+        Path dir = peerDir.toAbsolutePath().normalize();
         if (!Files.isDirectory(dir.resolve("node_modules"))) {
             Process npm;
             try {
@@ -56,7 +61,7 @@ final class MeshtasticPeer implements AutoCloseable {
     }
 
     /** One request; the answer's fields, or an AssertionError with the peer's error text. */
-    synchronized Map<String, String> call(String op, Map<String, ?> args) throws IOException {
+    public synchronized Map<String, String> call(String op, Map<String, ?> args) throws IOException {
         StringBuilder line = new StringBuilder(op);
         args.forEach((k, v) -> line.append('\t').append(k).append('=').append(v));
         in.write(line + "\n");

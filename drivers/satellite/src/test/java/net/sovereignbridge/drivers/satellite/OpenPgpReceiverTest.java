@@ -57,10 +57,13 @@ class OpenPgpReceiverTest {
         byte[] cipher = encrypt(new ApiMessage("update.tar", payload).encapsulate(), "gw@sat.test", true);
         Path f = dir.resolve("c");
         Files.write(f, cipher);
-        List<byte[]> grams = new ArrayList<>(RealPeer.frame(dir, f, 1, 5, 0.25));
-        Random r = new Random(3);
-        grams.removeIf(g -> r.nextDouble() < 0.10);
-        Collections.shuffle(grams, r);
+        List<byte[]> sent = RealPeer.frame(dir, f, 1, 5, 0.25);
+        // Every tenth datagram lost, not a random 10 %: gpg's ciphertext (fresh keys, session key) differs in
+        // length from run to run, so a seeded random draw would hit different objects each run, and a small
+        // last object with one parity chunk can lose two. A fixed pattern stays within every object's parity.
+        List<byte[]> grams = new ArrayList<>();
+        for (int i = 0; i < sent.size(); i++) if (i % 10 != 3) grams.add(sent.get(i));
+        Collections.shuffle(grams, new Random(3));
         Reassembler re = new Reassembler(Reassembler.DEFAULT_EXPIRY_MILLIS, Reassembler.DEFAULT_MAX_PENDING_BYTES, new ReceiverStats());
         List<ReceivedMessage> got = new ArrayList<>();
         for (byte[] g : grams) re.accept(BlockstreamPacket.parse(g, 0, g.length), 0).ifPresent(got::add);

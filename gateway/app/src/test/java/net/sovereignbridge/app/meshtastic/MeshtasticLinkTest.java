@@ -6,13 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.OutputStreamWriter;
-import java.io.Writer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -25,6 +20,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import net.sovereignbridge.app.transport.lora.Sx126xRadio;
 import net.sovereignbridge.drivers.meshtastic.Channel;
+import net.sovereignbridge.drivers.meshtastic.MeshtasticPeer;
 import net.sovereignbridge.drivers.meshtastic.MeshtasticRegion;
 import net.sovereignbridge.drivers.meshtastic.ModemPreset;
 import net.sovereignbridge.drivers.meshtastic.PacketHeader;
@@ -56,7 +52,7 @@ class MeshtasticLinkTest {
     private static final int OURS = 0x5B0B0001;
     private static final int THEIRS = 0x12345678;
     private static final Channel LONG_FAST = Channel.defaultChannel();
-    private static Peer peer;
+    private static MeshtasticPeer peer;
 
     private record Heard(Channel channel, int from, String text, boolean direct) {}
 
@@ -71,7 +67,8 @@ class MeshtasticLinkTest {
 
     @BeforeAll
     static void startPeer() throws Exception {
-        peer = Peer.start();
+        // drivers/meshtastic/src/test/js/meshtastic-peer: @meshtastic/protobufs and Node's AES-CTR.
+        peer = MeshtasticPeer.start(Path.of("../../drivers/meshtastic/src/test/js/meshtastic-peer"));
     }
 
     @AfterAll
@@ -249,56 +246,5 @@ class MeshtasticLinkTest {
         assertInstanceOf(MeshtasticLink.Sent.class, link.sendText("internet!", TrafficOrigin.INTERNET),
                 "an hour later the share is free again");
         assertInstanceOf(MeshtasticLink.Refused.class, link.sendText("x".repeat(300), TrafficOrigin.INTERNET));
-    }
-
-    /** drivers/meshtastic/src/test/js/meshtastic-peer: @meshtastic/protobufs and Node's AES-CTR. */
-    private static final class Peer implements AutoCloseable {
-        private final Process process;
-        private final BufferedReader out;
-        private final Writer in;
-
-        private Peer(Process process) throws IOException {
-            this.process = process;
-            this.out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-            this.in = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
-            String first = out.readLine();
-            if (!"ready".equals(first)) throw new AssertionError("meshtastic peer did not start: " + first);
-        }
-
-        static Peer start() throws IOException, InterruptedException {
-            Path dir = Path.of("../../drivers/meshtastic/src/test/js/meshtastic-peer").toAbsolutePath().normalize();
-            if (!Files.isDirectory(dir.resolve("node_modules"))) {
-                Process npm = new ProcessBuilder("npm", "ci", "--no-audit", "--no-fund", "--prefer-offline")
-                        .directory(dir.toFile()).redirectErrorStream(true).start();
-                String log = new String(npm.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-                if (!npm.waitFor(5, TimeUnit.MINUTES) || npm.exitValue() != 0) {
-                    throw new AssertionError("npm ci in " + dir + " failed:\n" + log);
-                }
-            }
-            return new Peer(new ProcessBuilder("node", "peer.mjs").directory(dir.toFile())
-                    .redirectError(ProcessBuilder.Redirect.INHERIT).start());
-        }
-
-        synchronized Map<String, String> call(String op, Map<String, ?> args) throws IOException {
-            StringBuilder line = new StringBuilder(op);
-            args.forEach((k, v) -> line.append('\t').append(k).append('=').append(v));
-            in.write(line + "\n");
-            in.flush();
-            String answer = out.readLine();
-            if (answer == null) throw new AssertionError("meshtastic peer exited");
-            String[] parts = answer.split("\t");
-            if (!parts[0].equals("ok")) throw new AssertionError("meshtastic peer: " + answer);
-            Map<String, String> result = new LinkedHashMap<>();
-            for (int i = 1; i < parts.length; i++) {
-                int eq = parts[i].indexOf('=');
-                result.put(parts[i].substring(0, eq), parts[i].substring(eq + 1));
-            }
-            return result;
-        }
-
-        @Override
-        public void close() {
-            process.destroy();
-        }
     }
 }
