@@ -391,14 +391,17 @@ public final class CustodyQueue {
     }
 
     /**
-     * Records a delivery attempt. Only while still pending: an ACK handled between the hand-over and this
-     * update has already made the message DELIVERED, and overwriting that with SENT would retransmit it.
+     * Records a delivery attempt. The state and the next attempt change only while still pending: an ACK
+     * handled between the hand-over and this update has already made the message DELIVERED, and overwriting
+     * that with SENT would retransmit it. The attempt is counted either way, since the frame did go out.
      *
-     * @return false when the entry was no longer pending (nothing changed)
+     * @return false when the entry was no longer pending (only the attempt was counted)
      */
     public boolean recordAttempt(long id, MessageState state, long nextAttemptAt, long nowMillis) throws SQLException {
-        return update("UPDATE custody SET attempts = attempts + 1, state = ?, next_attempt_at = ?, updated_at = ? "
+        boolean pending = update("UPDATE custody SET attempts = attempts + 1, state = ?, next_attempt_at = ?, updated_at = ? "
                 + "WHERE id = ? AND " + PENDING, state.name(), nextAttemptAt, nowMillis, id) > 0;
+        if (!pending) update("UPDATE custody SET attempts = attempts + 1 WHERE id = ?", id);
+        return pending;
     }
 
     public void reschedule(long id, long nextAttemptAt) throws SQLException {
