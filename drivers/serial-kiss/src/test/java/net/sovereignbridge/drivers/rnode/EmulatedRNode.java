@@ -73,6 +73,7 @@ public final class EmulatedRNode implements AutoCloseable {
     private final AtomicLong packetsSent = new AtomicLong();
     private final AtomicLong packetsReceived = new AtomicLong();
     private final AtomicLong loraFramesSent = new AtomicLong();
+    private final AtomicLong airtimeNanos = new AtomicLong();
     private volatile boolean running = true;
     private volatile boolean muted;
     private final Thread reader;
@@ -99,6 +100,11 @@ public final class EmulatedRNode implements AutoCloseable {
     /** LoRa frames this RNode put on the air. */
     public long loraFramesSent() {
         return loraFramesSent.get();
+    }
+
+    /** Time on air of every LoRa frame this RNode sent, by the chip's formula. */
+    public long airtimeNanos() {
+        return airtimeNanos.get();
     }
 
     public long packetsReceived() {
@@ -411,6 +417,7 @@ public final class EmulatedRNode implements AutoCloseable {
             transmitting = false;
         }
         loraFramesSent.incrementAndGet();
+        airtimeNanos.addAndGet(toa);
         air.carry(this, on, frame);
     }
 
