@@ -9,6 +9,7 @@ import net.sovereignbridge.app.transport.lora.LoraBringUp;
 import net.sovereignbridge.app.transport.lora.LoraTransport;
 import net.sovereignbridge.app.transport.lora.LoraTransportFactory;
 import net.sovereignbridge.app.transport.rnode.RNodeTransportFactory;
+import net.sovereignbridge.app.transport.satellite.SatelliteTransportFactory;
 
 /**
  * The one list of transport kinds the daemon knows. A new transport is one entry here (docs/adding-a-transport.md).
@@ -30,6 +31,7 @@ public final class TransportFactories {
     public static List<TransportFactory> all(LoraBringUp.BusOpener loraBus, LoraTransport.TimeSource loraTime) {
         return List.of(new LanTransportFactory(), new LoraTransportFactory(loraBus, loraTime),
                 new KissTransportFactory(new JSerialCommOpener(), Clock.systemUTC()),
-                new RNodeTransportFactory(new JSerialCommOpener(), LoraTransport.TimeSource.SYSTEM));
+                new RNodeTransportFactory(new JSerialCommOpener(), LoraTransport.TimeSource.SYSTEM),
+                new SatelliteTransportFactory(Clock.systemUTC()));
     }
 }
