@@ -118,6 +118,29 @@ public final class MeshtasticLink implements AutoCloseable {
         radio.startReceiving(this::onFrame);
     }
 
+    /** Puts the radio to sleep; {@link #start} brings it back. The tables and the airtime record stay. */
+    public void stop() throws LoraRadio.Failure {
+        radio.sleep();
+    }
+
+    public Settings settings() {
+        return settings;
+    }
+
+    /** The chip and its modulation, for status lines ("SX1262 (...)", "869.525 MHz SF11 BW_250"). */
+    public String chip() {
+        return radio.chip();
+    }
+
+    public String modulation() {
+        return radio.modulation();
+    }
+
+    /** Time on air of a frame of {@code length} bytes on this channel. */
+    public long timeOnAirNanos(int length) {
+        return radio.timeOnAirNanos(length);
+    }
+
     /** Sends {@code text} as a broadcast on our first channel. */
     public SendResult sendText(String text, TrafficOrigin origin) {
         byte[] utf8 = text.getBytes(StandardCharsets.UTF_8);
@@ -242,6 +265,20 @@ public final class MeshtasticLink implements AutoCloseable {
         AtomicLong c = counters.get(name);
         if (c == null) throw new IllegalArgumentException("no counter " + name);
         return c.get();
+    }
+
+    /** Every counter by name, in a fixed order, for the status output. */
+    public Map<String, Long> counters() {
+        Map<String, Long> m = new LinkedHashMap<>();
+        counters.forEach((k, v) -> m.put(k, v.get()));
+        return m;
+    }
+
+    /** Nodes whose NodeInfo we hold. */
+    public int nodesHeard() {
+        synchronized (nodes) {
+            return nodes.size();
+        }
     }
 
     public DutyCycleGovernor.Snapshot airtime() {
