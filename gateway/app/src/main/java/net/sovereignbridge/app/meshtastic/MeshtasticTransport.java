@@ -254,6 +254,10 @@ public final class MeshtasticTransport extends TransportBase implements Topics.L
                     wait = Math.min(wait, Math.max(1, d.waitNanos()));
                     continue;
                 }
+                if (r instanceof MeshtasticLink.ChannelBusy busy) {
+                    wait = Math.min(wait, Math.max(1, busy.waitNanos()));
+                    continue;
+                }
                 if (r instanceof MeshtasticLink.Refused refused) {
                     counters.get("sendRefused").incrementAndGet();
                     limitedLog.warn("meshtastic.refused", "{}: not sent: {}", id(), refused.reason());
@@ -301,6 +305,7 @@ public final class MeshtasticTransport extends TransportBase implements Topics.L
             m.put("queued", (long) queue.size());
         }
         m.put("nodesHeard", (long) link.nodesHeard());
+        m.put("channelUtilisationPercent", Math.round(link.channelUtilisationPercent() * 10) / 10.0);
         Map<String, Object> c = new LinkedHashMap<>(link.counters());
         counters.forEach((k, v) -> c.put(k, v.get()));
         m.put("meshtastic", c);
