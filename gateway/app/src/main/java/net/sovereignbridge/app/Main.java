@@ -26,7 +26,8 @@ import picocli.CommandLine.Command;
         subcommands = {RunCommand.class, IdentityCommand.class, SendCommand.class, InboxCommand.class,
                 StatusCommand.class, MessagesCommand.class, BundleCommand.class, SimCommand.class, LoraCommand.class,
                 BoardCommand.class, PowerBudgetCommand.class, DhtCommand.class, P2pCommand.class,
-                MeshtasticCommand.class, TransportCommand.class, SatelliteCommand.class})
+                MeshtasticCommand.class, TransportCommand.class, SatelliteCommand.class,
+                net.sovereignbridge.app.content.ContentCommand.class})
 public final class Main implements Runnable {
     public static void main(String[] args) {
         System.exit(execute(args));
