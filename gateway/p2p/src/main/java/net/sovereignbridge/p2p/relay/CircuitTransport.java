@@ -31,7 +31,8 @@ import org.slf4j.LoggerFactory;
  * (and again after the connection to R was lost), and so adds {@code <relay>/p2p/<R>/p2p-circuit} to the
  * host's listen addresses, which identify and the DHT then advertise with our /p2p. Inbound circuits
  * arrive as {@code stop} streams from R and are upgraded as inbound connections; {@code stop} from a
- * relay we hold no reservation with is refused.
+ * relay we hold no reservation with is refused, and the stop protocol is served (and so listed by
+ * identify) only while we hold or seek a reservation.
  *
  * <p>Add it to the host builder both as a transport and as a service.
  */
@@ -51,7 +52,6 @@ public final class CircuitTransport implements ConnectionTransport, HostService,
     public void attach(Host h) {
         if (host != null) throw new IllegalStateException("circuit transport already attached");
         host = h;
-        h.setHandler(RelayService.STOP, this::serveStop);
         h.addListener(this);
     }
 
@@ -144,10 +144,12 @@ public final class CircuitTransport implements ConnectionTransport, HostService,
         Parts p = split(addr);
         RelayListener l = new RelayListener(p, addr, accepted);
         if (listeners.putIfAbsent(p.relayPeerId, l) != null) throw new IOException("already listening through relay " + p.relayPeerId);
+        // stop is served only while we hold (or are making) a reservation: nobody else has a reason to use it
+        host.setHandler(RelayService.STOP, this::serveStop);
         try {
             l.reserve();
         } catch (IOException e) {
-            listeners.remove(p.relayPeerId, l);
+            l.close();
             throw e;
         }
         return Listener.of(addr, l::close);
@@ -266,6 +268,7 @@ public final class CircuitTransport implements ConnectionTransport, HostService,
                 if (timer != null) timer.cancel();
             }
             listeners.remove(parts.relayPeerId, this);
+            if (listeners.isEmpty()) host.removeHandler(RelayService.STOP);
         }
     }
 

@@ -9,13 +9,15 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import net.sovereignbridge.mesh.identity.NodeIdentity;
-import net.sovereignbridge.p2p.StandardHost;
+import net.sovereignbridge.p2p.identify.IdentifyService;
+import net.sovereignbridge.p2p.ping.PingService;
 import net.sovereignbridge.p2p.host.Connection;
 import net.sovereignbridge.p2p.host.HostConfig;
 import net.sovereignbridge.p2p.host.Libp2pHost;
 import net.sovereignbridge.p2p.host.P2pStream;
 import net.sovereignbridge.p2p.host.Reachability;
 import net.sovereignbridge.p2p.host.StreamTools;
+import net.sovereignbridge.p2p.host.TcpConnectionTransport;
 import net.sovereignbridge.p2p.multiaddr.Multiaddr;
 import org.junit.jupiter.api.Test;
 
@@ -26,8 +28,10 @@ class RelayLoopbackTest {
         static Node start(RelayConfig relay) throws Exception {
             CircuitTransport t = new CircuitTransport();
             RelayService r = relay == null ? null : new RelayService(relay);
-            Libp2pHost.Builder b = StandardHost.builder(NodeIdentity.generate(new SecureRandom()), HostConfig.defaults())
-                    .transport(t).service(t);
+            // the standard host's parts, with a circuit transport the test can ask about its reservations
+            Libp2pHost.Builder b = Libp2pHost.builder(NodeIdentity.generate(new SecureRandom())).config(HostConfig.defaults())
+                    .transport(new TcpConnectionTransport()).transport(t).service(t)
+                    .service(new IdentifyService()).service(new PingService());
             if (r != null) b.service(r);
             Libp2pHost h = b.build();
             h.setHandler(StreamTools.ECHO, StreamTools::echo);
@@ -62,6 +66,8 @@ class RelayLoopbackTest {
             Multiaddr advertised = Multiaddr.parse(relayed + "/p2p/" + a.host().peerId());
             assertTrue(a.host().fullListenAddrs().contains(advertised), a.host().fullListenAddrs().toString());
             assertEquals(1, r.relay().reservations());
+            assertTrue(a.host().protocols().contains(RelayService.STOP), "stop is served while we hold a reservation");
+            assertFalse(b.host().protocols().contains(RelayService.STOP), "and not without one");
 
             Connection c = b.host().dial(advertised);
             assertEquals(a.host().peerId(), c.remotePeerId());
