@@ -163,12 +163,19 @@ public final class BluezBus implements AutoCloseable {
         return new BluezException(BluezException.Reason.FAILED, doing + ": " + name + ": " + e.getMessage(), e);
     }
 
-    /** The D-Bus error name of a failed call (org.bluez.Error.Failed ...). */
+    /**
+     * The D-Bus error name of a failed call (org.bluez.Error.Failed, org.freedesktop.DBus.Error.AccessDenied ...),
+     * from the class dbus-java made of it; a name without a class arrives as a plain DBusExecutionException.
+     */
     public static String errorName(DBusExecutionException e) {
-        if (e.getType() != null && !e.getType().isEmpty()) {
-            return e.getType();
+        String name = e.getClass().getName();
+        if (name.startsWith("org.freedesktop.dbus.errors.")) {
+            return "org.freedesktop.DBus.Error." + e.getClass().getSimpleName();
         }
-        return e.getClass().getName().replace("org.freedesktop.dbus.errors.", "org.freedesktop.DBus.Error.");
+        if (e.getClass() == DBusExecutionException.class) {
+            return "unnamed error";
+        }
+        return name.replace('$', '.');
     }
 
     private static boolean causedBy(Throwable e, Class<? extends Throwable> type) {

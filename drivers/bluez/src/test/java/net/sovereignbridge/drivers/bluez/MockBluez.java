@@ -108,10 +108,15 @@ public final class MockBluez implements AutoCloseable {
 
     /** bluetoothd stops (crash or systemctl stop): its name leaves the bus. */
     @Override
-    public void close() throws Exception {
+    public void close() throws IOException {
         process.destroy();
-        if (!process.waitFor(5, TimeUnit.SECONDS)) {
+        try {
+            if (!process.waitFor(5, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+            }
+        } catch (InterruptedException e) {
             process.destroyForcibly();
+            Thread.currentThread().interrupt();
         }
         control.close();
     }

@@ -72,10 +72,15 @@ public final class PrivateSystemBus implements AutoCloseable {
     }
 
     @Override
-    public void close() throws Exception {
+    public void close() throws IOException {
         daemon.destroy();
-        if (!daemon.waitFor(5, TimeUnit.SECONDS)) {
+        try {
+            if (!daemon.waitFor(5, TimeUnit.SECONDS)) {
+                daemon.destroyForcibly();
+            }
+        } catch (InterruptedException e) {
             daemon.destroyForcibly();
+            Thread.currentThread().interrupt();
         }
         try (Stream<Path> files = Files.walk(dir)) {
             files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
