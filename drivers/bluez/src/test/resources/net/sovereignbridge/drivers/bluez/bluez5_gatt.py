@@ -300,24 +300,26 @@ def Connect(device, ok=None, err=None):
     if peripheral is None or not peripheral.props[ADAPTER_IFACE]['Powered'] or not peripheral.adverts:
         err(error('Failed', 'le-connection-abort-by-local'))
         return
-    device.connected = True
-    device.props[DEVICE_IFACE]['Connected'] = dbus.Boolean(True)
-    device.EmitSignal(PROPS_IFACE, 'PropertiesChanged', 'sa{sv}as', [
-        DEVICE_IFACE, {'Connected': dbus.Boolean(True, variant_level=1)}, []])
     # bluetoothd on the peripheral side creates a Device1 for the central that connected
-    back = ensure_device(peripheral, address_of(central), central.props[ADAPTER_IFACE]['Alias'])
-    back.connected = True
-    back.UpdateProperties(DEVICE_IFACE, {'Connected': dbus.Boolean(True)})
+    back = ensure_device(peripheral, address_of(central), str(central.props[ADAPTER_IFACE]['Alias']))
+    for end in (device, back):
+        end.connected = True
+        end.UpdateProperties(DEVICE_IFACE, {'Connected': dbus.Boolean(True)})
     ok()
+    # both ends resolve the other's GATT database over the one link, as bluetoothd does on every LE link
     mirror(device, central, peripheral)
-    device.UpdateProperties(DEVICE_IFACE, {'ServicesResolved': dbus.Boolean(True)})
+    mirror(back, peripheral, central)
+    for end in (device, back):
+        end.UpdateProperties(DEVICE_IFACE, {'ServicesResolved': dbus.Boolean(True)})
 
 
-def mirror(device, central, peripheral):
-    '''The peer's application as remote GATT objects below the device, numbered as bluetoothd does.'''
-    app = getattr(peripheral, 'gatt_app', None)
+def mirror(device, local, remote):
+    '''The remote adapter's application as GATT objects below DEVICE (of LOCAL), numbered as bluetoothd does.'''
+    app = getattr(remote, 'gatt_app', None)
     if app is None:
         return
+    device.UpdateProperties(DEVICE_IFACE, {'UUIDs': dbus.Array(
+        sorted(str(p['UUID']).lower() for p in app['services'].values()), signature='s')})
     handle = 1
     for service_path in sorted(app['services']):
         sprops = app['services'][service_path]
@@ -336,9 +338,9 @@ def mirror(device, central, peripheral):
                 'UUID': dbus.String(cprops['UUID']), 'Service': dbus.ObjectPath(spath),
                 'Value': dbus.Array([], signature='y'), 'Notifying': dbus.Boolean(False),
                 'Flags': dbus.Array([str(f) for f in cprops['Flags']], signature='s'),
-                'MTU': dbus.UInt16(link_mtu(central, peripheral))}, [])
+                'MTU': dbus.UInt16(link_mtu(local, remote))}, [])
             obj = mockobject.objects[cpath]
-            obj.target = (peripheral, char_path)
+            obj.target = (remote, char_path)
             obj.device = device
             native_method(obj, CHAR_IFACE, 'ReadValue', 'a{sv}', 'ay', ReadValue, async_callbacks=('ok', 'err'))
             native_method(obj, CHAR_IFACE, 'WriteValue', 'aya{sv}', '', WriteValue, async_callbacks=('ok', 'err'))
@@ -355,23 +357,22 @@ def Disconnect(device):
 
 
 def drop(device):
-    '''The link goes: both ends see Connected false, the remote objects vanish, subscriptions end.'''
-    central = mockobject.objects[str(device.props[DEVICE_IFACE]['Adapter'])]
-    peripheral = peer_adapter(device)
-    for path in reversed(device.remote):
-        unsubscribe(mockobject.objects[path])
-        iface = CHAR_IFACE if '/char' in path else SERVICE_IFACE
-        main().RemoveObject(path)
-        main().EmitSignal(OBJECT_MANAGER_IFACE, 'InterfacesRemoved', 'oas', [dbus.ObjectPath(path), [iface]])
-    device.remote = []
-    device.connected = False
-    device.UpdateProperties(DEVICE_IFACE, {'Connected': dbus.Boolean(False), 'ServicesResolved': dbus.Boolean(False)})
-    if peripheral is not None:
-        back_path = device_path(peripheral, address_of(central))
-        if back_path in mockobject.objects:
-            back = mockobject.objects[back_path]
-            back.connected = False
-            back.UpdateProperties(DEVICE_IFACE, {'Connected': dbus.Boolean(False)})
+    '''The link goes: both ends see Connected false, their remote objects vanish, subscriptions end.'''
+    local = mockobject.objects[str(device.props[DEVICE_IFACE]['Adapter'])]
+    remote = peer_adapter(device)
+    ends = [device]
+    if remote is not None and device_path(remote, address_of(local)) in mockobject.objects:
+        ends.append(mockobject.objects[device_path(remote, address_of(local))])
+    for end in ends:
+        for path in reversed(getattr(end, 'remote', [])):
+            unsubscribe(mockobject.objects[path])
+            iface = CHAR_IFACE if '/char' in path else SERVICE_IFACE
+            main().RemoveObject(path)
+            main().EmitSignal(OBJECT_MANAGER_IFACE, 'InterfacesRemoved', 'oas', [dbus.ObjectPath(path), [iface]])
+        end.remote = []
+        end.connected = False
+        end.UpdateProperties(DEVICE_IFACE, {'Connected': dbus.Boolean(False),
+                                            'ServicesResolved': dbus.Boolean(False)})
 
 
 def options_for(obj, extra):
@@ -582,12 +583,7 @@ def CutLink(_self, device_name, address):
     path = device_path(adapter_obj(device_name), address)
     if path not in mockobject.objects:
         raise error('DoesNotExist', 'no device ' + path)
-    device = mockobject.objects[path]
-    if getattr(device, 'remote', None) is not None and device.connected:
-        drop(device)
-    else:
-        device.connected = False
-        device.UpdateProperties(DEVICE_IFACE, {'Connected': dbus.Boolean(False)})
+    drop(mockobject.objects[path])
 
 
 @dbus.service.method(MOCK_IFACE, in_signature='', out_signature='a{su}')
