@@ -21,8 +21,14 @@ import java.util.List;
  */
 public final class GgwaveDecoder {
     private static final int HOP = SAMPLES_PER_FRAME / 4;
+    /** Frames added up per marker test: the marker lasts 16, and four give 6 dB over a single frame. */
+    private static final int MARKER_WINDOW_FRAMES = 4;
+    private static final int MARKER_WINDOW = MARKER_WINDOW_FRAMES * SAMPLES_PER_FRAME;
     private static final double MARKER_RATIO = 3.0;
     private static final int MARKER_BITS_NEEDED = 14;
+    /** Windows without a marker tolerated inside one marker's run (noise can hide it for a moment). */
+    private static final int MAX_RUN_GAP = 3;
+    private static final int PAD = MARKER_WINDOW;
     private static final int[] OFFSETS = {0, 128, -128, 256, -256, 384, -384, 512, -512};
     private static final int[] BANDS = {40, 320};
 
@@ -47,25 +53,42 @@ public final class GgwaveDecoder {
     private GgwaveDecoder() {
     }
 
-    public static List<Frame> decode(float[] samples) {
+    /** Every transmission in a recording; refuses one not sampled at 48 kHz, naming the fix. */
+    public static List<Frame> decode(WavFile.Audio audio) {
+        if (audio.sampleRate() != GgwaveProtocol.SAMPLE_RATE) {
+            throw new IllegalArgumentException("the recording is sampled at " + audio.sampleRate() + " Hz; the modem needs "
+                    + GgwaveProtocol.SAMPLE_RATE + " Hz (resample it, e.g. sox IN.wav -r 48000 OUT.wav)");
+        }
+        return decode(audio.samples());
+    }
+
+    public static List<Frame> decode(float[] recording) {
+        // Silence around the recording lets a marker at its very start or end be measured as one in the middle is.
+        float[] samples = new float[recording.length + 2 * PAD];
+        System.arraycopy(recording, 0, samples, PAD, recording.length);
         List<Frame> frames = new ArrayList<>();
         for (int band : BANDS) {
-            int windows = samples.length < SAMPLES_PER_FRAME ? 0 : (samples.length - SAMPLES_PER_FRAME) / HOP + 1;
+            int windows = (samples.length - MARKER_WINDOW) / HOP + 1;
             int runStart = -1;
+            int runEnd = -1;
             int next = 0;
             for (int w = 0; w <= windows; w++) {
                 boolean marker = w < windows && w * HOP >= next && markerBits(samples, w * HOP, band, true) >= MARKER_BITS_NEEDED;
-                if (marker && runStart < 0) {
-                    runStart = w;
-                } else if (!marker && runStart >= 0) {
-                    int centre = (runStart + w - 1) * HOP / 2 + SAMPLES_PER_FRAME / 2;
+                if (marker) {
+                    if (runStart < 0) {
+                        runStart = w;
+                    }
+                    runEnd = w;
+                } else if (runStart >= 0 && (w - runEnd > MAX_RUN_GAP || w == windows)) {
+                    int centre = (runStart + runEnd) * HOP / 2 + MARKER_WINDOW / 2;
                     int dataStart = centre - MARKER_FRAMES * SAMPLES_PER_FRAME / 2 + MARKER_FRAMES * SAMPLES_PER_FRAME;
                     Frame f = decodeAt(samples, dataStart, band);
-                    frames.add(f);
                     runStart = -1;
                     if (f.checkPassed()) {
                         next = dataStart + (f.protocol().frames(f.payload().length) - MARKER_FRAMES) * SAMPLES_PER_FRAME;
                     }
+                    frames.add(new Frame(f.protocol(), f.payload(), Math.max(0, f.startSample() - PAD), f.toneSnrDb(),
+                            f.correctedSymbols(), f.checkPassed()));
                 }
             }
         }
@@ -178,7 +201,7 @@ public final class GgwaveDecoder {
         int bestCentre = Integer.MIN_VALUE;
         int runStart = -1;
         int first = Math.max(0, from);
-        int last = Math.min(to, samples.length - SAMPLES_PER_FRAME);
+        int last = Math.min(to, samples.length - MARKER_WINDOW);
         for (int at = first; at <= last + HOP; at += HOP) {
             boolean marker = at <= last && markerBits(samples, at, band, start) >= MARKER_BITS_NEEDED;
             if (marker && runStart < 0) {
@@ -187,7 +210,7 @@ public final class GgwaveDecoder {
                 int length = at - runStart;
                 if (length > bestLength) {
                     bestLength = length;
-                    bestCentre = (runStart + at - HOP) / 2 + SAMPLES_PER_FRAME / 2;
+                    bestCentre = (runStart + at - HOP) / 2 + MARKER_WINDOW / 2;
                 }
                 runStart = -1;
             }
@@ -195,12 +218,22 @@ public final class GgwaveDecoder {
         return bestCentre;
     }
 
-    /** How many of the 16 marker bits the window at {@code at} shows (start or end marker of the band). */
+    /**
+     * How many of the 16 marker bits the four frames from {@code at} show (start or end marker of the band).
+     * The frames are added sample by sample first: marker tones repeat every frame, so they add up coherently.
+     */
     static int markerBits(float[] samples, int at, int band, boolean start) {
+        float[] sum = new float[SAMPLES_PER_FRAME];
+        for (int k = 0; k < MARKER_WINDOW_FRAMES; k++) {
+            int base = at + k * SAMPLES_PER_FRAME;
+            for (int i = 0; i < SAMPLES_PER_FRAME; i++) {
+                sum[i] += samples[base + i];
+            }
+        }
         int bits = 0;
         for (int i = 0; i < MARKER_TONES; i++) {
-            double lower = power(samples, at, band + 2 * i);
-            double upper = power(samples, at, band + 2 * i + 1);
+            double lower = power(sum, 0, band + 2 * i);
+            double upper = power(sum, 0, band + 2 * i + 1);
             boolean upperExpected = (i % 2 == 1) == start;
             if (upperExpected ? upper > MARKER_RATIO * lower : lower > MARKER_RATIO * upper) {
                 bits++;
