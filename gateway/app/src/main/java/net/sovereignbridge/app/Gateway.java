@@ -455,6 +455,8 @@ public final class Gateway implements AutoCloseable {
         out.put("custodyPending", node.custody().pendingCount());
         out.put("custody", node.custody().status());
         out.put("flood", node.flood().counters());
+        var replies = node.announcer().replies();
+        out.put("announceReplies", Map.of("sent", replies.sent(), "refused", replies.refused()));
         out.put("routing", node.routingCounters());
         out.put("topics", node.topics().status());
         if (overlay != null) out.put("p2p", overlay.status());
