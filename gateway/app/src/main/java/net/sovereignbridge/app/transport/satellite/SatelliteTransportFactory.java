@@ -58,7 +58,7 @@ public final class SatelliteTransportFactory implements TransportFactory {
             try {
                 if (NetworkInterface.getByName(listen.interfaceName()) == null) {
                     return new Down("no network interface " + listen.interfaceName() + ": plug in the DVB-S2 receiver (dvb0_0 appears"
-                            + " once dvbnet is set up, see hardware/satellite-receiver.md), or fix interface:, then sbridge transport start " + id);
+                            + " once dvbnet is set up, see hardware/blockstream-satellite-receiver.md), or fix interface:, then sbridge transport start " + id);
                 }
             } catch (SocketException e) {
                 return new Down("cannot list network interfaces: " + e.getMessage());
