@@ -77,6 +77,7 @@ public final class SatelliteTransportFactory implements TransportFactory {
                 } catch (IOException | PGPException | RuntimeException e) {
                     return new Down("signers file " + signersFile + " is not readable as OpenPGP public keys (gpg --armor --export writes them): " + e.getMessage());
                 }
+                if (signers.size() == 0) return new Down("signers file " + signersFile + " holds no OpenPGP public key (gpg --armor --export writes them)");
             }
             Path dir = downloadDir != null ? downloadDir : context.stateDir().resolve("satellite").resolve(id);
             DownloadDirectory downloads = new DownloadDirectory(dir, maxDownloadBytes, maxDownloadFiles);
