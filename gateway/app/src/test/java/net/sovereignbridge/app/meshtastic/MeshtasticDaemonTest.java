@@ -90,7 +90,8 @@ class MeshtasticDaemonTest {
         bravo.node().addDeliveryListener(atBravo::add);
         // the internet share fits two 40-byte lines in the hour: the third waits
         double share = 2.5 * oneText / 180e9;
-        alpha = Gateway.start(config("alpha", lanA, lanB, "mqtt:\n  broker: " + broker.uri() + "\n"
+        alpha = Gateway.start(config("alpha", lanA, lanB, "coap:\n  port: 0\n  bind: [127.0.0.1]\nmqtt:\n  broker: "
+                + broker.uri() + "\n"
                 + "transports:\n  - {type: meshtastic, id: mesh0, board: rak6421-rak13300-slot1, region: EU_868, "
                 + "node-number: '!5b0b0001', long-name: Sovereign Bridge alpha, dm-to: "
                 + bravo.identity().address().toHex() + ", internet-share: " + share + "}\n",
@@ -104,7 +105,8 @@ class MeshtasticDaemonTest {
         Path file = dir.resolve(name + ".yaml");
         Files.writeString(file, "node:\n  name: " + name + "\n"
                 + "lan:\n  bind: 127.0.0.1\n  port: " + lanPort + "\n  discovery: false\n  interfaces: [lo]\n"
-                + "  peers: [\"127.0.0.1:" + peerPort + "\"]\np2p:\n  enabled: false\ncoap:\n  enabled: false\n"
+                + "  peers: [\"127.0.0.1:" + peerPort + "\"]\np2p:\n  enabled: false\n"
+                + (more.contains("coap:") ? "" : "coap:\n  enabled: false\n")
                 + (more.contains("mqtt:") ? "" : "mqtt:\n  enabled: false\n") + more);
         return GatewayConfig.load(file, dir.resolve(name), null, GatewayConfig.Role.GATEWAY,
                 TransportFactories.all(opener(chip), ScaledAirTime.of(clock, SPEEDUP)));
@@ -225,6 +227,9 @@ class MeshtasticDaemonTest {
             assertEquals(alpha.identity().address().toHex(), m.get("from"));
             assertEquals("local", m.get("origin"), "heard on a local radio");
         }
+        // and on the CoAP side, as coap-client reads the topic's recent messages
+        LocalTools.Result recent = LocalTools.coapRequest("-m", "get", LocalTools.coapUri(alpha, "/topics/" + TOPIC));
+        assertTrue(recent.out().contains("!12345678: hello from the hill"), recent.toString());
         bravo.node().topics().subscribe(TOPIC);
         nodeHears.clear();
         node.transmit(theirText(PacketHeader.BROADCAST, 5002, "second line"));
