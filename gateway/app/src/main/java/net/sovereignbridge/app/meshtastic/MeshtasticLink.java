@@ -47,6 +47,12 @@ public final class MeshtasticLink implements AutoCloseable {
     public interface Bridge {
         /** A text on {@code channel} ({@code direct}: a DM to our node number). */
         void text(Channel channel, int from, String text, boolean direct);
+
+        /**
+         * A packet of any port that a Meshtastic MQTT gateway would upload: OK_TO_MQTT set, not itself from MQTT, not
+         * addressed to us; {@code frame} is as heard (header and encrypted payload).
+         */
+        default void uplink(PacketHeader header, Channel channel, byte[] frame, ReceivedPacket rx) {}
     }
 
     /**
@@ -117,7 +123,7 @@ public final class MeshtasticLink implements AutoCloseable {
                 half, settings.region().powerLimitDbm()), settings.internetShare(), nanoClock);
         this.utilisation = new ChannelUtilisation(nanoClock);
         for (String c : List.of("received", "bridgedText", "directText", "notOkToMqtt", "nodeInfo", "position",
-                "duplicate", "ignored", "rejected", "relayed", "relayOverBudget", "relayChannelBusy", "sent", "deferred",
+                "duplicate", "ignored", "rejected", "uplink", "relayed", "relayOverBudget", "relayChannelBusy", "sent", "deferred",
                 "channelBusy", "refused")) {
             counters.put(c, new AtomicLong());
         }
@@ -215,7 +221,7 @@ public final class MeshtasticLink implements AutoCloseable {
         utilisation.record(radio.timeOnAirNanos(packet.payload().length));
         ChannelReceiver.Outcome o = receiver.receive(packet.payload());
         if (o instanceof ChannelReceiver.Accepted a) {
-            accepted(a);
+            accepted(a, packet);
         } else {
             counters.get(o instanceof ChannelReceiver.Duplicate ? "duplicate"
                     : o instanceof ChannelReceiver.Ignored ? "ignored" : "rejected").incrementAndGet();
@@ -224,9 +230,13 @@ public final class MeshtasticLink implements AutoCloseable {
         counters.get("received").incrementAndGet();
     }
 
-    private void accepted(ChannelReceiver.Accepted a) {
+    private void accepted(ChannelReceiver.Accepted a, ReceivedPacket packet) {
         Data d = a.opened().data();
         int from = a.opened().header().from();
+        if (d.okToMqtt() && !a.forUs() && !a.opened().header().viaMqtt()) {
+            counters.get("uplink").incrementAndGet();
+            bridge.uplink(a.opened().header(), a.opened().channel(), packet.payload(), packet);
+        }
         switch (d.portnum()) {
             case PortNum.TEXT_MESSAGE_APP -> {
                 if (a.forUs()) {

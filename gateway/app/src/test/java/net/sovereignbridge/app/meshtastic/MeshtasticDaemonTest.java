@@ -94,7 +94,8 @@ class MeshtasticDaemonTest {
                 + broker.uri() + "\n"
                 + "transports:\n  - {type: meshtastic, id: mesh0, board: rak6421-rak13300-slot1, region: EU_868, "
                 + "node-number: '!5b0b0001', long-name: Sovereign Bridge alpha, dm-to: "
-                + bravo.identity().address().toHex() + ", internet-share: " + share + "}\n",
+                + bravo.identity().address().toHex() + ", internet-share: " + share + ", mqtt-broker: '" + broker.uri()
+                + "'}\n",
                 EmulatedSx126x.sx1262(air, "rak13300")));
         LocalTools.awaitLanPair(alpha, bravo);
         LocalTools.await("alpha's MQTT bridge to connect", 20, () -> alpha.services().mqtt().connected());
@@ -151,10 +152,14 @@ class MeshtasticDaemonTest {
     }
 
     private byte[] theirText(int to, int id, String text) throws IOException {
+        return theirText(to, id, text, 1);
+    }
+
+    private byte[] theirText(int to, int id, String text, int bitfield) throws IOException {
         return HEX.parseHex(peer.call("encode", args("to", Integer.toUnsignedString(to), "from",
                 Integer.toUnsignedString(THEIRS), "id", id, "flags", 3 | 3 << 5, "channel", LONG_FAST.hash(), "key",
                 HEX.formatHex(LONG_FAST.key()), "port", 1, "text", HEX.formatHex(text.getBytes(StandardCharsets.UTF_8)),
-                "bitfield", 1)).get("frame"));
+                "bitfield", bitfield)).get("frame"));
     }
 
     private Map<String, String> decode(byte[] frame) throws IOException {
@@ -283,5 +288,38 @@ class MeshtasticDaemonTest {
         assertEquals(alpha.identity().address(), m.source());
         assertEquals("!12345678: psst, bridge: meet at the hut", new String(m.body(), StandardCharsets.UTF_8));
         assertEquals(1, counter("toDm"));
+    }
+
+    @Test
+    void heardPacketsGoToMeshtasticsMqttLayoutAsServiceEnvelopesThatTheirDefinitionsRead() throws Exception {
+        String sub = LocalTools.require("mosquitto_sub", "mosquitto-clients");
+        try (LocalTools.Background envelopes = new LocalTools.Background(sub, "-h", "127.0.0.1", "-p",
+                Integer.toString(broker.port), "-t", "msh/#", "-F", "%t %x")) {
+            LocalTools.await("the Meshtastic MQTT uplink to connect", 30, () -> {
+                try {
+                    return Boolean.TRUE.equals(((Map<?, ?>) mesh0().get("mqttUplink")).get("connected"));
+                } catch (Exception e) {
+                    throw new AssertionError(e);
+                }
+            });
+            Thread.sleep(300); // mosquitto_sub's subscription reaches the broker
+            node.transmit(theirText(PacketHeader.BROADCAST, 7001, "not for the internet", 0));
+            node.transmit(theirText(OURS, 7002, "a DM stays with us"));
+            byte[] frame = theirText(PacketHeader.BROADCAST, 7003, "to the map");
+            node.transmit(frame);
+            String line = envelopes.awaitLine("the envelope on Meshtastic's topic", 30,
+                    l -> l.startsWith("msh/EU_868/2/e/LongFast/!5b0b0001 "));
+            Map<String, String> e = peer.call("envelope-decode", args("hex", line.substring(line.indexOf(' ') + 1)));
+            assertEquals(HEX.formatHex("LongFast".getBytes(StandardCharsets.UTF_8)), e.get("channelId"));
+            assertEquals(HEX.formatHex("!5b0b0001".getBytes(StandardCharsets.UTF_8)), e.get("gatewayId"));
+            assertEquals(Integer.toUnsignedString(THEIRS), e.get("from"));
+            assertEquals("7003", e.get("id"));
+            assertEquals(String.valueOf(LONG_FAST.hash()), e.get("channel"), "the channel hash, as on air");
+            assertEquals(HEX.formatHex(java.util.Arrays.copyOfRange(frame, 16, frame.length)), e.get("encrypted"),
+                    "uploaded still encrypted with the channel key");
+            Thread.sleep(500);
+            assertEquals(1, envelopes.lines().stream().filter(l -> l.startsWith("msh/")).count(),
+                    "neither the text without OK_TO_MQTT nor the DM went up: " + envelopes.lines());
+        }
     }
 }
