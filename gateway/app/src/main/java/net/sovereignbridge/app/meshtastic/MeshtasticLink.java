@@ -13,6 +13,7 @@ import net.sovereignbridge.drivers.meshtastic.Channel;
 import net.sovereignbridge.drivers.meshtastic.ChannelReceiver;
 import net.sovereignbridge.drivers.meshtastic.ChannelUtilisation;
 import net.sovereignbridge.drivers.meshtastic.Data;
+import net.sovereignbridge.drivers.meshtastic.MeshPacket;
 import net.sovereignbridge.drivers.meshtastic.MeshtasticCodec;
 import net.sovereignbridge.drivers.meshtastic.MeshtasticException;
 import net.sovereignbridge.drivers.meshtastic.MeshtasticRegion;
@@ -95,6 +96,7 @@ public final class MeshtasticLink implements AutoCloseable {
     private final Settings settings;
     private final Bridge bridge;
     private final ChannelReceiver receiver;
+    private final PacketHistory history;
     private final DutyCycleGovernor governor;
     private final ChannelUtilisation utilisation;
     private final SecureRandom random = new SecureRandom();
@@ -116,15 +118,15 @@ public final class MeshtasticLink implements AutoCloseable {
         this.radio = Objects.requireNonNull(radio, "radio");
         this.settings = settings;
         this.bridge = Objects.requireNonNull(bridge, "bridge");
-        this.receiver = new ChannelReceiver(settings.node(), settings.channels(), new PacketHistory(4096, nanoClock),
-                settings.maxRelayHopLimit());
+        this.history = new PacketHistory(4096, nanoClock);
+        this.receiver = new ChannelReceiver(settings.node(), settings.channels(), history, settings.maxRelayHopLimit());
         double half = settings.region().dutyCyclePercent() / 200.0;
         this.governor = new DutyCycleGovernor(new Region.SubBand("meshtastic " + settings.region(), 0, Long.MAX_VALUE,
                 half, settings.region().powerLimitDbm()), settings.internetShare(), nanoClock);
         this.utilisation = new ChannelUtilisation(nanoClock);
         for (String c : List.of("received", "bridgedText", "directText", "notOkToMqtt", "nodeInfo", "position",
                 "duplicate", "ignored", "rejected", "uplink", "relayed", "relayOverBudget", "relayChannelBusy", "sent", "deferred",
-                "channelBusy", "refused")) {
+                "channelBusy", "refused", "mqttDownlink", "mqttDuplicate", "mqttRefused")) {
             counters.put(c, new AtomicLong());
         }
     }
@@ -173,6 +175,48 @@ public final class MeshtasticLink implements AutoCloseable {
         User us = User.of(settings.node(), settings.longName(), settings.shortName());
         return sendData(PacketHeader.BROADCAST, Data.of(PortNum.NODEINFO_APP, us.encode()).withBitfield(Data.OK_TO_MQTT),
                 TrafficOrigin.LOCAL, ChannelUtilisation.POLITE_PERCENT);
+    }
+
+    /**
+     * Puts a packet from Meshtastic's MQTT (another gateway's upload of our channel, still encrypted) on our air, as
+     * a Meshtastic MQTT gateway with downlink on does: with the via-MQTT flag, our hop limit at most, once per (from,
+     * id) (a packet heard on air first, or twice from MQTT, is a duplicate), as internet traffic within the share and
+     * as optional traffic under the channel-utilisation rule. Nothing is queued.
+     */
+    public SendResult transmitFromMqtt(MeshPacket p) {
+        Channel ch = settings.channels().get(0);
+        String problem = p.encrypted().isEmpty() ? "not encrypted" : p.from() == settings.node() ? "our own packet"
+                : p.id() == 0 ? "packet id 0" : (p.channel() & 0xFF) != ch.hash() ? "another channel's hash"
+                : p.from() == 0 || p.from() == PacketHeader.BROADCAST ? "a reserved sender" : null;
+        if (problem != null) {
+            counters.get("mqttRefused").incrementAndGet();
+            return new Refused(problem);
+        }
+        if (history.seenRecently(p.from(), p.id())) {
+            counters.get("mqttDuplicate").incrementAndGet();
+            return new Refused("already heard");
+        }
+        byte[] payload = p.encrypted().get();
+        if (payload.length > MeshPacket.MAX_ENCRYPTED) {
+            counters.get("mqttRefused").incrementAndGet();
+            return new Refused("payload of " + payload.length + " bytes");
+        }
+        PacketHeader h;
+        try {
+            h = p.header();
+        } catch (IllegalArgumentException e) { // a hop limit or hop start no header can carry
+            counters.get("mqttRefused").incrementAndGet();
+            return new Refused(e.getMessage());
+        }
+        int hops = Math.min(h.hopLimit(), settings.hopLimit());
+        PacketHeader out = new PacketHeader(h.to(), h.from(), h.id(), hops, false, true, Math.max(hops, h.hopStart()),
+                ch.hash(), 0, settings.node() & 0xFF);
+        byte[] header = out.encode();
+        byte[] frame = java.util.Arrays.copyOf(header, header.length + payload.length);
+        System.arraycopy(payload, 0, frame, header.length, payload.length);
+        SendResult r = count(transmit(frame, TrafficOrigin.INTERNET, h.id(), ChannelUtilisation.POLITE_PERCENT));
+        if (r instanceof Sent) counters.get("mqttDownlink").incrementAndGet();
+        return r;
     }
 
     private SendResult sendData(int to, Data data, TrafficOrigin origin, double busyLimitPercent) {

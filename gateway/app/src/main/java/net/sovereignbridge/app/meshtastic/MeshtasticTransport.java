@@ -70,7 +70,7 @@ public final class MeshtasticTransport extends TransportBase implements Topics.L
     private final Deque<Outgoing> queue = new ArrayDeque<>();
     private final Map<String, AtomicLong> counters = new LinkedHashMap<>();
     /** Meshtastic's MQTT uplink while running, when configured; a new one per start (close() ends a client). */
-    private volatile MeshtasticMqttUplink uplink;
+    private volatile MeshtasticMqtt uplink;
     private Thread worker;
     private boolean running;
     private long nextNodeInfoNanos;
@@ -124,8 +124,9 @@ public final class MeshtasticTransport extends TransportBase implements Topics.L
         node.topics().addListener(this);
         if (config.mqttBroker().isPresent()) {
             try {
-                MeshtasticMqttUplink u = new MeshtasticMqttUplink(config.mqttBroker().get(), config.mqttRoot(),
-                        link.settings().node());
+                MeshtasticMqtt u = new MeshtasticMqtt(config.mqttBroker().get(), config.mqttRoot(),
+                        link.settings().node(), link.settings().channels().get(0),
+                        config.mqttDownlink() ? link::transmitFromMqtt : null);
                 u.start();
                 uplink = u;
             } catch (org.eclipse.paho.client.mqttv3.MqttException e) {
@@ -166,7 +167,7 @@ public final class MeshtasticTransport extends TransportBase implements Topics.L
                 Thread.currentThread().interrupt();
             }
         }
-        MeshtasticMqttUplink u = uplink;
+        MeshtasticMqtt u = uplink;
         uplink = null;
         if (u != null) u.close();
         try {
@@ -215,7 +216,7 @@ public final class MeshtasticTransport extends TransportBase implements Topics.L
 
     @Override
     public void uplink(PacketHeader header, Channel channel, byte[] frame, net.sovereignbridge.drivers.sx127x.ReceivedPacket rx) {
-        MeshtasticMqttUplink u = uplink;
+        MeshtasticMqtt u = uplink;
         if (u != null) u.upload(header, channel, frame, rx);
     }
 
@@ -332,7 +333,7 @@ public final class MeshtasticTransport extends TransportBase implements Topics.L
         Map<String, Object> c = new LinkedHashMap<>(link.counters());
         counters.forEach((k, v) -> c.put(k, v.get()));
         m.put("meshtastic", c);
-        MeshtasticMqttUplink u = uplink;
+        MeshtasticMqtt u = uplink;
         if (u != null) m.put("mqttUplink", u.status());
         return m;
     }

@@ -28,7 +28,8 @@ import net.sovereignbridge.mesh.transport.radio.Region;
 /**
  * A Meshtastic channel on a LoRa radio of its own ({@link MeshtasticTransport}), one per {@code transports:} section
  * of type {@code meshtastic}: keys {@code board, region, preset, channel, psk, node-number, long-name, short-name,
- * topic, dm-to, hop-limit, relay-hop-limit, internet-share, node-info-interval-s, power, mqtt-broker, mqtt-root}
+ * topic, dm-to, hop-limit, relay-hop-limit, internet-share, node-info-interval-s, power, mqtt-broker, mqtt-root,
+ * mqtt-downlink}
  * (docs/configuration.md). The
  * radio is brought up as the LoRa transport's is ({@link LoraBringUp#openRadio}), on the channel's frequency slot and
  * the preset's modulation with Meshtastic's sync word, within both our regulator's and Meshtastic's power limit.
@@ -58,7 +59,7 @@ public final class MeshtasticTransportFactory implements TransportFactory {
                          Optional<Integer> nodeNumber, String longName, String shortName, String topic,
                          Optional<MeshAddress> dmTo, int hopLimit, int relayHopLimit, double internetShare,
                          long nodeInfoIntervalSeconds, OptionalInt powerDbm, Optional<String> mqttBroker,
-                         String mqttRoot) {}
+                         String mqttRoot, boolean mqttDownlink) {}
 
     /** A checked {@code meshtastic} section; the board file is read when the radio is brought up. */
     public record Settings(String id, Config config, LoraBringUp.BusOpener opener, LoraTransport.TimeSource time)
@@ -234,8 +235,10 @@ public final class MeshtasticTransportFactory implements TransportFactory {
             throw section.invalid("mqtt-root", "'" + root + "' is not a topic root such as msh/EU_868 (no wildcards,"
                     + " no empty levels)");
         }
+        boolean downlink = section.bool("mqtt-downlink", false);
+        if (downlink && broker.isEmpty()) throw section.invalid("mqtt-downlink", "needs mqtt-broker");
         return new Settings(id, new Config(board.trim(), region, preset, channel, nodeNumber, longName, shortName,
-                topic, dmTo, hopLimit, relayHopLimit, share, nodeInfo, power, broker, root), opener, time);
+                topic, dmTo, hopLimit, relayHopLimit, share, nodeInfo, power, broker, root, downlink), opener, time);
     }
 
     /** "meshtastic.LongFast": the channel name with characters a topic name cannot hold as '_'. */
