@@ -411,5 +411,20 @@ class MeshtasticDaemonTest {
         });
         assertNull(nextTextHeard(2), "a duplicate or our own envelope went on air");
         assertEquals(1, counter("mqttDownlink"));
+        // garbage on the topic: counted, and the connection and the daemon carry on
+        long ignored = mqttStatus("downlinkIgnored");
+        Path junk = Files.createTempFile(dir, "junk", ".bin");
+        Files.write(junk, new byte[] {0x0a, (byte) 0xff, (byte) 0xff, (byte) 0xff, 0x7f, 0x01});
+        assertEquals(0, LocalTools.run(15, null, LocalTools.require("mosquitto_pub", "mosquitto-clients"), "-h",
+                "127.0.0.1", "-p", Integer.toString(broker.port), "-t", "msh/EU_868/2/e/LongFast/!0badbeef", "-f",
+                junk.toString()).exit());
+        LocalTools.await("the bad envelope counted", 20, () -> {
+            try {
+                return mqttStatus("downlinkIgnored") == ignored + 1;
+            } catch (Exception e) {
+                throw new AssertionError(e);
+            }
+        });
+        assertEquals(Boolean.TRUE, ((Map<?, ?>) mesh0().get("mqttUplink")).get("connected"));
     }
 }
