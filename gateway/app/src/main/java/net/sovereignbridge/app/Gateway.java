@@ -100,7 +100,7 @@ public final class Gateway implements AutoCloseable {
 
     /** @return null when the transport was added to the node, else why not */
     private String bringUp(TransportSettings t) {
-        TransportFactory.Outcome outcome = t.bringUp(new TransportContext(identity.address()));
+        TransportFactory.Outcome outcome = t.bringUp(new TransportContext(identity.address(), config.stateDir(), node));
         if (outcome instanceof TransportFactory.Up up) {
             resources.add(up.resources());
             transports.add(up.transport());
