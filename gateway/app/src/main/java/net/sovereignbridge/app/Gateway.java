@@ -80,7 +80,8 @@ public final class Gateway implements AutoCloseable {
             g.startOverlay();
             g.node.start();
             g.startDht();
-            g.content = net.sovereignbridge.app.content.ContentService.start(config.content(), db);
+            g.content = net.sovereignbridge.app.content.ContentService.start(config.content(), db,
+                    g.overlay == null ? null : g.overlay.host());
             g.control = ControlServer.start(config.stateDir(), g::handle);
             DhtService dht = g.dht;
             g.services = LocalServices.start(config.coap(), config.mqtt(), g.node, g::serviceStatus, config.stateDir(),
