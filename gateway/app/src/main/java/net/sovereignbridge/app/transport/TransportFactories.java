@@ -2,7 +2,9 @@ package net.sovereignbridge.app.transport;
 
 import java.time.Clock;
 import java.util.List;
+import net.sovereignbridge.app.transport.ble.BleTransportFactory;
 import net.sovereignbridge.app.transport.kiss.KissTransportFactory;
+import net.sovereignbridge.drivers.bluez.BluezBus;
 import net.sovereignbridge.drivers.kiss.JSerialCommOpener;
 import net.sovereignbridge.app.transport.lan.LanTransportFactory;
 import net.sovereignbridge.app.transport.lora.LoraBringUp;
@@ -27,7 +29,14 @@ public final class TransportFactories {
      * simulated air and its clock. KISS TNCs are opened through jSerialComm (tests give it pty pairs).
      */
     public static List<TransportFactory> all(LoraBringUp.BusOpener loraBus, LoraTransport.TimeSource loraTime) {
+        return all(loraBus, loraTime, BluezBus.systemBusAddress(System.getenv()));
+    }
+
+    /** As above, with BlueZ on the bus at {@code bluezBus} (tests: a private dbus-daemon with the mocked bluetoothd). */
+    public static List<TransportFactory> all(LoraBringUp.BusOpener loraBus, LoraTransport.TimeSource loraTime,
+            String bluezBus) {
         return List.of(new LanTransportFactory(), new LoraTransportFactory(loraBus, loraTime),
-                new KissTransportFactory(new JSerialCommOpener(), Clock.systemUTC()));
+                new KissTransportFactory(new JSerialCommOpener(), Clock.systemUTC()),
+                new BleTransportFactory(bluezBus, Clock.systemUTC()));
     }
 }
