@@ -57,6 +57,7 @@ public final class Gateway implements AutoCloseable {
     private LocalServices services;
     private DhtService dht;
     private OverlayService overlay;
+    private net.sovereignbridge.app.content.ContentService content;
     private WebServer web;
     /** Why the web server is not running although enabled (port taken); null when it runs or is off. */
     private String webUnavailable;
@@ -84,6 +85,8 @@ public final class Gateway implements AutoCloseable {
             g.startOverlay();
             g.node.start();
             g.startDht();
+            g.content = net.sovereignbridge.app.content.ContentService.start(config.content(), db,
+                    g.overlay == null ? null : g.overlay.host());
             g.control = ControlServer.start(config.stateDir(), g::handle);
             DhtService dht = g.dht;
             g.services = LocalServices.start(config.coap(), config.mqtt(), g.node, g::serviceStatus, config.stateDir(),
@@ -103,7 +106,7 @@ public final class Gateway implements AutoCloseable {
 
     /** @return null when the transport was added to the node, else why not */
     private String bringUp(TransportSettings t) {
-        TransportFactory.Outcome outcome = t.bringUp(new TransportContext(identity.address()));
+        TransportFactory.Outcome outcome = t.bringUp(new TransportContext(identity.address(), config.stateDir(), node));
         if (outcome instanceof TransportFactory.Up up) {
             resources.add(up.resources());
             transports.add(up.transport());
@@ -346,6 +349,7 @@ public final class Gateway implements AutoCloseable {
             case "bundle-import" -> bundleImport(request);
             case "transport-start" -> startTransport(request);
             default -> {
+                if (op.startsWith("content-")) yield content.handle(op, request);
                 if (op.startsWith("p2p-")) {
                     if (overlay == null) {
                         throw new IllegalArgumentException(unavailable.containsKey("overlay") ? "the overlay is unavailable: "
@@ -516,10 +520,13 @@ public final class Gateway implements AutoCloseable {
         out.put("custodyPending", node.custody().pendingCount());
         out.put("custody", node.custody().status());
         out.put("flood", node.flood().counters());
+        var replies = node.announcer().replies();
+        out.put("announceReplies", Map.of("sent", replies.sent(), "refused", replies.refused()));
         out.put("routing", node.routingCounters());
         out.put("topics", node.topics().status());
         if (overlay != null) out.put("p2p", overlay.status());
         if (dht != null) out.put("dht", dht.status());
+        if (content != null) out.put("content", content.status());
         if (services != null) out.put("services", services.status());
         if (web != null) out.put("web", Map.of("state", "ACTIVE", "url", web.endpoint().substring("web ".length())));
         if (webUnavailable != null) out.put("web", Map.of("state", "UNAVAILABLE", "reason", webUnavailable));

@@ -34,6 +34,7 @@ public record GatewayConfig(
         Role role,
         Routing routing,
         CustodyQueue.Limits custody,
+        net.sovereignbridge.app.content.ContentSettings content,
         WebSettings web) {
 
     /**
@@ -86,7 +87,7 @@ public record GatewayConfig(
             transports = List.copyOf(overridden);
         }
         return new GatewayConfig(c.nodeName(), stateDir, c.hopLimit(), c.announceIntervalSeconds(), transports,
-                c.logLevel(), c.coap(), c.mqtt(), c.dht(), c.p2p(), role, c.routing(), c.custody(), c.web());
+                c.logLevel(), c.coap(), c.mqtt(), c.dht(), c.p2p(), role, c.routing(), c.custody(), c.content(), c.web());
     }
 
     public static GatewayConfig read(ConfigNode root) throws ConfigException {
@@ -138,9 +139,10 @@ public record GatewayConfig(
         if (dht.enabled() && !p2p.enabled()) {
             throw p2pNode.invalid("enabled", "the DHT runs on the overlay's libp2p host: turn p2p on or set dht.enabled: false");
         }
+        var content = net.sovereignbridge.app.content.ContentSettings.read(root.section("content"));
         WebSettings web = WebSettings.read(root.section("web"));
         return new GatewayConfig(name, stateDir, hopLimit, announce, transports, level, coap, mqtt, dht, p2p, role, routing,
-                custody, web);
+                custody, content, web);
     }
 
     /**
