@@ -18,7 +18,6 @@ public record TransportContext(MeshAddress node, Path stateDir, Node mesh) {
         this(node, null, null);
     }
 
-    /** Without a node: factory tests of transports that keep state but bridge nothing (satellite). */
     public TransportContext(MeshAddress node, Path stateDir) {
         this(node, stateDir, null);
     }
