@@ -51,6 +51,8 @@ public final class Gateway implements AutoCloseable {
     /** The kind of each configured transport the node runs, by id (the overlay is a service, not configured). */
     private final Map<String, String> types = new LinkedHashMap<>();
     private final List<AutoCloseable> resources = new ArrayList<>();
+    /** The serial GPS when {@code gps.device} is set, else null. */
+    private net.sovereignbridge.app.gps.GpsService gps;
     private ControlServer control;
     private LocalServices services;
     private DhtService dht;
@@ -81,6 +83,10 @@ public final class Gateway implements AutoCloseable {
             g.node.start();
             g.startDht();
             g.content = net.sovereignbridge.app.content.ContentService.start(config.content(), db);
+            if (config.gps().enabled()) {
+                g.gps = net.sovereignbridge.app.gps.GpsService.start(config.gps(),
+                        new net.sovereignbridge.drivers.kiss.JSerialCommOpener(), java.time.Clock.systemUTC());
+            }
             g.control = ControlServer.start(config.stateDir(), g::handle);
             DhtService dht = g.dht;
             g.services = LocalServices.start(config.coap(), config.mqtt(), g.node, g::serviceStatus, config.stateDir(),
@@ -440,6 +446,7 @@ public final class Gateway implements AutoCloseable {
             ts.add(j);
         });
         out.put("transports", ts);
+        if (gps != null) out.put("gps", gps.statusFields());
         List<Object> peers = new ArrayList<>();
         node.peers().all().forEach((address, p) -> {
             Map<String, Object> j = new LinkedHashMap<>();
@@ -468,6 +475,7 @@ public final class Gateway implements AutoCloseable {
     public void close() {
         if (services != null) services.close();
         if (control != null) control.close();
+        if (gps != null) gps.close();
         if (dht != null) dht.close();
         node.close();
         if (overlay != null) overlay.close();

@@ -33,7 +33,8 @@ public record GatewayConfig(
         Role role,
         Routing routing,
         CustodyQueue.Limits custody,
-        net.sovereignbridge.app.content.ContentSettings content) {
+        net.sovereignbridge.app.content.ContentSettings content,
+        net.sovereignbridge.app.gps.GpsSettings gps) {
 
     /**
      * What the daemon is for. GATEWAY: the default, radios and all. BOOTSTRAP ({@code run --role bootstrap}):
@@ -85,7 +86,7 @@ public record GatewayConfig(
             transports = List.copyOf(overridden);
         }
         return new GatewayConfig(c.nodeName(), stateDir, c.hopLimit(), c.announceIntervalSeconds(), transports,
-                c.logLevel(), c.coap(), c.mqtt(), c.dht(), c.p2p(), role, c.routing(), c.custody(), c.content());
+                c.logLevel(), c.coap(), c.mqtt(), c.dht(), c.p2p(), role, c.routing(), c.custody(), c.content(), c.gps());
     }
 
     public static GatewayConfig read(ConfigNode root) throws ConfigException {
@@ -138,8 +139,9 @@ public record GatewayConfig(
             throw p2pNode.invalid("enabled", "the DHT runs on the overlay's libp2p host: turn p2p on or set dht.enabled: false");
         }
         var content = net.sovereignbridge.app.content.ContentSettings.read(root.section("content"));
+        var gps = net.sovereignbridge.app.gps.GpsSettings.read(root.section("gps"));
         return new GatewayConfig(name, stateDir, hopLimit, announce, transports, level, coap, mqtt, dht, p2p, role, routing,
-                custody, content);
+                custody, content, gps);
     }
 
     /**
