@@ -84,8 +84,16 @@ public final class Gateway implements AutoCloseable {
             g.startDht();
             g.content = net.sovereignbridge.app.content.ContentService.start(config.content(), db);
             if (config.gps().enabled()) {
+                // a position in the configuration wins; else the fix sets the geohash the node announces
+                boolean fixedPosition = config.routing().position().isPresent();
+                int precision = config.gps().geohashPrecision();
                 g.gps = net.sovereignbridge.app.gps.GpsService.start(config.gps(),
-                        new net.sovereignbridge.drivers.kiss.JSerialCommOpener(), java.time.Clock.systemUTC());
+                        new net.sovereignbridge.drivers.kiss.JSerialCommOpener(), java.time.Clock.systemUTC(), fix -> {
+                            if (fixedPosition || !fix.valid()) return;
+                            String here = net.sovereignbridge.mesh.routing.Geohash.encode(fix.latitude(),
+                                    fix.longitude(), precision);
+                            if (!here.equals(g.node.position().orElse(null))) g.node.setPosition(here);
+                        });
             }
             g.control = ControlServer.start(config.stateDir(), g::handle);
             DhtService dht = g.dht;

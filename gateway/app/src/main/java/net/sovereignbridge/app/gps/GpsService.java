@@ -26,6 +26,7 @@ public final class GpsService implements AutoCloseable {
     private final GpsSettings settings;
     private final SerialPortOpener opener;
     private final Clock clock;
+    private final java.util.function.Consumer<GpsFix> onFix;
     private final NmeaReceiver receiver = new NmeaReceiver();
     private final Thread reader;
     private volatile boolean running = true;
@@ -35,17 +36,24 @@ public final class GpsService implements AutoCloseable {
     private volatile boolean haveOffset;
     private volatile String problem = "";
 
-    private GpsService(GpsSettings settings, SerialPortOpener opener, Clock clock) {
+    private GpsService(GpsSettings settings, SerialPortOpener opener, Clock clock,
+                       java.util.function.Consumer<GpsFix> onFix) {
         this.settings = settings;
+        this.onFix = Objects.requireNonNull(onFix, "onFix");
         this.opener = Objects.requireNonNull(opener, "opener");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.reader = new Thread(this::readLoop, "gps-" + settings.device());
         reader.setDaemon(true);
     }
 
-    /** Starts reading {@code settings.device()}; returns at once, the device is opened on the reader thread. */
-    public static GpsService start(GpsSettings settings, SerialPortOpener opener, Clock clock) {
-        GpsService s = new GpsService(settings, opener, clock);
+    /**
+     * Starts reading {@code settings.device()}; returns at once, the device is opened on the reader thread.
+     *
+     * @param onFix hears every new fix, on the reader thread
+     */
+    public static GpsService start(GpsSettings settings, SerialPortOpener opener, Clock clock,
+                                   java.util.function.Consumer<GpsFix> onFix) {
+        GpsService s = new GpsService(settings, opener, clock, onFix);
         s.reader.start();
         return s;
     }
@@ -90,6 +98,7 @@ public final class GpsService implements AutoCloseable {
             haveOffset = true;
         }
         fix = f;
+        onFix.accept(f);
     }
 
     private static void sleep(long millis) {

@@ -64,6 +64,39 @@ class GpsDaemonTest {
                 assertTrue(fix.containsKey("clockOffsetMillis"), fix.toString());
                 assertTrue(((Number) fix.get("badChecksums")).longValue() > 0, "the corrupted RMC was counted");
                 assertTrue(String.valueOf(fix.get("problem")).contains("does not match"), fix.toString());
+                // the node announces the fix's geohash at the configured precision (6 by default)
+                assertEquals(java.util.Optional.of(net.sovereignbridge.mesh.routing.Geohash.encode(48.1173,
+                        11.0 + 31.0 / 60, 6)), g.node().position());
+                assertEquals(6, g.node().position().get().length());
+            } finally {
+                g.close();
+            }
+        }
+    }
+
+    @Test
+    void aConfiguredPositionWinsOverTheFix() throws Exception {
+        try (FakeGpsPty gps = new FakeGpsPty(dir, List.of(
+                "$GPRMC,123519.00,A,4807.0380,N,01131.0000,E,0.02,,041226,,,A*4E"))) {
+            Path f = dir.resolve("fixed.yaml");
+            Files.writeString(f, "node:\n  position: u0yjjd\nlan:\n  enabled: false\np2p:\n  enabled: false\n"
+                    + "coap:\n  enabled: false\nmqtt:\n  enabled: false\ngps:\n  device: " + gps.device()
+                    + "\n  geohash-precision: 9\n");
+            GatewayConfig config = GatewayConfig.load(f, dir.resolve("fixed-state"), null);
+            assertEquals(9, config.gps().geohashPrecision());
+            Gateway g = Gateway.start(config);
+            try {
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+                Map<String, Object> fix = Map.of();
+                while (!Boolean.TRUE.equals(fix.get("fix")) && System.nanoTime() < deadline) {
+                    @SuppressWarnings("unchecked")
+                    Map<String, Object> m = (Map<String, Object>) ControlClient.call(config.stateDir(),
+                            Map.of("op", "status")).getOrDefault("gps", Map.of());
+                    fix = m;
+                    Thread.sleep(100);
+                }
+                assertEquals(Boolean.TRUE, fix.get("fix"));
+                assertEquals(java.util.Optional.of("u0yjjd"), g.node().position());
             } finally {
                 g.close();
             }
@@ -75,6 +108,7 @@ class GpsDaemonTest {
         ConfigException speed = assertThrows(ConfigException.class, () -> load("  device: /dev/ttyAMA0\n  speed: 5\n"));
         assertTrue(speed.getMessage().contains("sbridge.yaml:") && speed.getMessage().contains("gps.speed"),
                 speed.getMessage());
+        assertThrows(ConfigException.class, () -> load("  device: /dev/ttyAMA0\n  geohash-precision: 13\n"));
         ConfigException unknown = assertThrows(ConfigException.class, () -> load("  device: /dev/ttyAMA0\n  baud: 9600\n"));
         assertTrue(unknown.getMessage().contains("gps.baud") && unknown.getMessage().contains("unknown key"),
                 unknown.getMessage());
