@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the tests need on Debian 12 (as root, or nothing to install): the JDK and Maven, and the
 # real peers the tests talk to (systemd-analyze, dpkg-deb, coap-client, Mosquitto, sqlite3, promtool, Node.js and npm,
-# socat, direwolf, python3-zfec and gnupg, iproute2, nftables and python3 for the NAT lab, which also needs root;
+# socat, direwolf, python3-gps, python3-zfec and gnupg, iproute2, nftables and python3 for the NAT lab, which also needs root;
 # dbus-daemon and python3-dbusmock for drivers/bluez's mocked bluetoothd).
 # Tools already on the PATH are left alone.
 set -euo pipefail
@@ -25,6 +25,7 @@ command -v npm >/dev/null || need_apt+=(npm)
 command -v gpg >/dev/null || need_apt+=(gnupg)                              # drivers/satellite: the OpenPGP peer
 command -v socat >/dev/null || need_apt+=(socat)                                   # serial-kiss: pty pairs
 command -v direwolf >/dev/null || need_apt+=(direwolf)                             # serial-kiss: a real KISS TNC (gen_packets too)
+/usr/bin/python3 -c "import gps.fake" 2>/dev/null || need_apt+=(python3-gps)  # serial-kiss: gpsd's fake pty replays NMEA logs
 command -v ip >/dev/null || need_apt+=(iproute2)        # NAT lab (gateway/p2p nat tests): network namespaces, veth, bridge
 command -v nft >/dev/null || need_apt+=(nftables)        # NAT lab: the routers' snat and stateful forward rules
 command -v python3 >/dev/null || need_apt+=(python3)     # NAT lab: socket probes inside the namespaces
