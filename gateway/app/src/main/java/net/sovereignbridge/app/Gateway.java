@@ -55,6 +55,7 @@ public final class Gateway implements AutoCloseable {
     private LocalServices services;
     private DhtService dht;
     private OverlayService overlay;
+    private net.sovereignbridge.app.content.ContentService content;
 
     private Gateway(GatewayConfig config, NodeIdentity identity, Database db) throws SQLException {
         this.config = config;
@@ -79,6 +80,7 @@ public final class Gateway implements AutoCloseable {
             g.startOverlay();
             g.node.start();
             g.startDht();
+            g.content = net.sovereignbridge.app.content.ContentService.start(config.content(), db);
             g.control = ControlServer.start(config.stateDir(), g::handle);
             DhtService dht = g.dht;
             g.services = LocalServices.start(config.coap(), config.mqtt(), g.node, g::serviceStatus, config.stateDir(),
@@ -97,7 +99,7 @@ public final class Gateway implements AutoCloseable {
 
     /** @return null when the transport was added to the node, else why not */
     private String bringUp(TransportSettings t) {
-        TransportFactory.Outcome outcome = t.bringUp(new TransportContext(identity.address(), node));
+        TransportFactory.Outcome outcome = t.bringUp(new TransportContext(identity.address(), config.stateDir(), node));
         if (outcome instanceof TransportFactory.Up up) {
             resources.add(up.resources());
             transports.add(up.transport());
@@ -282,6 +284,7 @@ public final class Gateway implements AutoCloseable {
             case "bundle-import" -> bundleImport(request);
             case "transport-start" -> startTransport(request);
             default -> {
+                if (op.startsWith("content-")) yield content.handle(op, request);
                 if (op.startsWith("p2p-")) {
                     if (overlay == null) {
                         throw new IllegalArgumentException(unavailable.containsKey("overlay") ? "the overlay is unavailable: "
@@ -452,10 +455,13 @@ public final class Gateway implements AutoCloseable {
         out.put("custodyPending", node.custody().pendingCount());
         out.put("custody", node.custody().status());
         out.put("flood", node.flood().counters());
+        var replies = node.announcer().replies();
+        out.put("announceReplies", Map.of("sent", replies.sent(), "refused", replies.refused()));
         out.put("routing", node.routingCounters());
         out.put("topics", node.topics().status());
         if (overlay != null) out.put("p2p", overlay.status());
         if (dht != null) out.put("dht", dht.status());
+        if (content != null) out.put("content", content.status());
         if (services != null) out.put("services", services.status());
         return out;
     }

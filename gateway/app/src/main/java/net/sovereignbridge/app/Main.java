@@ -12,10 +12,12 @@ import net.sovereignbridge.app.cli.StatusCommand;
 import net.sovereignbridge.app.cli.TransportCommand;
 import net.sovereignbridge.app.dht.DhtCommand;
 import net.sovereignbridge.app.meshtastic.MeshtasticCommand;
+import net.sovereignbridge.app.modem.ModemCommand;
 import net.sovereignbridge.app.power.PowerBudgetCommand;
 import net.sovereignbridge.app.sim.SimCommand;
 import net.sovereignbridge.app.transport.lora.BoardCommand;
 import net.sovereignbridge.app.transport.lora.LoraCommand;
+import net.sovereignbridge.app.transport.satellite.SatelliteCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -25,7 +27,8 @@ import picocli.CommandLine.Command;
         subcommands = {RunCommand.class, IdentityCommand.class, SendCommand.class, InboxCommand.class,
                 StatusCommand.class, MessagesCommand.class, BundleCommand.class, SimCommand.class, LoraCommand.class,
                 BoardCommand.class, PowerBudgetCommand.class, DhtCommand.class, P2pCommand.class,
-                MeshtasticCommand.class, TransportCommand.class})
+                MeshtasticCommand.class, TransportCommand.class, SatelliteCommand.class, ModemCommand.class,
+                net.sovereignbridge.app.content.ContentCommand.class})
 public final class Main implements Runnable {
     public static void main(String[] args) {
         System.exit(execute(args));

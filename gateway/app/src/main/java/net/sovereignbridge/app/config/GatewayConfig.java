@@ -32,7 +32,8 @@ public record GatewayConfig(
         P2pSettings p2p,
         Role role,
         Routing routing,
-        CustodyQueue.Limits custody) {
+        CustodyQueue.Limits custody,
+        net.sovereignbridge.app.content.ContentSettings content) {
 
     /**
      * What the daemon is for. GATEWAY: the default, radios and all. BOOTSTRAP ({@code run --role bootstrap}):
@@ -84,7 +85,7 @@ public record GatewayConfig(
             transports = List.copyOf(overridden);
         }
         return new GatewayConfig(c.nodeName(), stateDir, c.hopLimit(), c.announceIntervalSeconds(), transports,
-                c.logLevel(), c.coap(), c.mqtt(), c.dht(), c.p2p(), role, c.routing(), c.custody());
+                c.logLevel(), c.coap(), c.mqtt(), c.dht(), c.p2p(), role, c.routing(), c.custody(), c.content());
     }
 
     public static GatewayConfig read(ConfigNode root) throws ConfigException {
@@ -136,8 +137,9 @@ public record GatewayConfig(
         if (dht.enabled() && !p2p.enabled()) {
             throw p2pNode.invalid("enabled", "the DHT runs on the overlay's libp2p host: turn p2p on or set dht.enabled: false");
         }
+        var content = net.sovereignbridge.app.content.ContentSettings.read(root.section("content"));
         return new GatewayConfig(name, stateDir, hopLimit, announce, transports, level, coap, mqtt, dht, p2p, role, routing,
-                custody);
+                custody, content);
     }
 
     /**

@@ -103,7 +103,7 @@ class MeshtasticTransportFactoryTest {
 
     private static TransportFactory.Down down(GatewayConfig c) {
         return assertInstanceOf(TransportFactory.Down.class, c.transport("mesh0").orElseThrow()
-                .bringUp(new TransportContext(MeshAddress.parse("00112233445566778899aabbccddeeff"), null)));
+                .bringUp(new TransportContext(MeshAddress.parse("00112233445566778899aabbccddeeff"))));
     }
 
     @Test

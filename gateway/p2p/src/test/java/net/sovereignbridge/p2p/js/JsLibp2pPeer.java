@@ -108,7 +108,14 @@ public final class JsLibp2pPeer implements AutoCloseable {
 
     /** Starts a peer; options as documented in peer.mjs (tcpPort, wsPort, seed, agent). */
     public static JsLibp2pPeer start(Map<String, Object> options) throws IOException {
-        Path dir = folder();
+        return start(folder(), options);
+    }
+
+    /**
+     * Starts {@code peer.mjs} of another npm folder that speaks the same JSON lines (the helia peer in
+     * src/test/js/helia-peer), after {@code npm ci} there when needed; the folder has its own polyfill.mjs.
+     */
+    public static JsLibp2pPeer start(Path dir, Map<String, Object> options) throws IOException {
         installIfNeeded(dir);
         Path logDir = Path.of("target");
         Files.createDirectories(logDir);
