@@ -17,4 +17,8 @@ public record TransportContext(MeshAddress node, Path stateDir, Node mesh) {
     public TransportContext(MeshAddress node) {
         this(node, null, null);
     }
+
+    public TransportContext(MeshAddress node, Path stateDir) {
+        this(node, stateDir, null);
+    }
 }

@@ -93,7 +93,7 @@ public final class SatelliteKeyFile {
         } catch (IOException | PGPException | RuntimeException e) {
             throw new KeyFileException("satellite key " + file + " is not an OpenPGP secret key (" + e.getClass().getSimpleName() + ")");
         }
-        if (keys.size() == 0) throw new KeyFileException("satellite key " + file + " holds no secret key");
+        if (keys.size() == 0) throw new KeyFileException("satellite key " + file + " is not an OpenPGP secret key (none found in it)");
         try {
             // a passphrase-protected key would fail on the first message; refuse it now, with the fix
             for (PGPSecretKeyRing ring : (Iterable<PGPSecretKeyRing>) keys::getKeyRings) {
