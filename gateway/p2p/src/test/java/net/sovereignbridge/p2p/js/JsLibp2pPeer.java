@@ -108,7 +108,7 @@ public final class JsLibp2pPeer implements AutoCloseable {
 
     /** Starts a peer; options as documented in peer.mjs (tcpPort, wsPort, seed, agent). */
     public static JsLibp2pPeer start(Map<String, Object> options) throws IOException {
-        return startIn(null, options);
+        return start(folder(), null, options);
     }
 
     /**
@@ -116,7 +116,18 @@ public final class JsLibp2pPeer implements AutoCloseable {
      * it "host": its address there), or on this machine's network with {@code netns} null.
      */
     public static JsLibp2pPeer startIn(String netns, Map<String, Object> options) throws IOException {
-        Path dir = folder();
+        return start(folder(), netns, options);
+    }
+
+    /**
+     * Starts {@code peer.mjs} of another npm folder that speaks the same JSON lines (the helia peer in
+     * src/test/js/helia-peer), after {@code npm ci} there when needed; the folder has its own polyfill.mjs.
+     */
+    public static JsLibp2pPeer start(Path dir, Map<String, Object> options) throws IOException {
+        return start(dir, null, options);
+    }
+
+    private static JsLibp2pPeer start(Path dir, String netns, Map<String, Object> options) throws IOException {
         installIfNeeded(dir);
         Path logDir = Path.of("target");
         Files.createDirectories(logDir);
