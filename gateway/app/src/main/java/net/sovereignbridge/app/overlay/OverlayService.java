@@ -14,6 +14,7 @@ import net.sovereignbridge.mesh.identity.NodeIdentity;
 import net.sovereignbridge.mesh.identity.PeerId;
 import net.sovereignbridge.mesh.store.Database;
 import net.sovereignbridge.p2p.StandardHost;
+import net.sovereignbridge.p2p.autonat.AutonatService;
 import net.sovereignbridge.p2p.relay.ConfiguredRelays;
 import net.sovereignbridge.p2p.relay.RelayService;
 import net.sovereignbridge.p2p.connmgr.Backoff;
@@ -70,8 +71,10 @@ public final class OverlayService implements AutoCloseable {
      * @throws IOException when no listen address could be bound (the message names each and why)
      */
     public static OverlayService start(P2pSettings settings, NodeIdentity identity, Database db) throws IOException, SQLException {
-        Host host = StandardHost.builder(identity, HostBinding.hostConfig(settings.limits(), HostConfig.defaults()))
-                .service(new RelayService(settings.relayService())).build();
+        var builder = StandardHost.builder(identity, HostBinding.hostConfig(settings.limits(), HostConfig.defaults()))
+                .service(new RelayService(settings.relayService()));
+        if (settings.autonat() != null) builder.service(new AutonatService(settings.autonat()));
+        Host host = builder.build();
         List<String> problems = new ArrayList<>();
         int bound = 0;
         for (Multiaddr a : settings.listen()) {

@@ -10,6 +10,7 @@ import net.sovereignbridge.mesh.identity.PeerId;
 import net.sovereignbridge.p2p.connmgr.ConnectionLimits;
 import net.sovereignbridge.p2p.multiaddr.Multiaddr;
 import net.sovereignbridge.p2p.multiaddr.MultiaddrException;
+import net.sovereignbridge.p2p.autonat.AutonatConfig;
 import net.sovereignbridge.p2p.relay.RelayConfig;
 
 /**
@@ -23,9 +24,10 @@ import net.sovereignbridge.p2p.relay.RelayConfig;
  * @param limits connection limits (inbound and outbound configurable, the rest the defaults)
  * @param relayService the circuit relay v2 service we offer ({@code p2p.relay.*})
  * @param relays relays to hold reservations on ({@code p2p.relay.use}), each ending in /p2p/PEERID
+ * @param autonat AutoNAT v1 client and server ({@code p2p.autonat.*}); null when off
  */
 public record P2pSettings(boolean enabled, List<Multiaddr> listen, List<byte[]> announce, List<Multiaddr> staticPeers,
-        ConnectionLimits limits, RelayConfig relayService, List<Multiaddr> relays) {
+        ConnectionLimits limits, RelayConfig relayService, List<Multiaddr> relays, AutonatConfig autonat) {
     public static final List<String> DEFAULT_LISTEN = List.of("/ip4/0.0.0.0/tcp/4001", "/ip4/0.0.0.0/tcp/4002/ws");
     static final int MAX_LISTEN = 8;
     static final int MAX_ANNOUNCE = 16;
@@ -105,8 +107,21 @@ public record P2pSettings(boolean enabled, List<Multiaddr> listen, List<byte[]> 
             }
         }
         if (relays.size() > MAX_RELAYS) throw relay.invalid("use", "at most " + MAX_RELAYS + " relays");
+        ConfigNode an = p2p.section("autonat");
+        AutonatConfig ad = AutonatConfig.defaults();
+        AutonatConfig autonat = null;
+        boolean anOn = an.bool("enabled", true);
+        boolean anServer = an.bool("server", ad.server());
+        int anDials = (int) an.integer("dials-per-minute", ad.dialsPerMinute(), 1, 600);
+        int anPerPeer = (int) an.integer("dials-per-peer-per-minute", ad.perPeerPerMinute(), 1, 60);
+        int anConfidence = (int) an.integer("confidence", ad.confidence(), 1, 8);
+        long anRefresh = an.integer("refresh-seconds", ad.refresh().toSeconds(), 60, 86400);
+        if (anOn) {
+            autonat = new AutonatConfig(anServer, anDials, anPerPeer, anConfidence, java.time.Duration.ofSeconds(anRefresh),
+                    ad.dialTimeout());
+        }
         return new P2pSettings(enabled, List.copyOf(listen), List.copyOf(announce), List.copyOf(peers), limits, relayService,
-                List.copyOf(relays));
+                List.copyOf(relays), autonat);
     }
 
     /** {@code <relay address>/p2p/<relay>/p2p-circuit/p2p/<target>}: a peer reached through a relay. */

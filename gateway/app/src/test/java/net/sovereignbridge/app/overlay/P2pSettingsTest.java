@@ -92,6 +92,18 @@ class P2pSettingsTest {
     }
 
     @Test
+    void autonatKeys() throws Exception {
+        assertEquals(net.sovereignbridge.p2p.autonat.AutonatConfig.defaults(), GatewayConfig.load(null, dir, null).p2p().autonat());
+        var a = load("p2p:\n  autonat:\n    server: false\n    dials-per-minute: 5\n    dials-per-peer-per-minute: 1\n"
+                + "    confidence: 3\n    refresh-seconds: 600\n").p2p().autonat();
+        assertEquals(new net.sovereignbridge.p2p.autonat.AutonatConfig(false, 5, 1, 3, java.time.Duration.ofMinutes(10),
+                java.time.Duration.ofSeconds(5)), a);
+        assertEquals(null, load("p2p:\n  autonat:\n    enabled: false\n").p2p().autonat());
+        ConfigException e = assertThrows(ConfigException.class, () -> load("p2p:\n  autonat:\n    confidence: 0\n"));
+        assertTrue(e.getMessage().contains("p2p.autonat.confidence"), e.getMessage());
+    }
+
+    @Test
     void badRelayKeysAreRefusedWithTheKeyNamed() {
         ConfigException e = assertThrows(ConfigException.class, () -> load("p2p:\n  relay:\n    service: maybe\n"));
         assertTrue(e.getMessage().contains("p2p.relay.service"), e.getMessage());
