@@ -305,7 +305,8 @@ public final class BleTransport extends TransportBase {
                 if (foreign.size() < 4 * options.maxLinks()) foreign.add(device); // a phone: it writes, we do not
             } else {
                 log.info("transport {}: no link to {}: {}", id(), device, e.getMessage());
-                reconnectLater(s, device);
+                // only a lost link is retried: a central that wrote and left is not ours to chase
+                if (reconnectDelay.containsKey(device)) reconnectLater(s, device);
             }
         }
     }
@@ -326,7 +327,10 @@ public final class BleTransport extends TransportBase {
         disconnected(device); // the peer vanished, perhaps mid-frame: its fragments are thrown away
         link.client.close();
         Session s = session;
-        if (s != null && weConnect(s, addressOf(device))) reconnectLater(s, device);
+        if (s != null && weConnect(s, addressOf(device))) {
+            reconnectDelay.putIfAbsent(device, 500L); // the chain's first delay doubles to 1 s
+            reconnectLater(s, device);
+        }
     }
 
     private void reconnectLater(Session s, String device) {
