@@ -17,7 +17,9 @@ command -v mosquitto_sub >/dev/null || need_apt+=(mosquitto-clients)
 command -v promtool >/dev/null || need_apt+=(prometheus)                         # metrics: promtool check metrics
 command -v sqlite3 >/dev/null || need_apt+=(sqlite3)                               # CoAP test: a 2.01 is committed (read by another process)
 command -v node >/dev/null || need_apt+=(nodejs)   # js-libp2p and ws interop peers (gateway/p2p tests run npm ci; needs Node >= 20)
-# (gateway/p2p content tests run npm ci in src/test/js/unixfs-peer: ipfs-unixfs-importer 17.1.1)
+# (gateway/p2p content tests run npm ci in src/test/js/unixfs-peer: ipfs-unixfs-importer 17.1.1, and in
+#  src/test/js/helia-peer: helia 7.1.15 for the bitswap tests)
+# (drivers/audio-modem tests run npm ci in src/test/js/ggwave-peer: ggwave 0.4.0, its WASM build)
 command -v npm >/dev/null || need_apt+=(npm)
 /usr/bin/python3 -c "import zfec" 2>/dev/null || need_apt+=(python3-zfec)   # drivers/satellite: the real zfec encoder
 command -v gpg >/dev/null || need_apt+=(gnupg)                              # drivers/satellite: the OpenPGP peer

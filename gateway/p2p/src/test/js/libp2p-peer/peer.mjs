@@ -4,9 +4,13 @@
 //   options: { "tcpPort": 0, "wsPort": null | 0, "seed": "<64 hex chars, Ed25519 seed>" | null,
 //              "agent": "sbridge-js-test-peer/1.0.0",
 //              "connectionManager": { ...js-libp2p ConnectionManagerInit, e.g. inboundConnectionThreshold },
-//              "kad": null | { "protocol": "/sbridge/kad/1.0.0", "clientMode": false } }
+//              "kad": null | { "protocol": "/sbridge/kad/1.0.0", "clientMode": false },
+//              "relayServer": null | { ...@libp2p/circuit-relay-v2 CircuitRelayServerInit },
+//              "circuit": false | true, "relayListen": [ "<relay>/p2p/<R>/p2p-circuit", ... ] }
 //   With "kad", the node runs @libp2p/kad-dht (passthroughMapper: loopback addresses are kept) with a
 //   validator and selector for the "sbridge" record namespace (docs/dht.md), and the kad* commands work.
+//   With "relayServer" the node is a circuit relay v2 relay; with "circuit" it dials /p2p-circuit addresses
+//   and listens (reserves) on the relays of "relayListen". Echo and sink run on limited (relayed) connections.
 // stdout: JSON lines. First {"event":"listening","peerId":..,"addrs":[..]}, then one answer per
 //   command: {"id":<id>,"ok":true,...} or {"id":<id>,"ok":false,"error":".."}, and events
 //   {"event":"connection"|"identify",...}.
@@ -25,6 +29,7 @@ import { multiaddr } from '@multiformats/multiaddr'
 import { createHash, randomBytes } from 'node:crypto'
 import { createInterface } from 'node:readline'
 import { kadDHT, passthroughMapper } from '@libp2p/kad-dht'
+import { circuitRelayServer, circuitRelayTransport } from '@libp2p/circuit-relay-v2'
 import { CID } from 'multiformats/cid'
 import * as Digest from 'multiformats/hashes/digest'
 import { createPublicKey, verify as ed25519Verify } from 'node:crypto'
@@ -42,8 +47,12 @@ async function buildNode () {
   const privateKey = options.seed
     ? await generateKeyPairFromSeed('Ed25519', Buffer.from(options.seed, 'hex'))
     : await generateKeyPair('Ed25519')
-  const listen = [`/ip4/127.0.0.1/tcp/${options.tcpPort}`]
+  const listen = [`/ip4/${options.host ?? '127.0.0.1'}/tcp/${options.tcpPort}`]
   const transports = [tcp()]
+  if (options.circuit) {
+    transports.push(circuitRelayTransport())
+    listen.push(...(options.relayListen ?? []))
+  }
   if (options.wsPort != null) {
     listen.push(`/ip4/127.0.0.1/tcp/${options.wsPort}/ws`)
     transports.push(webSockets())
@@ -53,6 +62,7 @@ async function buildNode () {
   // default of one outbound ping stream per connection, a test's ping that meets a monitor ping fails
   // with TooManyOutboundProtocolStreamsError (seen in HostWebSocketJsInteropTest).
   const services = { identify: identify(), identifyPush: identifyPush(), ping: ping({ maxOutboundStreams: 4 }) }
+  if (options.relayServer) services.relay = circuitRelayServer(options.relayServer)
   if (options.kad) {
     services.dht = kadDHT({
       protocol: options.kad.protocol ?? '/sbridge/kad/1.0.0',
@@ -151,7 +161,7 @@ await node.handle(ECHO, async (stream) => {
     }
     await stream.close()
   } catch (e) { debug('echo handler:', e.message); stream.abort(e) }
-}, { maxInboundStreams: 64 })
+}, { maxInboundStreams: 64, runOnLimitedConnection: true })
 
 // sink: reads until the remote closes, then answers with the SHA-256 (32 bytes) of what it read.
 await node.handle(SINK, async (stream) => {
@@ -161,7 +171,7 @@ await node.handle(SINK, async (stream) => {
     stream.send(Buffer.from(got.hex(), 'hex'))
     await stream.close()
   } catch (e) { debug('sink handler:', e.message); stream.abort(e) }
-}, { maxInboundStreams: 64 })
+}, { maxInboundStreams: 64, runOnLimitedConnection: true })
 
 node.addEventListener('connection:open', (evt) => {
   const c = evt.detail
@@ -199,7 +209,7 @@ function connectionTo (peer) {
 }
 
 async function streamFor (cmd, protocol) {
-  return node.dialProtocol(target(cmd), protocol, { signal: AbortSignal.timeout(cmd.timeoutMs ?? 20000) })
+  return node.dialProtocol(target(cmd), protocol, { signal: AbortSignal.timeout(cmd.timeoutMs ?? 20000), runOnLimitedConnection: true })
 }
 
 export const commands = {
@@ -238,7 +248,8 @@ export const commands = {
   async connections () {
     return {
       connections: node.getConnections().map(c => ({
-        peerId: c.remotePeer.toString(), remoteAddr: c.remoteAddr.toString(), status: c.status, streams: c.streams.length
+        peerId: c.remotePeer.toString(), remoteAddr: c.remoteAddr.toString(), status: c.status, streams: c.streams.length,
+        limited: c.limits != null
       }))
     }
   },
@@ -289,6 +300,21 @@ export const commands = {
     const remoteSha = Buffer.concat(answer).toString('hex')
     if (remoteSha !== sha) throw new Error(`sink digest ${remoteSha} != sent ${sha}`)
     return { bytes: sent.count, ms, mbPerSecond: (sent.count / 1048576) / (ms / 1000), sha256: sha }
+  },
+  // ---- circuit relay v2
+  // waits until one of our addresses is relayed (a reservation went through) and lists them
+  async awaitRelayed (cmd) {
+    const end = Date.now() + (cmd.timeoutMs ?? 20000)
+    while (Date.now() < end) {
+      const relayed = node.getMultiaddrs().map(a => a.toString()).filter(a => a.includes('/p2p-circuit'))
+      if (relayed.length > 0) return { relayed }
+      await new Promise(resolve => setTimeout(resolve, 50))
+    }
+    throw new Error('no relayed address: ' + node.getMultiaddrs().map(a => a.toString()))
+  },
+  // the relay service's reservations (needs "relayServer")
+  async relayReservations () {
+    return { peers: [...node.services.relay.reservations.keys()].map(p => p.toString()) }
   },
   // ---- kad-dht (needs the "kad" option)
   async kadSetMode (cmd) {

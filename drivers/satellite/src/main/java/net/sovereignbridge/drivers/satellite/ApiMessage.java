@@ -41,6 +41,57 @@ public record ApiMessage(String fileName, byte[] payload) {
         return b.array();
     }
 
+    /**
+     * Decapsulates as the bytes stream through: the first 260 bytes are kept as the header, the rest goes to
+     * {@code payloadSink} while its CRC32 is computed. {@link #finish()} then checks length and CRC; until it
+     * returns, what the sink got is unchecked.
+     */
+    public static final class Unwrapper extends java.io.OutputStream {
+        private final java.io.OutputStream payloadSink;
+        private final byte[] header = new byte[HEADER_LEN];
+        private int headerFill;
+        private long payloadLength;
+        private final CRC32 crc = new CRC32();
+
+        public Unwrapper(java.io.OutputStream payloadSink) {
+            this.payloadSink = payloadSink;
+        }
+
+        @Override
+        public void write(int b) throws java.io.IOException {
+            write(new byte[] {(byte) b}, 0, 1);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws java.io.IOException {
+            int h = Math.min(len, HEADER_LEN - headerFill);
+            System.arraycopy(b, off, header, headerFill, h);
+            headerFill += h;
+            if (len > h) {
+                crc.update(b, off + h, len - h);
+                payloadSink.write(b, off + h, len - h);
+                payloadLength += len - h;
+            }
+        }
+
+        public long payloadLength() {
+            return payloadLength;
+        }
+
+        /** Checks the header against the payload that streamed through; returns the file name it names. */
+        public String finish() throws MalformedPacketException {
+            if (headerFill < HEADER_LEN) throw new MalformedPacketException("message of " + headerFill + " bytes is shorter than the 260-byte API header");
+            int nameEnd = 0;
+            while (nameEnd < NAME_LEN && header[nameEnd] != 0) nameEnd++;
+            String name = new String(header, 0, nameEnd, StandardCharsets.UTF_8);
+            long expected = ByteBuffer.wrap(header, 256, 4).order(ByteOrder.LITTLE_ENDIAN).getInt() & 0xFFFF_FFFFL;
+            if (crc.getValue() != expected)
+                throw new BadCrcException(String.format("CRC32 of the %d-byte payload is %08x, header at offset 256 says %08x (file name '%s')",
+                        payloadLength, crc.getValue(), expected, name));
+            return name;
+        }
+    }
+
     /** The CRC in the header does not match the payload. */
     public static final class BadCrcException extends MalformedPacketException {
         BadCrcException(String m) { super(m); }

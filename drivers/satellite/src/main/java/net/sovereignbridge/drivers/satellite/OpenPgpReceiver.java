@@ -4,6 +4,7 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.util.Iterator;
 import org.bouncycastle.openpgp.PGPCompressedData;
 import org.bouncycastle.openpgp.PGPEncryptedData;
@@ -57,7 +58,24 @@ public final class OpenPgpReceiver {
         return new PGPPublicKeyRingCollection(PGPUtil.getDecoderStream(in), new BcKeyFingerprintCalculator());
     }
 
+    /** Decrypts into memory; the plaintext is in the result. */
     public Result decrypt(byte[] message) throws MalformedPacketException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        Result r;
+        try {
+            r = decrypt(message, out);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e); // a ByteArrayOutputStream does not fail
+        }
+        return r.outcome() == Outcome.NOT_FOR_US ? r : new Result(r.outcome(), out.toByteArray(), r.signature(), r.signerKeyId());
+    }
+
+    /**
+     * Decrypts into {@code sink} as the plaintext streams out (a 100 MB file is never held twice); the result
+     * carries no plaintext. On an exception the sink holds unchecked bytes: the caller discards them, because
+     * the integrity check (MDC) runs only after the last byte.
+     */
+    public Result decrypt(byte[] message, OutputStream sink) throws MalformedPacketException, IOException {
         try {
             BcPGPObjectFactory f = new BcPGPObjectFactory(PGPUtil.getDecoderStream(new ByteArrayInputStream(message)));
             Object o = f.nextObject();
@@ -75,15 +93,17 @@ public final class OpenPgpReceiver {
             if (mine == null) return new Result(Outcome.NOT_FOR_US, null, Signature.UNSIGNED, 0);
             if (!mine.isIntegrityProtected()) throw new MalformedPacketException("encrypted message without integrity protection (no MDC/AEAD): refused");
             InputStream clear = mine.getDataStream(new BcPublicKeyDataDecryptorFactory(key));
-            Result r = readContent(new BcPGPObjectFactory(clear));
+            Result r = readContent(new BcPGPObjectFactory(clear), sink);
             if (!mine.verify()) throw new MalformedPacketException("OpenPGP integrity check (MDC) failed: message altered");
             return r;
+        } catch (SinkFailure e) {
+            throw e.cause;
         } catch (PGPException | IOException | RuntimeException e) {
             throw new MalformedPacketException("OpenPGP message unreadable: " + e.getMessage());
         }
     }
 
-    private Result readContent(BcPGPObjectFactory f) throws IOException, PGPException, MalformedPacketException {
+    private Result readContent(BcPGPObjectFactory f, OutputStream out) throws IOException, PGPException, MalformedPacketException {
         Object o = f.nextObject();
         if (o instanceof PGPCompressedData c) { f = new BcPGPObjectFactory(c.getDataStream()); o = f.nextObject(); }
         PGPOnePassSignature ops = null;
@@ -95,20 +115,35 @@ public final class OpenPgpReceiver {
             o = f.nextObject();
         }
         if (!(o instanceof PGPLiteralData lit)) throw new MalformedPacketException("no literal data in the decrypted message (got " + describe(o) + ")");
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
         InputStream in = lit.getInputStream();
         byte[] buf = new byte[16384];
+        long size = 0;
         for (int n; (n = in.read(buf)) > 0; ) {
-            if (out.size() + (long) n > maxPlaintextBytes) throw new MalformedPacketException("decrypted message exceeds " + maxPlaintextBytes + " bytes");
-            out.write(buf, 0, n);
+            size += n;
+            if (size > maxPlaintextBytes) throw new MalformedPacketException("decrypted message exceeds " + maxPlaintextBytes + " bytes");
+            try {
+                out.write(buf, 0, n);
+            } catch (IOException e) {
+                throw new SinkFailure(e);
+            }
             if (signer != null) ops.update(buf, 0, n);
         }
-        byte[] plain = out.toByteArray();
+        byte[] plain = null; // in the sink
         if (ops == null) return new Result(Outcome.DECRYPTED, plain, Signature.UNSIGNED, 0);
         if (signer == null) return new Result(Outcome.DECRYPTED, plain, Signature.UNKNOWN_SIGNER, ops.getKeyID());
         Object s = f.nextObject();
         if (!(s instanceof PGPSignatureList sigs) || sigs.isEmpty()) return new Result(Outcome.DECRYPTED, plain, Signature.BAD, ops.getKeyID());
         return new Result(Outcome.DECRYPTED, plain, ops.verify(sigs.get(0)) ? Signature.VALID : Signature.BAD, ops.getKeyID());
+    }
+
+    /** The sink failed (disk full): not the message's fault, so not reported as a malformed message. */
+    private static final class SinkFailure extends IOException {
+        final IOException cause;
+
+        SinkFailure(IOException cause) {
+            super(cause);
+            this.cause = cause;
+        }
     }
 
     private static String describe(Object o) {

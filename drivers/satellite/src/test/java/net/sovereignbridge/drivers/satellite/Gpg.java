@@ -6,22 +6,22 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Debian's gnupg in a throw-away home: the OpenPGP peer of the tests. */
-final class Gpg implements AutoCloseable {
-    final Path home;
+public final class Gpg implements AutoCloseable {
+    public final Path home;
 
-    Gpg(Path dir) throws Exception {
+    public Gpg(Path dir) throws Exception {
         home = Files.createDirectories(dir.resolve("gnupg"));
         Files.setPosixFilePermissions(home, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
     }
 
-    byte[] run(String... args) throws Exception {
+    public byte[] run(String... args) throws Exception {
         List<String> cmd = new ArrayList<>(List.of("gpg", "--homedir", home.toString(), "--batch", "--yes", "--pinentry-mode", "loopback", "--passphrase", ""));
         cmd.addAll(List.of(args));
         return RealPeer.run(home, cmd.toArray(String[]::new));
     }
 
     /** A key like gpg's default makes (Ed25519 signing, Curve25519 encryption subkey). */
-    void generate(String uid) throws Exception {
+    public void generate(String uid) throws Exception {
         run("--quick-gen-key", uid, "future-default", "default", "never");
     }
 

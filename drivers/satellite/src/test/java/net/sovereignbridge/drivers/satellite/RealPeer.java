@@ -11,10 +11,10 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /** Runs the Python test peers (Debian's python3-zfec) and gpg; fails loudly when they are missing. */
-final class RealPeer {
+public final class RealPeer {
     private RealPeer() {}
 
-    static Path script(Path dir, String name) throws IOException {
+    public static Path script(Path dir, String name) throws IOException {
         Path p = dir.resolve(name);
         try (InputStream in = RealPeer.class.getResourceAsStream("/" + name)) {
             Files.copy(in, p);
@@ -22,7 +22,7 @@ final class RealPeer {
         return p;
     }
 
-    static byte[] run(Path workDir, String... command) throws IOException, InterruptedException {
+    public static byte[] run(Path workDir, String... command) throws IOException, InterruptedException {
         Process p = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(false).start();
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         Thread errPump = new Thread(() -> { try { p.getErrorStream().transferTo(System.err); } catch (IOException ignored) { } });
@@ -35,7 +35,7 @@ final class RealPeer {
     }
 
     /** Frames {@code file} with the Blockstream sender peer; returns its datagrams in send order. */
-    static List<byte[]> frame(Path dir, Path file, int channel, long sequence, double overhead) throws Exception {
+    public static List<byte[]> frame(Path dir, Path file, int channel, long sequence, double overhead) throws Exception {
         Path script = dir.resolve("blockstream_send.py");
         if (!Files.exists(script)) script(dir, "blockstream_send.py");
         Path out = dir.resolve("grams-" + sequence);

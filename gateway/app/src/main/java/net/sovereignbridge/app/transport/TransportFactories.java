@@ -2,6 +2,7 @@ package net.sovereignbridge.app.transport;
 
 import java.time.Clock;
 import java.util.List;
+import net.sovereignbridge.app.meshtastic.MeshtasticTransportFactory;
 import net.sovereignbridge.app.transport.ble.BleTransportFactory;
 import net.sovereignbridge.app.transport.kiss.KissTransportFactory;
 import net.sovereignbridge.drivers.bluez.BluezBus;
@@ -10,6 +11,8 @@ import net.sovereignbridge.app.transport.lan.LanTransportFactory;
 import net.sovereignbridge.app.transport.lora.LoraBringUp;
 import net.sovereignbridge.app.transport.lora.LoraTransport;
 import net.sovereignbridge.app.transport.lora.LoraTransportFactory;
+import net.sovereignbridge.app.transport.rnode.RNodeTransportFactory;
+import net.sovereignbridge.app.transport.satellite.SatelliteTransportFactory;
 
 /**
  * The one list of transport kinds the daemon knows. A new transport is one entry here (docs/adding-a-transport.md).
@@ -26,7 +29,8 @@ public final class TransportFactories {
 
     /**
      * The factories with LoRa radios opened by {@code loraBus} on {@code loraTime}: tests pass emulated chips on a
-     * simulated air and its clock. KISS TNCs are opened through jSerialComm (tests give it pty pairs).
+     * simulated air and its clock; a Meshtastic channel's radio is opened the same way. KISS TNCs and RNodes are
+     * opened through jSerialComm (tests give it pty pairs).
      */
     public static List<TransportFactory> all(LoraBringUp.BusOpener loraBus, LoraTransport.TimeSource loraTime) {
         return all(loraBus, loraTime, BluezBus.systemBusAddress(System.getenv()));
@@ -37,6 +41,8 @@ public final class TransportFactories {
             String bluezBus) {
         return List.of(new LanTransportFactory(), new LoraTransportFactory(loraBus, loraTime),
                 new KissTransportFactory(new JSerialCommOpener(), Clock.systemUTC()),
+                new RNodeTransportFactory(new JSerialCommOpener(), LoraTransport.TimeSource.SYSTEM),
+                new SatelliteTransportFactory(Clock.systemUTC()), new MeshtasticTransportFactory(loraBus, loraTime),
                 new BleTransportFactory(bluezBus, Clock.systemUTC()));
     }
 }

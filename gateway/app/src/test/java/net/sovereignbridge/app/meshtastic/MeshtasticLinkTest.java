@@ -247,4 +247,37 @@ class MeshtasticLinkTest {
                 "an hour later the share is free again");
         assertInstanceOf(MeshtasticLink.Refused.class, link.sendText("x".repeat(300), TrafficOrigin.INTERNET));
     }
+
+    @Test
+    void aBusyChannelHoldsBackOptionalTrafficFromTwentyFiveAndEverythingFromFortyPercent() throws Exception {
+        startLink(0, 0.5);
+        long frame = link.timeOnAirNanos(255); // SF11 at 250 kHz: about 2.2 s
+        java.util.Random garbage = new java.util.Random(7);
+        // frames heard count as busy whether they open or not: push the minute past 25 %, below 40 %
+        int heard = 0;
+        while ((heard + 1) * frame * 100.0 / 60e9 < 33) {
+            byte[] b = new byte[255];
+            garbage.nextBytes(b);
+            link.onFrame(new ReceivedPacket(b, -90, 4, true));
+            heard++;
+        }
+        assertTrue(link.channelUtilisationPercent() >= 25 && link.channelUtilisationPercent() < 40,
+                link.channelUtilisationPercent() + " %");
+        MeshtasticLink.SendResult internet = link.sendText("from the internet", TrafficOrigin.INTERNET);
+        MeshtasticLink.ChannelBusy busy = assertInstanceOf(MeshtasticLink.ChannelBusy.class, internet);
+        assertTrue(busy.waitNanos() > 0 && busy.waitNanos() <= 60_000_000_000L, busy.toString());
+        assertInstanceOf(MeshtasticLink.ChannelBusy.class, link.sendNodeInfo(), "NodeInfo is optional traffic");
+        assertInstanceOf(MeshtasticLink.Sent.class, link.sendText("from the mesh", TrafficOrigin.LOCAL),
+                "below 40 % the mesh's own line goes");
+        while (link.channelUtilisationPercent() < 40) {
+            byte[] b = new byte[255];
+            garbage.nextBytes(b);
+            link.onFrame(new ReceivedPacket(b, -90, 4, true));
+        }
+        assertInstanceOf(MeshtasticLink.ChannelBusy.class, link.sendText("from the mesh", TrafficOrigin.LOCAL),
+                "from 40 % nothing goes");
+        assertEquals(3, link.counter("channelBusy"));
+        governorClock.addAndGet(61_000_000_000L); // the busy minute has rolled out
+        assertInstanceOf(MeshtasticLink.Sent.class, link.sendText("from the internet", TrafficOrigin.INTERNET));
+    }
 }

@@ -9,6 +9,7 @@ import net.sovereignbridge.mesh.frame.Fragmenter;
 import net.sovereignbridge.mesh.frame.Reassembler;
 import net.sovereignbridge.mesh.log.RateLimitedLog;
 import net.sovereignbridge.mesh.transport.Endpoint;
+import net.sovereignbridge.mesh.transport.LinkQuality;
 import net.sovereignbridge.mesh.transport.TrafficOrigin;
 import net.sovereignbridge.mesh.transport.Transport;
 import net.sovereignbridge.mesh.transport.TransportManager;
@@ -73,6 +74,14 @@ public final class Link {
     public boolean alive(Endpoint neighbour, long nowMillis) {
         Long t = lastHeard.get(neighbour);
         return t == null || nowMillis - t <= transport.profile().neighbourTimeoutMillis();
+    }
+
+    /**
+     * The node verified that {@code from} speaks for a mesh node (a fresh signed announce or an authentic message
+     * came from it directly): on a transport whose neighbours need proof it becomes a neighbour now.
+     */
+    public void proven(Endpoint from, LinkQuality quality) {
+        transport.neighbourProven(from, quality);
     }
 
     void heard(Endpoint from, long nowMillis) {

@@ -45,8 +45,6 @@ public final class Announcer {
         }
     }
 
-    /** At most one greeting per endpoint in this time, so a peer that reconnects in a loop gets no storm. */
-    static final long GREET_GAP_MS = 10_000;
 
     private final NodeIdentity identity;
     private final Links links;
@@ -59,7 +57,7 @@ public final class Announcer {
     private final int maxPeers;
     private final AnnounceAirtime airtime;
     private final Map<String, Long> lastAnnounce = new ConcurrentHashMap<>();
-    private final Map<Endpoint, Long> greeted = new ConcurrentHashMap<>();
+    private final AnnounceReplies replies = new AnnounceReplies();
     private final Map<MeshAddress, Long> lastRelayed = new ConcurrentHashMap<>();
     private volatile long lastTriggered;
 
@@ -79,6 +77,11 @@ public final class Announcer {
 
     void start() {
         rt.timers().scheduleWithFixedDelay(this::announceDue, 1000, 1000, TimeUnit.MILLISECONDS);
+    }
+
+    /** Announces sent to one endpoint in reply (greetings, answers) and refused by {@link AnnounceReplies}. */
+    public AnnounceReplies.Counters replies() {
+        return replies.counters();
     }
 
     /** Announce airtime booked and refused per link. */
@@ -113,26 +116,25 @@ public final class Announcer {
     }
 
     /**
-     * A transport reports a new neighbour (an overlay peer that just connected): on a duplex link without an
-     * airtime budget our announce goes to it at once, unicast, instead of at the next periodic announce, at
-     * most once per endpoint per {@link #GREET_GAP_MS}. A broadcast medium hears our periodic announce anyway.
+     * A transport reports a new neighbour (an overlay peer that just connected, a LAN endpoint a verified announce
+     * came from): on a duplex link without an airtime budget our announce goes to it at once, unicast, instead of
+     * at the next periodic announce, within {@link AnnounceReplies}. A broadcast medium hears our periodic
+     * announce anyway.
      */
     void greet(Link link, Endpoint to) {
         if (link.profile().kind() != TransportKind.DUPLEX || link.profile().airtimeGoverned()) return;
-        long now = rt.clock().millis();
-        Long last = greeted.get(to);
-        if (last != null && now - last < GREET_GAP_MS) return;
-        if (greeted.size() > 1024) greeted.clear();
-        greeted.put(to, now);
+        if (!replies.tryTake(to, rt.clock().millis())) return;
         rt.soon(() -> announceTo(link, to));
     }
 
     /**
      * A newcomer announced itself directly to us: on a duplex link it gets our announce at once, so both sides
-     * know each other without waiting for the next period (radio links wait: their airtime is budgeted).
+     * know each other without waiting for the next period (radio links wait: their airtime is budgeted); within
+     * {@link AnnounceReplies}, which also keeps a newcomer that was just greeted from getting a second copy.
      */
     void answer(Link link, Endpoint newcomer) {
-        if (link.profile().kind() == TransportKind.DUPLEX) announceTo(link, newcomer);
+        if (link.profile().kind() != TransportKind.DUPLEX) return;
+        if (replies.tryTake(newcomer, rt.clock().millis())) announceTo(link, newcomer);
     }
 
     /**

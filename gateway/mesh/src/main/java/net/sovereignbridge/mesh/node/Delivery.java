@@ -28,6 +28,7 @@ import net.sovereignbridge.mesh.routing.Router;
 import net.sovereignbridge.mesh.store.Database;
 import net.sovereignbridge.mesh.store.Inbox;
 import net.sovereignbridge.mesh.transport.Endpoint;
+import net.sovereignbridge.mesh.transport.LinkQuality;
 import net.sovereignbridge.mesh.transport.TrafficOrigin;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -191,7 +192,10 @@ public final class Delivery {
         replay.record(frame.source(), frame.messageId(), message.unixSeconds());
         // Only a fresh message says its sender is on this endpoint: a replayed one may come from anyone who
         // captured it, and learning from it would route our traffic for the sender through the replayer.
-        if (frame.hopCount() == 0) router.neighbours().heard(frame.source(), from, rt.clock().millis());
+        if (frame.hopCount() == 0) {
+            link.proven(from, LinkQuality.UNKNOWN);
+            router.neighbours().heard(frame.source(), from, rt.clock().millis());
+        }
         if (frame.wantsAck()) sendAck(sender.get(), frame.messageId(), message.unixSeconds());
         if (stored != null) deliveryListeners.forEach(l -> l.accept(stored));
     }

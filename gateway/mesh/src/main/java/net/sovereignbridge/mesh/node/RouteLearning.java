@@ -116,6 +116,7 @@ final class RouteLearning {
                 idsOfSecond(last, announced, frame.messageId())));
         if (position != null) router.geo().learn(frame.source(), position, frame.hopCount() == 0 ? from : null, now);
         if (frame.hopCount() == 0) {
+            link.proven(from, quality);
             router.neighbours().heard(frame.source(), from, now);
             if (isNew) announcer.answer(link, from);
             if (isNew) announcer.announceSoon();

@@ -8,8 +8,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The neighbours one transport heard: an endpoint is a neighbour from its first well-formed frame until it has
- * been silent for the profile's neighbour timeout. Bounded: once {@code capacity} endpoints are held, frames from
+ * The neighbours one transport heard: an endpoint is a neighbour from the moment the transport records it (its
+ * first well-formed frame, or the node's proof: {@link NeighbourRule}) until it has been silent for the profile's
+ * neighbour timeout. Bounded: once {@code capacity} endpoints are held, frames from
  * further endpoints are still delivered but add no entry, so a peer forging source addresses cannot make us
  * store more than the capacity. Time comes from an injected {@link Clock} (virtual in the simulator and tests).
  * Thread-safe.
@@ -39,6 +40,24 @@ public final class NeighbourTable {
         if (!known && entries.size() >= capacity) return null;
         entries.put(endpoint, n);
         return known ? null : n;
+    }
+
+    /**
+     * Makes {@code endpoint} a neighbour unless it is one (left as it is: its frames keep it fresh); returns the
+     * new entry, or null when it was one already (or the table is full).
+     */
+    public synchronized Neighbour add(Endpoint endpoint, LinkQuality quality) {
+        if (entries.containsKey(endpoint) || entries.size() >= capacity) return null;
+        Neighbour n = new Neighbour(endpoint, quality, clock.instant());
+        entries.put(endpoint, n);
+        return n;
+    }
+
+    /** Records a frame from {@code endpoint} if it is a neighbour already; returns whether it was one. */
+    public synchronized boolean refresh(Endpoint endpoint, LinkQuality quality) {
+        if (!entries.containsKey(endpoint)) return false;
+        entries.put(endpoint, new Neighbour(endpoint, quality, clock.instant()));
+        return true;
     }
 
     /**

@@ -51,6 +51,18 @@ public interface Transport {
     /** Neighbours heard recently, with their link quality. */
     List<Neighbour> neighbours();
 
+    /** Whether a sender is a neighbour from its first frame or only once the node has proven it. */
+    default NeighbourRule neighbourRule() {
+        return NeighbourRule.FIRST_FRAME;
+    }
+
+    /**
+     * The node verified that {@code endpoint} speaks for a mesh node: a fresh signed announce, or a message that
+     * opened and was no replay, came from it directly. Under {@link NeighbourRule#PROVEN} it becomes a neighbour
+     * now; under {@code FIRST_FRAME} it is one already and nothing happens.
+     */
+    default void neighbourProven(Endpoint endpoint, LinkQuality quality) {}
+
     /**
      * What only this transport knows, for the daemon's status ({@code sbridge status --json}, one object per
      * transport) and its start-up banner, which shows the string values: addresses, airtime, radio counters.

@@ -13,6 +13,11 @@ import net.sovereignbridge.mesh.frame.DecodeError;
  * A subclass moves bytes on its medium and calls {@link #deliver}, {@link #rejected}, {@link #sent} and
  * {@link #setState}; it checks outgoing frames with {@link #checkSend}.
  *
+ * <p>Who becomes a neighbour is the subclass's choice of {@link NeighbourRule}: with {@code FIRST_FRAME} the
+ * sender of any well-formed frame (a radio, where anyone in range is a neighbour; a connection whose peer the
+ * handshake proved); with {@code PROVEN} only an endpoint the node vouched for through
+ * {@link #neighbourProven} (LAN, where a datagram's source address is a claim anyone can make).
+ *
  * <p>Neighbours expire lazily (on every {@link #neighbours()} call and on deliveries) and whenever the
  * subclass calls {@link #expireNeighbours()} from a thread of its own; so a transport that has no threads
  * (the simulator's) still reports a silent neighbour gone, in virtual time.
@@ -24,6 +29,7 @@ public abstract class TransportBase implements Transport {
     private final String id;
     private final TransportProfile profile;
     private final NeighbourTable neighbours;
+    private final NeighbourRule neighbourRule;
     private volatile TransportState state = TransportState.STOPPED;
     private volatile String stateReason = "";
     private volatile TransportListener listener;
@@ -33,6 +39,11 @@ public abstract class TransportBase implements Transport {
     private final AtomicLong sendFailures = new AtomicLong();
 
     protected TransportBase(String id, TransportProfile profile, Clock clock, int maxNeighbours) {
+        this(id, profile, clock, maxNeighbours, NeighbourRule.FIRST_FRAME);
+    }
+
+    protected TransportBase(String id, TransportProfile profile, Clock clock, int maxNeighbours, NeighbourRule rule) {
+        this.neighbourRule = Objects.requireNonNull(rule, "rule");
         this.id = Objects.requireNonNull(id, "id");
         this.profile = Objects.requireNonNull(profile, "profile");
         this.neighbours = new NeighbourTable(Objects.requireNonNull(clock, "clock"), profile.neighbourTimeoutMillis(),
@@ -91,10 +102,16 @@ public abstract class TransportBase implements Transport {
         }
     }
 
+    @Override
+    public final NeighbourRule neighbourRule() {
+        return neighbourRule;
+    }
+
     /**
-     * Hands a well-formed frame to the listener: its sender becomes (or stays) a neighbour, announced to the
-     * listener when new. Returns false (frame not delivered) while the transport is not active, and for a frame
-     * no sender on this medium could have sent (empty, or over the MTU: counted as rejected, no neighbour).
+     * Hands a well-formed frame to the listener. Under {@code FIRST_FRAME} its sender becomes (or stays) a
+     * neighbour, announced to the listener when new; under {@code PROVEN} a neighbour's frame keeps it alive and
+     * anyone else's makes no entry. Returns false (frame not delivered) while the transport is not active, and for
+     * a frame no sender on this medium could have sent (empty, or over the MTU: counted as rejected, no neighbour).
      */
     protected final boolean deliver(Endpoint from, byte[] frame, LinkQuality quality) {
         TransportListener l = listener;
@@ -104,11 +121,26 @@ public abstract class TransportBase implements Transport {
             return false;
         }
         framesReceived.incrementAndGet();
-        Neighbour fresh = neighbours.heard(from, quality);
+        Neighbour fresh = null;
+        if (neighbourRule == NeighbourRule.FIRST_FRAME) fresh = neighbours.heard(from, quality);
+        else neighbours.refresh(from, quality);
         reportGone(neighbours.expireIfDue());
         if (fresh != null) l.onNeighbour(this, fresh, true);
         l.onFrame(this, from, frame, quality);
         return true;
+    }
+
+    /**
+     * Under {@code PROVEN}: {@code endpoint} becomes a neighbour (announced to the listener when new) or stays
+     * one. Under {@code FIRST_FRAME} its frame made it one already: nothing to do. Ignored while not active.
+     */
+    @Override
+    public final void neighbourProven(Endpoint endpoint, LinkQuality quality) {
+        TransportListener l = listener;
+        if (neighbourRule != NeighbourRule.PROVEN || !state.canSend() || l == null) return;
+        if (!endpoint.transportId().equals(id) || endpoint.isBroadcast()) return;
+        Neighbour fresh = neighbours.add(endpoint, quality);
+        if (fresh != null) l.onNeighbour(this, fresh, true);
     }
 
     /** Counts input that was not ours to deliver (a foreign packet, garbage): no neighbour, no frame. */

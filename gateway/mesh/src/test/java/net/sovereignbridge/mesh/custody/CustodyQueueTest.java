@@ -82,6 +82,30 @@ class CustodyQueueTest {
         }
     }
 
+    /**
+     * The race ReplayRouteHijackTest once lost: the frame went out, its ACK was handled before the attempt was
+     * written down. The attempt counts; the message stays DELIVERED and is not due again.
+     */
+    @Test
+    void anAttemptRecordedAfterItsAckCountsAndKeepsTheMessageDelivered() throws Exception {
+        try (Database db = Database.inMemory()) {
+            CustodyQueue q = new CustodyQueue(db, SMALL);
+            CustodyQueue.Entry raced = own(q, BOB, 1).orElseThrow();
+            assertTrue(q.markDelivered(ME, 1, 1500));
+            assertFalse(q.recordAttempt(raced.id(), MessageState.SENT, 5000, 1600), "no longer pending");
+            CustodyQueue.Entry after = q.ownMessage(ME, 1).orElseThrow();
+            assertEquals(MessageState.DELIVERED, after.state());
+            assertEquals(1, after.attempts(), "the frame did go out once");
+
+            CustodyQueue.Entry plain = own(q, BOB, 2).orElseThrow();
+            assertTrue(q.recordAttempt(plain.id(), MessageState.SENT, 5000, 1600), "still pending");
+            assertEquals(MessageState.SENT, q.ownMessage(ME, 2).orElseThrow().state());
+            assertEquals(1, q.ownMessage(ME, 2).orElseThrow().attempts());
+            assertEquals(java.util.List.of(2), q.due(10_000, 10).stream().map(CustodyQueue.Entry::messageId).toList(),
+                    "only the pending one is due again");
+        }
+    }
+
     @Test
     void framesHeldForOthersNeverCrowdOutOwnMessages() throws Exception {
         try (Database db = Database.inMemory()) {

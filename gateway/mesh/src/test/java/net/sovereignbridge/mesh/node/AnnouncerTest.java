@@ -64,10 +64,46 @@ class AnnouncerTest {
             assertEquals(FrameType.ANNOUNCE, lan.frames().get(0).type());
             assertEquals(List.of(), lora.sent, "a broadcast medium hears the periodic announce");
             assertEquals(List.of(), metered.sent, "an airtime budget gets no greeting");
-            p.time.runFor(Announcer.GREET_GAP_MS);
+            p.time.runFor(AnnounceReplies.GAP_MS);
             a.greet(p.link("lan"), peer);
             p.time.runFor(100);
             assertEquals(2, lan.sent.size());
+        }
+    }
+
+    /**
+     * Strangers from 1000 new endpoints, each greeted and then answering with an announce: one limit for both
+     * replies. An endpoint gets one reply, never two; at most the burst leaves at once, then the rate per second
+     * in virtual time, however many endpoints ask; the memory of endpoints stays bounded.
+     */
+    @Test
+    void repliesToNewEndpointsStayWithinOneLimitPerEndpointAndInTotal() throws Exception {
+        try (Parts p = new Parts(4)) {
+            RecordingTransport lan = p.add("lan", LAN);
+            p.start();
+            Announcer a = announcer(p);
+            for (int i = 0; i < 500; i++) {
+                Endpoint e = new Endpoint("lan", "stranger-" + i);
+                a.greet(p.link("lan"), e);
+                a.answer(p.link("lan"), e);
+            }
+            p.time.runFor(100);
+            assertEquals(AnnounceReplies.BURST, lan.sent.size(), "the burst, at once");
+            assertEquals(AnnounceReplies.BURST, lan.sent.stream().map(s -> s.to()).distinct().count(),
+                    "one reply per endpoint");
+            // 500 more over 10 s of virtual time: the rate refills, nothing more.
+            for (int i = 0; i < 500; i++) {
+                Endpoint e = new Endpoint("lan", "later-" + i);
+                a.greet(p.link("lan"), e);
+                a.answer(p.link("lan"), e);
+                p.time.runFor(20);
+            }
+            p.time.runFor(100);
+            long later = lan.sent.size() - AnnounceReplies.BURST;
+            long allowed = AnnounceReplies.PER_SECOND * 10 + 2;
+            assertTrue(later <= allowed && later >= allowed - 4, later + " replies in 10 s, about " + allowed);
+            assertEquals(2000, a.replies().sent() + a.replies().refused(), "every request counted");
+            assertEquals(lan.sent.size(), a.replies().sent());
         }
     }
 

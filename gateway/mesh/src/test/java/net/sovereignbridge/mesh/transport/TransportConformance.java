@@ -23,8 +23,10 @@ import org.junit.jupiter.api.Test;
  * What every {@link Transport} must do, whatever its medium: a subclass per transport supplies a {@link Medium}
  * (the transport under test, not started, and one peer on the same medium that the test drives) and inherits
  * the tests. Start, stop and restart with their state events; the MTU; sending while down; a neighbour that
- * appears with its first frame and goes when it falls silent (in virtual time where the medium's liveness is a
- * timeout); hostile input that neither crashes the transport, nor reaches the node, nor creates a neighbour.
+ * appears with its first frame, or on media where a sender's name is only a claim ({@link NeighbourRule#PROVEN}:
+ * LAN) only once the node proved it, and goes when it falls silent (in virtual time where the medium's
+ * liveness is a timeout); hostile input that neither crashes the transport, nor reaches the node, nor creates a
+ * neighbour.
  *
  * <p>Frames the tests send start with the mesh frame version in their first byte's high nibble, as every link
  * frame does; their other bytes are arbitrary (a transport moves opaque bytes).
@@ -217,17 +219,32 @@ public abstract class TransportConformance {
         assertEquals(TransportState.ACTIVE, transport.state(), "refusals leave the transport active");
     }
 
+    /**
+     * Makes the peer, which just sent a frame, a neighbour the transport's way: nothing more under FIRST_FRAME;
+     * under PROVEN the node's proof, after checking that the frame alone made none.
+     */
+    private void peerBecomesNeighbour(Endpoint peer) throws Exception {
+        if (transport.neighbourRule() == NeighbourRule.PROVEN) {
+            medium.settle();
+            assertTrue(transport.neighbours().isEmpty(), "a frame alone makes no neighbour: " + transport.neighbours());
+            assertEquals(List.of(), events.neighbourEvents(), "and no event");
+            transport.neighbourProven(peer, LinkQuality.UNKNOWN);
+        }
+        await("the peer as a neighbour", () -> transport.neighbours().stream().anyMatch(n -> n.endpoint().equals(peer)));
+        // the event may come from another thread than the table's update (the overlay's identify)
+        await("an up event", () -> events.neighbourEvents().contains("up " + peer));
+    }
+
     @Test
-    void aNeighbourAppearsWithItsFirstFrameAndGoesWhenSilent() throws Exception {
+    void aNeighbourAppearsWithItsFirstFrameOrItsProofAndGoesWhenSilent() throws Exception {
         transport.start(events);
         await("ACTIVE", () -> transport.state() == TransportState.ACTIVE);
         Endpoint peer = medium.peerSends(frame(20, 7));
         assertNotNull(nextFrame(), "the peer's frame arrives");
-        await("the peer as a neighbour", () -> transport.neighbours().stream().anyMatch(n -> n.endpoint().equals(peer)));
-        // the event may come from another thread than the table's update (the overlay's identify)
-        await("an up event", () -> events.neighbourEvents().contains("up " + peer));
+        peerBecomesNeighbour(peer);
         medium.peerSends(frame(20, 8));
         assertNotNull(nextFrame(), "the peer's second frame arrives");
+        transport.neighbourProven(peer, LinkQuality.UNKNOWN);
         assertEquals(1, events.neighbourEvents().stream().filter(e -> e.equals("up " + peer)).count(),
                 "a known neighbour is not announced again: " + events.neighbourEvents());
 
@@ -250,8 +267,7 @@ public abstract class TransportConformance {
         medium.settle();
         assertTrue(events.frames.isEmpty(), "no garbage reached the node");
         assertEquals(TransportState.ACTIVE, transport.state(), "still active");
-        await("the peer as a neighbour", () -> transport.neighbours().stream().anyMatch(n -> n.endpoint().equals(peer)));
-        await("an up event", () -> events.neighbourEvents().contains("up " + peer));
+        peerBecomesNeighbour(peer);
         assertEquals(List.of(peer), transport.neighbours().stream().map(Neighbour::endpoint).toList(),
                 "the peer is the only neighbour");
         assertEquals(List.of("up " + peer), events.neighbourEvents(), "no neighbour from garbage");

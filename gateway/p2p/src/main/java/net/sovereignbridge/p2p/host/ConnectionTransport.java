@@ -13,7 +13,10 @@ import net.sovereignbridge.p2p.multiaddr.Multiaddr;
  * host by {@link Libp2pHost.Builder#transport}; tried in that order.
  */
 public interface ConnectionTransport {
-    /** Whether this transport dials that address (given without its trailing /p2p). */
+    /**
+     * Whether this transport dials that address (given without its trailing /p2p, except a relayed
+     * address, {@code <relay>/p2p-circuit/p2p/<target>}, whose trailing /p2p names the target).
+     */
     boolean canDial(Multiaddr addr);
 
     boolean canListen(Multiaddr addr);

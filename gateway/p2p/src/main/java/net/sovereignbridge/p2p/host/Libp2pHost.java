@@ -335,7 +335,8 @@ public final class Libp2pHost implements Host {
             Optional<Connection> existing = connection(PeerId.encode(expectedKey));
             if (existing.isPresent()) return existing.get();
         }
-        Multiaddr target = addr.withoutPeerId();
+        // a relayed address keeps its trailing /p2p: it names the target the relay is to connect us to
+        Multiaddr target = addr.isRelayed() ? addr : addr.withoutPeerId();
         for (ConnectionTransport t : transports) {
             if (t.canDial(target)) {
                 RawConnection raw = t.dial(target, (int) config.handshakeTimeout().toMillis());

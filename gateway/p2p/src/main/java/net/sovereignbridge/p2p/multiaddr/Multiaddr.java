@@ -30,6 +30,8 @@ public final class Multiaddr {
         DNS4(54, "dns4", -1),
         DNS6(55, "dns6", -1),
         P2P(421, "p2p", -1),
+        /** A relayed hop: {@code <relay>/p2p-circuit/p2p/<target>} (circuit relay v2). */
+        P2P_CIRCUIT(290, "p2p-circuit", 0),
         WS(477, "ws", 0);
 
         public final int code;
@@ -112,6 +114,30 @@ public final class Multiaddr {
             return new Multiaddr(components.subList(0, components.size() - 1));
         }
         return this;
+    }
+
+    /**
+     * The trailing /p2p component (the peer this address reaches), or null. Unlike {@code first(P2P)} it
+     * names the target of a relayed address, {@code <relay>/p2p/R/p2p-circuit/p2p/T}, not its relay.
+     */
+    public Component trailingPeerId() {
+        Component last = components.isEmpty() ? null : components.get(components.size() - 1);
+        return last != null && last.protocol == Protocol.P2P ? last : null;
+    }
+
+    /** True for a relayed address (one with /p2p-circuit). */
+    public boolean isRelayed() {
+        return first(Protocol.P2P_CIRCUIT) != null;
+    }
+
+    /** The address of these components (checked as a decoded address is). */
+    public static Multiaddr of(List<Component> components) throws MultiaddrException {
+        if (components.isEmpty()) throw new MultiaddrException("empty multiaddr");
+        List<Component> list = new ArrayList<>();
+        for (Component c : components) list.add(checked(c.protocol(), c.value()));
+        Multiaddr m = new Multiaddr(list);
+        if (m.toBytes().length > MAX_BINARY_LENGTH) throw new MultiaddrException("multiaddr longer than " + MAX_BINARY_LENGTH + " bytes");
+        return m;
     }
 
     public Multiaddr with(Protocol protocol, byte[] value) throws MultiaddrException {

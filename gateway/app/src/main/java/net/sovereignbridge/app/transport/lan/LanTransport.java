@@ -20,6 +20,7 @@ import net.sovereignbridge.mesh.frame.DecodeError;
 import net.sovereignbridge.mesh.frame.MeshFrame;
 import net.sovereignbridge.mesh.transport.Endpoint;
 import net.sovereignbridge.mesh.transport.LinkQuality;
+import net.sovereignbridge.mesh.transport.NeighbourRule;
 import net.sovereignbridge.mesh.transport.PreferenceClass;
 import net.sovereignbridge.mesh.transport.TransportBase;
 import net.sovereignbridge.mesh.transport.TransportException;
@@ -43,8 +44,11 @@ import org.slf4j.LoggerFactory;
  *       datagram's source address.
  *   <li>Every node listens on the discovery port with SO_REUSEADDR, so several gateways on one host (and
  *       their tests on loopback) all hear each other's announces.
- *   <li>A source endpoint is a neighbour from its first link frame (neighbour up) until it has been silent
- *       for the neighbour timeout (default 180 s, six announce intervals: neighbour down).
+ *   <li>A source endpoint is a neighbour once the node proved it ({@link NeighbourRule#PROVEN}: a fresh signed
+ *       announce or an authentic message came from it; neighbour up) until it has been silent for the neighbour
+ *       timeout (default 180 s, six announce intervals: neighbour down). A UDP source address is a claim anyone
+ *       can make: were a datagram enough, every stranger's port would be greeted with our announce (a
+ *       reflection amplifier) and counted as a neighbour.
  *   <li>A datagram that cannot be a link frame (empty, longer than the MTU, or a first byte whose high nibble
  *       is not the mesh frame version) is counted as rejected and goes no further: a port scanner or a stray
  *       protocol on port 4242 creates no neighbour.
@@ -84,7 +88,7 @@ public final class LanTransport extends TransportBase {
 
     /** @param clock when neighbours were heard and when they time out */
     public LanTransport(String id, Options options, long neighbourTimeoutMillis, Clock clock) {
-        super(id, profile(neighbourTimeoutMillis), clock, DEFAULT_MAX_NEIGHBOURS);
+        super(id, profile(neighbourTimeoutMillis), clock, DEFAULT_MAX_NEIGHBOURS, NeighbourRule.PROVEN);
         this.options = options;
         this.neighbourTimeoutMillis = neighbourTimeoutMillis;
     }
@@ -231,7 +235,6 @@ public final class LanTransport extends TransportBase {
         }
     }
 
-    /** 1 to MTU bytes whose first byte carries the mesh frame version in its high nibble. */
     /** Why a datagram cannot be a link frame, or null when it may be one. */
     private static DecodeError unfitForLinkFrame(ByteBuffer datagram) {
         int n = datagram.remaining();

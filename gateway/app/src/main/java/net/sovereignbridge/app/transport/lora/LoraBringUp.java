@@ -12,6 +12,8 @@ import net.sovereignbridge.drivers.sx126x.Sx126xException;
 import net.sovereignbridge.drivers.sx126x.Sx126xSettings;
 import net.sovereignbridge.drivers.sx126x.pi4j.Pi4jSx126xBus;
 import net.sovereignbridge.drivers.sx126x.pi4j.Sx126xWiring;
+import net.sovereignbridge.drivers.sx127x.Bandwidth;
+import net.sovereignbridge.drivers.sx127x.CodingRate;
 import net.sovereignbridge.drivers.sx127x.LoRaSettings;
 import net.sovereignbridge.drivers.sx127x.RadioBus;
 import net.sovereignbridge.drivers.sx127x.Sx127x;
@@ -61,7 +63,7 @@ public final class LoraBringUp {
     }
 
     /** The radio cannot be used; {@code reason} says why and what to do. */
-    public record Down(String reason) implements Outcome {}
+    public record Down(String reason) implements Outcome, RadioOutcome {}
 
     /** Pi4J on the local Raspberry Pi, after checking /dev for the usual problems. */
     public static BusOpener pi4j() {
@@ -123,10 +125,40 @@ public final class LoraBringUp {
                     + " dB PA" : "") + " is above the limit of " + sub.get().name() + " ("
                     + sub.get().maxEirpDbm() + " dBm EIRP)");
         }
-        if (b.sx126x().isPresent()) return bringUpSx126x(transportId, b, power, sub.get(), linkId, opener, options, time);
-        LoRaSettings settings = b.loRaSettings().toBuilder().txPowerDbm(Math.max(2, Math.min(power, b.maxPowerDbm())))
-                .build();
+        Modem modem = new Modem(f, b.preset().spreadingFactor(), b.preset().bandwidth(), b.preset().codingRate(),
+                b.preset().preambleLength(), b.syncWord(), power);
+        RadioOutcome opened = openRadio(transportId, b, modem, opener);
+        if (opened instanceof Down d) return d;
+        RadioUp radio = (RadioUp) opened;
+        return up(transportId, radio.radio(), radio.bus(), sub.get(), linkId, options, time);
+    }
 
+    /**
+     * LoRa modem settings as both chip families take them: carrier, modulation, preamble, sync word (the SX127x
+     * form: 0x12 private, 0x34 LoRaWAN, 0x2B Meshtastic) and the chip's output power (clamped to the chip and board).
+     */
+    public record Modem(long frequencyHz, int spreadingFactor, Bandwidth bandwidth, CodingRate codingRate,
+                        int preambleLength, int syncWord, int powerDbm) {}
+
+    /** What opening a board's chip gave: the radio, or {@link Down} with the reason. */
+    public sealed interface RadioOutcome permits RadioUp, Down {}
+
+    /**
+     * The chip answered and is driven by {@code radio} (not yet configured). Close {@code radio} first, then
+     * {@code bus}.
+     */
+    public record RadioUp(LoraRadio radio, AutoCloseable bus) implements RadioOutcome {}
+
+    /**
+     * Opens the chip of board {@code b} (the driver its {@code Module} names) for {@code modem}, whose frequency and
+     * power the caller has checked against the region: the LoRa transport and the Meshtastic link share this.
+     */
+    public static RadioOutcome openRadio(String transportId, BoardConfig b, Modem modem, BusOpener opener) {
+        if (b.sx126x().isPresent()) return openSx126x(transportId, b, modem, opener);
+        LoRaSettings settings = LoRaSettings.builder().frequencyHz(modem.frequencyHz())
+                .spreadingFactor(modem.spreadingFactor()).bandwidth(modem.bandwidth()).codingRate(modem.codingRate())
+                .preambleLength(modem.preambleLength()).syncWord(modem.syncWord())
+                .txPowerDbm(Math.max(2, Math.min(modem.powerDbm(), b.maxPowerDbm()))).build();
         OpenedBus opened;
         try {
             opened = opener.open(b.wiring());
@@ -143,15 +175,16 @@ public final class LoraBringUp {
             closeQuietly(radio, opened.resources());
             return new Down(e.getMessage());
         }
-        return up(transportId, new Sx127xRadio(radio, settings), opened.resources(), sub.get(), linkId, options, time);
+        return new RadioUp(new Sx127xRadio(radio, settings), opened.resources());
     }
 
-    private static Outcome bringUpSx126x(String transportId, BoardConfig b, int power, Region.SubBand sub, int linkId,
-                                         BusOpener opener, LoraTransport.Options options,
-                                         LoraTransport.TimeSource time) {
+    private static RadioOutcome openSx126x(String transportId, BoardConfig b, Modem modem, BusOpener opener) {
         Sx126xChip chip = b.sx126x().get().chip();
-        Sx126xSettings settings = b.sx126xSettings().toBuilder().txPowerDbm(Math.max(Sx126xChip.MIN_POWER_DBM,
-                Math.min(power, Math.min(b.maxPowerDbm(), Sx126xChip.MAX_POWER_DBM)))).build();
+        Sx126xSettings settings = Sx126xSettings.builder().frequencyHz(modem.frequencyHz())
+                .spreadingFactor(modem.spreadingFactor()).bandwidth(modem.bandwidth()).codingRate(modem.codingRate())
+                .preambleLength(modem.preambleLength()).syncWord(modem.syncWord())
+                .txPowerDbm(Math.max(Sx126xChip.MIN_POWER_DBM, Math.min(modem.powerDbm(),
+                        Math.min(b.maxPowerDbm(), Sx126xChip.MAX_POWER_DBM)))).build();
         try {
             settings.check(chip);
         } catch (IllegalArgumentException e) {
@@ -173,7 +206,7 @@ public final class LoraBringUp {
             closeQuietly(radio, opened.resources());
             return new Down(e.getMessage());
         }
-        return up(transportId, new Sx126xRadio(radio, settings), opened.resources(), sub, linkId, options, time);
+        return new RadioUp(new Sx126xRadio(radio, settings), opened.resources());
     }
 
     private static Up up(String transportId, LoraRadio radio, AutoCloseable bus, Region.SubBand sub, int linkId,

@@ -35,6 +35,11 @@ public interface LoraRadio extends AutoCloseable {
     /** The driver's counters (crcErrors, receiverRestarts, ... as the chip has them), for the status output. */
     Map<String, Long> counters();
 
+    /** Why the radio cannot work now (a USB radio unplugged), or "" when it can; shown in the status. */
+    default String problem() {
+        return "";
+    }
+
     /** Stops the driver's receive thread and puts the chip to sleep; the bus stays open. */
     @Override
     void close();

@@ -331,6 +331,8 @@ public final class LoraTransport extends TransportBase implements AirtimeBudget 
     public java.util.Map<String, Object> statusFields() {
         java.util.Map<String, Object> m = status().toMap();
         m.put("chip", radio.chip());
+        String problem = radio.problem();
+        if (!problem.isEmpty()) m.put("problem", problem);
         return m;
     }
 

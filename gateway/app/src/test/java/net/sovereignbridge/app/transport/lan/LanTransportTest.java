@@ -170,7 +170,12 @@ class LanTransportTest {
             assertEquals(340, b.counters("lan").bytesIn.get());
 
             String aEndpoint = "127.0.0.1:" + lanA.localAddress().getPort();
-            assertEquals(List.of("up " + aEndpoint), recB.neighbourEvents, "one up event for four datagrams");
+            // A source address is a claim: datagrams alone make no neighbour, the node's proof does.
+            assertEquals(List.of(), recB.neighbourEvents, "no neighbour from four datagrams");
+            assertTrue(lanB.neighbours().isEmpty());
+            lanB.neighbourProven(new Endpoint("lan", aEndpoint), LinkQuality.UNKNOWN);
+            lanB.neighbourProven(new Endpoint("lan", aEndpoint), LinkQuality.UNKNOWN);
+            assertEquals(List.of("up " + aEndpoint), recB.neighbourEvents, "one up event for two proofs");
             assertEquals(1, lanB.neighbours().size());
             await("neighbour down after 300 ms of silence", () -> recB.neighbourEvents.size() == 2);
             assertEquals("down " + aEndpoint, recB.neighbourEvents.get(1));
