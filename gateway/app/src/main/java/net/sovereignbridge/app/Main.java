@@ -28,7 +28,7 @@ import picocli.CommandLine.Command;
                 StatusCommand.class, MessagesCommand.class, BundleCommand.class, SimCommand.class, LoraCommand.class,
                 BoardCommand.class, PowerBudgetCommand.class, DhtCommand.class, P2pCommand.class,
                 MeshtasticCommand.class, TransportCommand.class, SatelliteCommand.class, ModemCommand.class,
-                net.sovereignbridge.app.content.ContentCommand.class})
+                net.sovereignbridge.app.content.ContentCommand.class, net.sovereignbridge.app.cli.GpsCommand.class})
 public final class Main implements Runnable {
     /** The gateway's version, as {@code sbridge --version}, the dashboard and {@code sbridge_info} show it. */
     public static final String VERSION = "0.1.0";

@@ -68,6 +68,18 @@ class GpsDaemonTest {
                 assertEquals(java.util.Optional.of(net.sovereignbridge.mesh.routing.Geohash.encode(48.1173,
                         11.0 + 31.0 / 60, 6)), g.node().position());
                 assertEquals(6, g.node().position().get().length());
+                // sbridge gps, through the real root command and the control channel
+                java.io.StringWriter out = new java.io.StringWriter();
+                picocli.CommandLine cl = new picocli.CommandLine(new net.sovereignbridge.app.Main());
+                cl.setOut(new java.io.PrintWriter(out));
+                assertEquals(0, cl.execute("gps", "--state-dir", config.stateDir().toString()));
+                assertTrue(out.toString().contains("fix        yes"), out.toString());
+                assertTrue(out.toString().contains("position   48.1173 11.516666"), out.toString());
+                assertTrue(out.toString().contains("GPS time   2026-12-04T12:35:19Z"), out.toString());
+                java.io.StringWriter js = new java.io.StringWriter();
+                cl.setOut(new java.io.PrintWriter(js));
+                assertEquals(0, cl.execute("gps", "--json", "--state-dir", config.stateDir().toString()));
+                assertTrue(js.toString().contains("\"satellites\":8"), js.toString());
             } finally {
                 g.close();
             }
