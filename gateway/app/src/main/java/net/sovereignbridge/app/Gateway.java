@@ -53,6 +53,8 @@ public final class Gateway implements AutoCloseable {
     /** The kind of each configured transport the node runs, by id (the overlay is a service, not configured). */
     private final Map<String, String> types = new LinkedHashMap<>();
     private final List<AutoCloseable> resources = new ArrayList<>();
+    /** The serial GPS when {@code gps.device} is set, else null. */
+    private net.sovereignbridge.app.gps.GpsService gps;
     private ControlServer control;
     private LocalServices services;
     private DhtService dht;
@@ -87,6 +89,18 @@ public final class Gateway implements AutoCloseable {
             g.startDht();
             g.content = net.sovereignbridge.app.content.ContentService.start(config.content(), db,
                     g.overlay == null ? null : g.overlay.host());
+            if (config.gps().enabled()) {
+                // a position in the configuration wins; else the fix sets the geohash the node announces
+                boolean fixedPosition = config.routing().position().isPresent();
+                int precision = config.gps().geohashPrecision();
+                g.gps = net.sovereignbridge.app.gps.GpsService.start(config.gps(),
+                        new net.sovereignbridge.drivers.kiss.JSerialCommOpener(), java.time.Clock.systemUTC(), fix -> {
+                            if (fixedPosition || !fix.valid()) return;
+                            String here = net.sovereignbridge.mesh.routing.Geohash.encode(fix.latitude(),
+                                    fix.longitude(), precision);
+                            if (!here.equals(g.node.position().orElse(null))) g.node.setPosition(here);
+                        });
+            }
             g.control = ControlServer.start(config.stateDir(), g::handle);
             DhtService dht = g.dht;
             g.services = LocalServices.start(config.coap(), config.mqtt(), g.node, g::serviceStatus, config.stateDir(),
@@ -505,6 +519,7 @@ public final class Gateway implements AutoCloseable {
             ts.add(j);
         });
         out.put("transports", ts);
+        if (gps != null) out.put("gps", gps.statusFields());
         List<Object> peers = new ArrayList<>();
         node.peers().all().forEach((address, p) -> {
             Map<String, Object> j = new LinkedHashMap<>();
@@ -538,6 +553,7 @@ public final class Gateway implements AutoCloseable {
         if (web != null) web.close();
         if (services != null) services.close();
         if (control != null) control.close();
+        if (gps != null) gps.close();
         if (dht != null) dht.close();
         node.close();
         if (overlay != null) overlay.close();

@@ -142,6 +142,22 @@ public final class GgwaveReceiver {
         }
     }
 
+    /**
+     * True while a start marker is being heard or its transmission has not ended: the channel is taken, and a
+     * sender that listens before it talks waits.
+     */
+    public boolean busy() {
+        if (pendingDataStart != Long.MIN_VALUE) {
+            return true;
+        }
+        for (long r : runStart) {
+            if (r != Long.MIN_VALUE) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Samples held now (for tests of the memory bound). */
     int heldSamples() {
         return length;

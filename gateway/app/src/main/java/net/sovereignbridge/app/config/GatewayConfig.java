@@ -35,7 +35,8 @@ public record GatewayConfig(
         Routing routing,
         CustodyQueue.Limits custody,
         net.sovereignbridge.app.content.ContentSettings content,
-        WebSettings web) {
+        WebSettings web,
+        net.sovereignbridge.app.gps.GpsSettings gps) {
 
     /**
      * What the daemon is for. GATEWAY: the default, radios and all. BOOTSTRAP ({@code run --role bootstrap}):
@@ -87,7 +88,7 @@ public record GatewayConfig(
             transports = List.copyOf(overridden);
         }
         return new GatewayConfig(c.nodeName(), stateDir, c.hopLimit(), c.announceIntervalSeconds(), transports,
-                c.logLevel(), c.coap(), c.mqtt(), c.dht(), c.p2p(), role, c.routing(), c.custody(), c.content(), c.web());
+                c.logLevel(), c.coap(), c.mqtt(), c.dht(), c.p2p(), role, c.routing(), c.custody(), c.content(), c.web(), c.gps());
     }
 
     public static GatewayConfig read(ConfigNode root) throws ConfigException {
@@ -141,8 +142,9 @@ public record GatewayConfig(
         }
         var content = net.sovereignbridge.app.content.ContentSettings.read(root.section("content"));
         WebSettings web = WebSettings.read(root.section("web"));
+        var gps = net.sovereignbridge.app.gps.GpsSettings.read(root.section("gps"));
         return new GatewayConfig(name, stateDir, hopLimit, announce, transports, level, coap, mqtt, dht, p2p, role, routing,
-                custody, content, web);
+                custody, content, web, gps);
     }
 
     /**

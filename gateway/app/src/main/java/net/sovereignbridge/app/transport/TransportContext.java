@@ -18,7 +18,7 @@ public record TransportContext(MeshAddress node, Path stateDir, Node mesh) {
         this(node, null, null);
     }
 
-    /** Without a node: transports that keep state but need no mesh (the satellite receiver; factory tests). */
+    /** Without a node: for bringing up transports that keep state but bridge nothing (factory tests). */
     public TransportContext(MeshAddress node, Path stateDir) {
         this(node, stateDir, null);
     }

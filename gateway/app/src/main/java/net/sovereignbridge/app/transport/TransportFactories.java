@@ -3,6 +3,7 @@ package net.sovereignbridge.app.transport;
 import java.time.Clock;
 import java.util.List;
 import net.sovereignbridge.app.meshtastic.MeshtasticTransportFactory;
+import net.sovereignbridge.app.transport.audio.AudioTransportFactory;
 import net.sovereignbridge.app.transport.ble.BleTransportFactory;
 import net.sovereignbridge.app.transport.kiss.KissTransportFactory;
 import net.sovereignbridge.drivers.bluez.BluezBus;
@@ -43,6 +44,6 @@ public final class TransportFactories {
                 new KissTransportFactory(new JSerialCommOpener(), Clock.systemUTC()),
                 new RNodeTransportFactory(new JSerialCommOpener(), LoraTransport.TimeSource.SYSTEM),
                 new SatelliteTransportFactory(Clock.systemUTC()), new MeshtasticTransportFactory(loraBus, loraTime),
-                new BleTransportFactory(bluezBus, Clock.systemUTC()));
+                new BleTransportFactory(bluezBus, Clock.systemUTC()), new AudioTransportFactory(Clock.systemUTC()));
     }
 }

@@ -427,4 +427,20 @@ class MeshtasticDaemonTest {
         });
         assertEquals(Boolean.TRUE, ((Map<?, ?>) mesh0().get("mqttUplink")).get("connected"));
     }
+
+    @Test
+    @Order(7)
+    void stoppedAndStartedByTheOperatorTheChannelBridgesAgain() throws Exception {
+        alpha.node().transports().stop("mesh0");
+        assertEquals("STOPPED", mesh0().get("state"));
+        assertEquals(null, mesh0().get("mqttUplink"), "the MQTT connection goes with the radio");
+        Map<String, Object> r = ControlClient.call(alpha.config().stateDir(), Map.of("op", "transport-start", "id",
+                "mesh0"));
+        assertEquals(Boolean.TRUE, r.get("ok"), r.toString());
+        assertEquals("ACTIVE", mesh0().get("state"));
+        awaitMqttConnected();
+        node.transmit(theirText(PacketHeader.BROADCAST, 9001, "after the restart"));
+        LocalTools.await("the text after the restart on the topic", 30, () -> alpha.node().topics().recent(TOPIC)
+                .stream().anyMatch(m -> new String(m.body(), StandardCharsets.UTF_8).equals("!12345678: after the restart")));
+    }
 }

@@ -125,7 +125,7 @@ class TransportSectionsTest {
         "transports:\\n  - {type: lan, id: overlay}|:2: transports[0].id: 'overlay' is the node's own transport",
         "transports:\\n  - {type: lan, id: bundle}|:2: transports[0].id: 'bundle' is the node's own transport",
         "transports:\\n  - {id: x}|transports[0].type: missing; one of lan, lora",
-        "transports:\\n  - {type: audio, id: audio0}|:2: transports[0].type: 'audio' is not one of lan, lora, kiss, ble",
+        "transports:\\n  - {type: sonar, id: sonar0}|:2: transports[0].type: 'sonar' is not one of lan, lora, kiss, rnode, satellite, meshtastic, ble, audio",
         "transports:\\n  - {type: ble, id: ble0, adapter: usb0}|:2: transports[0].adapter: 'usb0' is no BlueZ adapter name",
         "transports:\\n  - {type: ble, id: ble0, name: sovereign-gw}|:2: transports[0].name: advertisement of 35 bytes exceeds the legacy 31-byte limit",
         "transports:\\n  - {type: ble, id: ble0, max-links: 0}|:2: transports[0].max-links: 0 is out of range 1..32",

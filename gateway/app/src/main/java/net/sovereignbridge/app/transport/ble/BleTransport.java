@@ -180,9 +180,12 @@ public final class BleTransport extends TransportBase {
                 }
             }));
             watchers.add(bus.connection().addSigHandler(Properties.PropertiesChanged.class, s -> {
-                if (owner.equals(s.getSource()) && adapter.path().equals(s.getPath())
-                        && !Variants.bool(s.getPropertiesChanged(), "Powered", true)) {
+                if (!owner.equals(s.getSource())) return;
+                if (adapter.path().equals(s.getPath()) && !Variants.bool(s.getPropertiesChanged(), "Powered", true)) {
                     lost("adapter " + options.adapter() + " was powered off");
+                } else if (s.getPath().startsWith(adapter.path() + "/dev_") && "org.bluez.Device1".equals(s.getInterfaceName())
+                        && !Variants.bool(s.getPropertiesChanged(), "Connected", true)) {
+                    disconnected(s.getPath());
                 }
             }));
             server = new GattServer(bus, adapter.path(), LAYOUT, identity, options.localName(),
@@ -302,22 +305,32 @@ public final class BleTransport extends TransportBase {
                 if (foreign.size() < 4 * options.maxLinks()) foreign.add(device); // a phone: it writes, we do not
             } else {
                 log.info("transport {}: no link to {}: {}", id(), device, e.getMessage());
-                reconnectLater(s, device);
+                // only a lost link is retried: a central that wrote and left is not ours to chase
+                if (reconnectDelay.containsKey(device)) reconnectLater(s, device);
             }
         }
+    }
+
+    /** A central (a gateway or a phone) disconnected: what it had half sent is lost, its slot is free. */
+    private void disconnected(String device) {
+        BleFragments.Reassembler r = reassembly.remove(device);
+        if (r != null && r.pending()) {
+            framesIncomplete.incrementAndGet();
+            rejected(DecodeError.FRAGMENT_INCONSISTENT);
+        }
+        foreign.remove(device);
     }
 
     private void linkLost(String device, Link link) {
         if (!links.remove(device, link)) return;
         linkLosses.incrementAndGet();
-        BleFragments.Reassembler r = reassembly.remove(device);
-        if (r != null && r.pending()) {
-            framesIncomplete.incrementAndGet(); // the peer vanished mid-frame: its fragments are thrown away
-            rejected(DecodeError.FRAGMENT_INCONSISTENT);
-        }
+        disconnected(device); // the peer vanished, perhaps mid-frame: its fragments are thrown away
         link.client.close();
         Session s = session;
-        if (s != null && weConnect(s, addressOf(device))) reconnectLater(s, device);
+        if (s != null && weConnect(s, addressOf(device))) {
+            reconnectDelay.putIfAbsent(device, 500L); // the chain's first delay doubles to 1 s
+            reconnectLater(s, device);
+        }
     }
 
     private void reconnectLater(Session s, String device) {

@@ -61,7 +61,7 @@ class SatelliteTransportFactoryTest {
         assertEquals(4433, s.listen().port());
         assertEquals(Set.of(1), s.listen().channels());
         assertEquals(7_200_000, s.listen().expiryMillis());
-        var up = assertInstanceOf(TransportFactory.Up.class, s.bringUp(new TransportContext(null, dir.resolve("state"))));
+        var up = assertInstanceOf(TransportFactory.Up.class, s.bringUp(new TransportContext(null, dir.resolve("state"), null)));
         assertEquals(TransportKind.RECEIVE_ONLY, up.transport().profile().kind());
         assertFalse(up.transport().profile().canSend());
         assertFalse(up.transport().profile().unicast());
@@ -89,13 +89,13 @@ class SatelliteTransportFactoryTest {
     }
 
     @Test void downReasonsSayWhatToDo() throws Exception {
-        var noIf = settings("{type: satellite, id: sat0, interface: dvb9_0}").bringUp(new TransportContext(null, dir));
+        var noIf = settings("{type: satellite, id: sat0, interface: dvb9_0}").bringUp(new TransportContext(null, dir, null));
         assertTrue(((TransportFactory.Down) noIf).reason().contains("no network interface dvb9_0"), noIf.toString());
 
         Path key = dir.resolve("exported.asc");
         Files.write(key, OpenPgpKeys.armor(OpenPgpKeys.generate("x", new SecureRandom(), new Date()).getEncoded()));
         Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("rw-r--r--"));
-        var open = settings("{type: satellite, id: sat0, interface: lo, key: " + key + "}").bringUp(new TransportContext(null, dir));
+        var open = settings("{type: satellite, id: sat0, interface: lo, key: " + key + "}").bringUp(new TransportContext(null, dir, null));
         String reason = ((TransportFactory.Down) open).reason();
         assertTrue(reason.contains("chmod 600 " + key), reason);
         assertFalse(reason.contains("PGP"), "the key's content is never in a message");
@@ -103,10 +103,10 @@ class SatelliteTransportFactoryTest {
         Path garbage = dir.resolve("garbage.asc");
         Files.writeString(garbage, "not a key");
         Files.setPosixFilePermissions(garbage, PosixFilePermissions.fromString("rw-------"));
-        var bad = settings("{type: satellite, id: sat0, interface: lo, key: " + garbage + "}").bringUp(new TransportContext(null, dir));
+        var bad = settings("{type: satellite, id: sat0, interface: lo, key: " + garbage + "}").bringUp(new TransportContext(null, dir, null));
         assertTrue(((TransportFactory.Down) bad).reason().contains("is not an OpenPGP secret key"), bad.toString());
 
-        var signers = settings("{type: satellite, id: sat0, interface: lo, signers: " + garbage + "}").bringUp(new TransportContext(null, dir));
+        var signers = settings("{type: satellite, id: sat0, interface: lo, signers: " + garbage + "}").bringUp(new TransportContext(null, dir, null));
         assertTrue(((TransportFactory.Down) signers).reason().contains("signers file"), signers.toString());
     }
 
