@@ -127,6 +127,7 @@ class SatelliteFuzzTest {
             if (!p.moreFragments()) {
                 if (last >= 0 && last != p.fragment()) return true;
                 last = p.fragment();
+                fragments.tailMap(last, false).clear(); // those beyond the last are no part of the message
             }
             if (last >= 0 && p.fragment() > last) return false;
             fragments.put(p.fragment(), p.payload());
