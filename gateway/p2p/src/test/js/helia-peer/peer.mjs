@@ -6,7 +6,7 @@
 // command {"id":<id>,"ok":true,...} or {"id":<id>,"ok":false,"error":".."}.
 // stdin: JSON lines {"id":<id>,"cmd":"<name>",...}:
 //   dial {addr}                  connect to a multiaddr ending in /p2p/<PeerId>
-//   addFile {path}               import the file with @helia/unixfs addBytes (helia's defaults) -> {cid}
+//   addFile {path}               import the file with @helia/unixfs addBytes (helia's defaults) -> {cid, ms}
 //   cat {cid, out, timeoutMs}    fetch the file by bitswap, write it to out -> {bytes, sha256, ms}
 //   stats                        bitswap's counters -> {blocksReceived, blocksSent, ...}
 import { createHeliaLight } from 'helia'
@@ -48,8 +48,10 @@ const commands = {
     return { remotePeer: c.remotePeer.toString() }
   },
   async addFile ({ path }) {
-    const cid = await fs.addBytes(await readFile(path))
-    return { cid: cid.toString() }
+    const bytes = await readFile(path)
+    const started = Date.now()
+    const cid = await fs.addBytes(bytes)
+    return { cid: cid.toString(), ms: Date.now() - started }
   },
   async cat ({ cid, out, timeoutMs }) {
     const started = Date.now()

@@ -19,6 +19,8 @@ import net.sovereignbridge.app.services.MessageViews;
 import net.sovereignbridge.app.transport.TransportContext;
 import net.sovereignbridge.app.transport.TransportFactory;
 import net.sovereignbridge.app.transport.TransportSettings;
+import net.sovereignbridge.app.web.GatewayView;
+import net.sovereignbridge.app.web.WebServer;
 import net.sovereignbridge.mesh.custody.CustodyQueue;
 import net.sovereignbridge.mesh.identity.IdentityFile;
 import net.sovereignbridge.mesh.identity.IdentityFileException;
@@ -51,11 +53,16 @@ public final class Gateway implements AutoCloseable {
     /** The kind of each configured transport the node runs, by id (the overlay is a service, not configured). */
     private final Map<String, String> types = new LinkedHashMap<>();
     private final List<AutoCloseable> resources = new ArrayList<>();
+    /** The serial GPS when {@code gps.device} is set, else null. */
+    private net.sovereignbridge.app.gps.GpsService gps;
     private ControlServer control;
     private LocalServices services;
     private DhtService dht;
     private OverlayService overlay;
     private net.sovereignbridge.app.content.ContentService content;
+    private WebServer web;
+    /** Why the web server is not running although enabled (port taken); null when it runs or is off. */
+    private String webUnavailable;
 
     private Gateway(GatewayConfig config, NodeIdentity identity, Database db) throws SQLException {
         this.config = config;
@@ -80,11 +87,25 @@ public final class Gateway implements AutoCloseable {
             g.startOverlay();
             g.node.start();
             g.startDht();
-            g.content = net.sovereignbridge.app.content.ContentService.start(config.content(), db);
+            g.content = net.sovereignbridge.app.content.ContentService.start(config.content(), db,
+                    g.overlay == null ? null : g.overlay.host());
+            if (config.gps().enabled()) {
+                // a position in the configuration wins; else the fix sets the geohash the node announces
+                boolean fixedPosition = config.routing().position().isPresent();
+                int precision = config.gps().geohashPrecision();
+                g.gps = net.sovereignbridge.app.gps.GpsService.start(config.gps(),
+                        new net.sovereignbridge.drivers.kiss.JSerialCommOpener(), java.time.Clock.systemUTC(), fix -> {
+                            if (fixedPosition || !fix.valid()) return;
+                            String here = net.sovereignbridge.mesh.routing.Geohash.encode(fix.latitude(),
+                                    fix.longitude(), precision);
+                            if (!here.equals(g.node.position().orElse(null))) g.node.setPosition(here);
+                        });
+            }
             g.control = ControlServer.start(config.stateDir(), g::handle);
             DhtService dht = g.dht;
             g.services = LocalServices.start(config.coap(), config.mqtt(), g.node, g::serviceStatus, config.stateDir(),
                     dht == null ? null : key -> dht.handle("dht-get", Map.of("key", java.util.HexFormat.of().formatHex(key))));
+            g.startWeb();
         } catch (IOException | RuntimeException e) {
             g.close();
             throw e;
@@ -186,6 +207,62 @@ public final class Gateway implements AutoCloseable {
         dht.bridges().onFound(b -> o.learnFromDht(b.peer().id(), b.peer().addrs()));
     }
 
+    /**
+     * The dashboard and {@code /metrics}, when {@code web.enabled} (the default, on loopback). A port that is
+     * taken is reported like an absent radio: the node still serves.
+     */
+    private void startWeb() throws IOException {
+        if (!config.web().enabled()) return;
+        try {
+            web = WebServer.start(config.web(), config.stateDir(), new View(), Main.VERSION);
+        } catch (java.net.BindException e) {
+            webUnavailable = e.getMessage();
+            log.warn("web dashboard not available: {}", e.getMessage());
+        }
+        // any other IOException is an unsafe token file: start refuses rather than serve with a secret others read
+    }
+
+    /** The dashboard server, or null when it is off or could not listen. */
+    public WebServer web() {
+        return web;
+    }
+
+    /** What the web server reads: the status, the neighbours as their transports measured them, own messages. */
+    private final class View implements GatewayView {
+        @Override
+        public Map<String, Object> status() throws SQLException {
+            return Gateway.this.status();
+        }
+
+        @Override
+        public List<NeighbourView> neighbours() {
+            Map<net.sovereignbridge.mesh.transport.Endpoint, String> addressOf = new java.util.HashMap<>();
+            node.neighbours().snapshot().forEach((address, endpoints) -> endpoints.forEach(e -> addressOf.put(e, address.toHex())));
+            List<NeighbourView> out = new ArrayList<>();
+            for (Transport t : transports.all()) {
+                for (var n : t.neighbours()) {
+                    var q = n.quality();
+                    out.add(new NeighbourView(t.id(), n.endpoint().value(), addressOf.getOrDefault(n.endpoint(), ""),
+                            q.rssiDbm(), q.snrDb(), q.rttMillis(), q.lossRatio(), n.lastHeard()));
+                }
+            }
+            return out;
+        }
+
+        @Override
+        public Map<String, Long> ownMessagesByState() throws SQLException {
+            Map<String, Long> out = new LinkedHashMap<>();
+            node.custody().ownCountsByState().forEach((state, n) -> out.put(state.name(), n));
+            return out;
+        }
+
+        @Override
+        @SuppressWarnings("unchecked")
+        public List<Map<String, Object>> messages(int limit) throws SQLException {
+            return (List<Map<String, Object>>) (List<?>) Gateway.this.messages(Map.of("limit", (long) limit)).get("messages");
+        }
+    }
+
     /** The overlay service, or null when it is off or could not listen. */
     public OverlayService overlay() {
         return overlay;
@@ -269,6 +346,8 @@ public final class Gateway implements AutoCloseable {
         if (overlay != null) for (String p : overlay.listenProblems()) out.add("overlay " + p);
         if (dht != null) out.addAll(dht.endpoints());
         if (services != null) out.addAll(services.endpoints());
+        if (web != null) out.add(web.endpoint());
+        if (webUnavailable != null) out.add("web UNAVAILABLE: " + webUnavailable);
         return out;
     }
 
@@ -440,6 +519,7 @@ public final class Gateway implements AutoCloseable {
             ts.add(j);
         });
         out.put("transports", ts);
+        if (gps != null) out.put("gps", gps.statusFields());
         List<Object> peers = new ArrayList<>();
         node.peers().all().forEach((address, p) -> {
             Map<String, Object> j = new LinkedHashMap<>();
@@ -463,13 +543,17 @@ public final class Gateway implements AutoCloseable {
         if (dht != null) out.put("dht", dht.status());
         if (content != null) out.put("content", content.status());
         if (services != null) out.put("services", services.status());
+        if (web != null) out.put("web", Map.of("state", "ACTIVE", "url", web.endpoint().substring("web ".length())));
+        if (webUnavailable != null) out.put("web", Map.of("state", "UNAVAILABLE", "reason", webUnavailable));
         return out;
     }
 
     @Override
     public void close() {
+        if (web != null) web.close();
         if (services != null) services.close();
         if (control != null) control.close();
+        if (gps != null) gps.close();
         if (dht != null) dht.close();
         node.close();
         if (overlay != null) overlay.close();

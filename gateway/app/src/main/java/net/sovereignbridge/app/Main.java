@@ -22,7 +22,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** Entry point of the sbridge daemon and CLI. */
-@Command(name = "sbridge", mixinStandardHelpOptions = true, version = "sbridge 0.1.0",
+@Command(name = "sbridge", mixinStandardHelpOptions = true, version = "sbridge " + Main.VERSION,
         description = "Sovereign Bridge mesh gateway",
         subcommands = {RunCommand.class, IdentityCommand.class, SendCommand.class, InboxCommand.class,
                 StatusCommand.class, MessagesCommand.class, BundleCommand.class, SimCommand.class, LoraCommand.class,
@@ -30,6 +30,9 @@ import picocli.CommandLine.Command;
                 MeshtasticCommand.class, TransportCommand.class, SatelliteCommand.class, ModemCommand.class,
                 net.sovereignbridge.app.content.ContentCommand.class})
 public final class Main implements Runnable {
+    /** The gateway's version, as {@code sbridge --version}, the dashboard and {@code sbridge_info} show it. */
+    public static final String VERSION = "0.1.0";
+
     public static void main(String[] args) {
         System.exit(execute(args));
     }

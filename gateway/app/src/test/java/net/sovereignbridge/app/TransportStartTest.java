@@ -66,7 +66,7 @@ class TransportStartTest {
             Path file = dir.resolve("sbridge.yaml");
             Files.writeString(file, "lan:\n  bind: 127.0.0.1\n  port: 0\n  discovery: false\n"
                     + "lora:\n  board: uputronics-lora-ce0\n"
-                    + "p2p:\n  enabled: false\ncoap:\n  enabled: false\nmqtt:\n  enabled: false\n");
+                    + "p2p:\n  enabled: false\ncoap:\n  enabled: false\nmqtt:\n  enabled: false\nweb:\n  enabled: false\n");
             Path state = dir.resolve("state");
             GatewayConfig config = GatewayConfig.load(file, state, null, GatewayConfig.Role.GATEWAY,
                     TransportFactories.all(opener, ScaledAirTime.of(clock, 2)));

@@ -11,6 +11,12 @@ import net.sovereignbridge.drivers.satellite.BlockstreamPacket;
 import net.sovereignbridge.drivers.satellite.Reassembler;
 import net.sovereignbridge.drivers.satellite.ReceiverStats;
 import net.sovereignbridge.drivers.satellite.ZfecCode;
+import net.sovereignbridge.drivers.satellite.FecEncoder;
+import net.sovereignbridge.drivers.satellite.OpenPgpKeys;
+import net.sovereignbridge.drivers.satellite.OpenPgpReceiver;
+import net.sovereignbridge.drivers.satellite.OpenPgpSender;
+import org.bouncycastle.openpgp.PGPSecretKeyRing;
+import org.bouncycastle.openpgp.PGPSecretKeyRingCollection;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -73,6 +79,44 @@ public class SatelliteDecodeBenchmark {
             datagrams.add(new BlockstreamPacket(i < fragments.size() - 1, 1, i, 0, fragments.get(i)).encode());
         }
         for (byte[] d : datagrams) datagramBytes += d.length;
+    }
+
+    /** The same message encrypted to a gateway key (our sender, gpg-compatible), for the whole path with OpenPGP. */
+    private List<byte[]> encryptedDatagrams;
+    private OpenPgpReceiver receiver;
+
+    @Setup
+    public void setupEncrypted() throws Exception {
+        java.security.SecureRandom random = java.security.SecureRandom.getInstance("SHA1PRNG");
+        random.setSeed(3);
+        PGPSecretKeyRing key = OpenPgpKeys.generate("bench <bench@sat.test>", random, new java.util.Date(0));
+        receiver = new OpenPgpReceiver(new PGPSecretKeyRingCollection(List.of(key)), null, 2 << 20);
+        byte[] payload = new byte[1 << 20];
+        new Random(1).nextBytes(payload);
+        byte[] cipher = OpenPgpSender.encrypt(new ApiMessage("bench.bin", payload).encapsulate(),
+                OpenPgpKeys.encryptionKey(new org.bouncycastle.openpgp.PGPPublicKeyRingCollection(List.of(OpenPgpKeys.publicRing(key)))), random);
+        List<byte[]> packets = FecEncoder.encode(cipher, overhead, new Random(2));
+        encryptedDatagrams = new ArrayList<>();
+        int lostEvery = 20; // 5 % of the datagrams lost, spread over all objects
+        for (int i = 0; i < packets.size(); i++) {
+            if (i % lostEvery == lostEvery - 1) continue;
+            encryptedDatagrams.add(new BlockstreamPacket(i < packets.size() - 1, 1, i, 0, packets.get(i)).encode());
+        }
+    }
+
+    /** Reassembly, FEC decoding, OpenPGP decryption with the integrity check, and the API header's CRC. */
+    @Benchmark
+    public String receiveAndDecryptOneMessage() throws Exception {
+        Reassembler re = new Reassembler(Reassembler.DEFAULT_EXPIRY_MILLIS, Reassembler.DEFAULT_MAX_PENDING_BYTES, new ReceiverStats());
+        for (byte[] d : encryptedDatagrams) {
+            var got = re.accept(BlockstreamPacket.parse(d, 0, d.length), 0);
+            if (got.isPresent()) {
+                ApiMessage.Unwrapper unwrap = new ApiMessage.Unwrapper(java.io.OutputStream.nullOutputStream());
+                receiver.decrypt(got.get().data(), unwrap);
+                return unwrap.finish();
+            }
+        }
+        throw new IllegalStateException("message not recovered");
     }
 
     @Benchmark

@@ -20,17 +20,17 @@ import java.util.List;
  * few sample offsets around the estimate and each protocol of the marker's band are tried.
  */
 public final class GgwaveDecoder {
-    private static final int HOP = SAMPLES_PER_FRAME / 4;
+    static final int HOP = SAMPLES_PER_FRAME / 4;
     /** Frames added up per marker test: the marker lasts 16, and four give 6 dB over a single frame. */
     private static final int MARKER_WINDOW_FRAMES = 4;
-    private static final int MARKER_WINDOW = MARKER_WINDOW_FRAMES * SAMPLES_PER_FRAME;
+    static final int MARKER_WINDOW = MARKER_WINDOW_FRAMES * SAMPLES_PER_FRAME;
     private static final double MARKER_RATIO = 3.0;
-    private static final int MARKER_BITS_NEEDED = 14;
+    static final int MARKER_BITS_NEEDED = 14;
     /** Windows without a marker tolerated inside one marker's run (noise can hide it for a moment). */
-    private static final int MAX_RUN_GAP = 3;
-    private static final int PAD = MARKER_WINDOW;
+    static final int MAX_RUN_GAP = 3;
+    static final int PAD = MARKER_WINDOW;
     private static final int[] OFFSETS = {0, 128, -128, 256, -256, 384, -384, 512, -512};
-    private static final int[] BANDS = {40, 320};
+    static final int[] BANDS = {40, 320};
 
     private static final float[] COS = new float[SAMPLES_PER_FRAME];
     private static final float[] SIN = new float[SAMPLES_PER_FRAME];
@@ -63,80 +63,77 @@ public final class GgwaveDecoder {
     }
 
     public static List<Frame> decode(float[] recording) {
-        // Silence around the recording lets a marker at its very start or end be measured as one in the middle is.
-        float[] samples = new float[recording.length + 2 * PAD];
-        System.arraycopy(recording, 0, samples, PAD, recording.length);
-        List<Frame> frames = new ArrayList<>();
-        for (int band : BANDS) {
-            int windows = (samples.length - MARKER_WINDOW) / HOP + 1;
-            int runStart = -1;
-            int runEnd = -1;
-            int next = 0;
-            for (int w = 0; w <= windows; w++) {
-                boolean marker = w < windows && w * HOP >= next && markerBits(samples, w * HOP, band, true) >= MARKER_BITS_NEEDED;
-                if (marker) {
-                    if (runStart < 0) {
-                        runStart = w;
-                    }
-                    runEnd = w;
-                } else if (runStart >= 0 && (w - runEnd > MAX_RUN_GAP || w == windows)) {
-                    int centre = (runStart + runEnd) * HOP / 2 + MARKER_WINDOW / 2;
-                    int dataStart = centre - MARKER_FRAMES * SAMPLES_PER_FRAME / 2 + MARKER_FRAMES * SAMPLES_PER_FRAME;
-                    Frame f = decodeAt(samples, dataStart, band);
-                    runStart = -1;
-                    if (f.checkPassed()) {
-                        next = dataStart + (f.protocol().frames(f.payload().length) - MARKER_FRAMES) * SAMPLES_PER_FRAME;
-                    }
-                    frames.add(new Frame(f.protocol(), f.payload(), Math.max(0, f.startSample() - PAD), f.toneSnrDb(),
-                            f.correctedSymbols(), f.checkPassed()));
-                }
-            }
-        }
-        frames.sort((a, b) -> Long.compare(a.startSample(), b.startSample()));
+        GgwaveReceiver receiver = new GgwaveReceiver();
+        List<Frame> frames = new ArrayList<>(receiver.feed(recording, 0, recording.length));
+        frames.addAll(receiver.finish());
         return frames;
     }
 
-    private static Frame decodeAt(float[] samples, int dataStart, int band) {
+    /** What {@link #decodeAt} returns when the recording does not yet reach far enough to decide. */
+    static final Frame INCOMPLETE = new Frame(GgwaveProtocol.NORMAL, null, -1, Double.NaN, 0, false);
+
+    /**
+     * The transmission whose data starts near {@code dataStart} in {@code samples[0, length)}: decoded, failed, or
+     * {@link #INCOMPLETE} when {@code complete} is false and more samples could still make one protocol's checks pass.
+     */
+    static Frame decodeAt(float[] samples, int length, int dataStart, int band, boolean complete) {
+        return decodeAt(samples, length, dataStart, band, complete, new int[1]);
+    }
+
+    /** As above; when the answer is {@link #INCOMPLETE}, {@code need[0]} is how many samples the next try needs. */
+    static Frame decodeAt(float[] samples, int length, int dataStart, int band, boolean complete, int[] need) {
+        boolean waiting = false;
+        need[0] = Integer.MAX_VALUE;
         for (int offset : OFFSETS) {
             for (GgwaveProtocol p : GgwaveProtocol.values()) {
                 if (p.freqStart() != band) {
                     continue;
                 }
-                Frame f = attempt(samples, dataStart + offset, p);
-                if (f != null) {
+                Frame f = attempt(samples, length, dataStart + offset, p, need);
+                if (f == INCOMPLETE) {
+                    waiting = true;
+                } else if (f != null) {
                     return f;
                 }
             }
+        }
+        if (waiting && !complete) {
+            return INCOMPLETE;
         }
         GgwaveProtocol guess = band == 320 ? GgwaveProtocol.ULTRASOUND_NORMAL : GgwaveProtocol.NORMAL;
         return new Frame(guess, null, Math.max(0, dataStart - MARKER_FRAMES * SAMPLES_PER_FRAME), Double.NaN, 0, false);
     }
 
-    private static Frame attempt(float[] samples, int dataStart, GgwaveProtocol p) {
+    private static Frame attempt(float[] samples, int length, int dataStart, GgwaveProtocol p, int[] need) {
         if (dataStart < 0) {
             return null;
         }
         double[] snr = new double[1];
-        byte[] first = readChunk(samples, dataStart, p, snr);
-        if (first == null) {
-            return null;
+        if (dataStart + p.framesPerTx() * SAMPLES_PER_FRAME > length) {
+            need[0] = Math.min(need[0], dataStart + p.framesPerTx() * SAMPLES_PER_FRAME);
+            return INCOMPLETE;
         }
-        int length;
+        byte[] first = readChunk(samples, dataStart, p, snr);
+        int payloadLength;
         try {
             byte[] l = new ReedSolomon(1, LENGTH_FIELD_BYTES - 1).decode(first, 0).message();
-            length = l[0] & 0xff;
+            payloadLength = l[0] & 0xff;
         } catch (ReedSolomon.UncorrectableException e) {
             return null;
         }
-        if (length < 1 || length > GgwaveProtocol.MAX_PAYLOAD) {
+        if (payloadLength < 1 || payloadLength > GgwaveProtocol.MAX_PAYLOAD) {
             return null;
         }
-        int chunks = GgwaveProtocol.chunks(length);
+        int chunks = GgwaveProtocol.chunks(payloadLength);
         int chunkSamples = p.framesPerTx() * SAMPLES_PER_FRAME;
         // The length fixes where the end marker must be; a protocol with other chunk durations puts it
         // elsewhere, which is how the three protocols of one band are told apart.
         int endCentre = dataStart + chunks * chunkSamples + MARKER_FRAMES * SAMPLES_PER_FRAME / 2;
-        int seen = markerCentre(samples, endCentre - MARKER_FRAMES * SAMPLES_PER_FRAME, endCentre + MARKER_FRAMES * SAMPLES_PER_FRAME,
+        if (endCentre + MARKER_FRAMES * SAMPLES_PER_FRAME / 2 + MARKER_WINDOW > length) {
+            need[0] = Math.min(need[0], endCentre + MARKER_FRAMES * SAMPLES_PER_FRAME / 2 + MARKER_WINDOW);
+            return INCOMPLETE;
+        }
+        int seen = markerCentre(samples, length, endCentre - MARKER_FRAMES * SAMPLES_PER_FRAME, endCentre + MARKER_FRAMES * SAMPLES_PER_FRAME,
                 p.freqStart(), false);
         if (seen == Integer.MIN_VALUE || Math.abs(seen - endCentre) > SAMPLES_PER_FRAME * 3 / 2) {
             return null;
@@ -145,13 +142,10 @@ public final class GgwaveDecoder {
         System.arraycopy(first, 0, bytes, 0, BYTES_PER_TX);
         for (int c = 1; c < chunks; c++) {
             byte[] chunk = readChunk(samples, dataStart + c * chunkSamples, p, snr);
-            if (chunk == null) {
-                return null;
-            }
             System.arraycopy(chunk, 0, bytes, c * BYTES_PER_TX, BYTES_PER_TX);
         }
         try {
-            ReedSolomon.Decoded d = new ReedSolomon(length, GgwaveProtocol.paritySymbols(length)).decode(bytes, LENGTH_FIELD_BYTES);
+            ReedSolomon.Decoded d = new ReedSolomon(payloadLength, GgwaveProtocol.paritySymbols(payloadLength)).decode(bytes, LENGTH_FIELD_BYTES);
             double snrDb = 10 * Math.log10(snr[0] / (chunks * 2.0 * BYTES_PER_TX));
             return new Frame(p, d.message(), dataStart - (long) MARKER_FRAMES * SAMPLES_PER_FRAME, snrDb, d.correctedSymbols(), true);
         } catch (ReedSolomon.UncorrectableException e) {
@@ -159,12 +153,12 @@ public final class GgwaveDecoder {
         }
     }
 
-    /** The three bytes of the chunk starting at {@code start}; adds each nibble's peak-to-rest power ratio to {@code snr[0]}. */
+    /**
+     * The three bytes of the chunk starting at {@code start} (the caller checked it lies within the samples); adds each
+     * nibble's peak-to-rest power ratio to {@code snr[0]}.
+     */
     private static byte[] readChunk(float[] samples, int start, GgwaveProtocol p, double[] snr) {
         int fpt = p.framesPerTx();
-        if (start + fpt * SAMPLES_PER_FRAME > samples.length) {
-            return null;
-        }
         float[] sum = new float[SAMPLES_PER_FRAME];
         for (int k = 0; k < fpt; k++) {
             int base = start + k * SAMPLES_PER_FRAME;
@@ -196,20 +190,20 @@ public final class GgwaveDecoder {
      * The centre of the longest run of windows in [from, to) that show the marker, or {@code Integer.MIN_VALUE}
      * when none does.
      */
-    private static int markerCentre(float[] samples, int from, int to, int band, boolean start) {
+    private static int markerCentre(float[] samples, int length, int from, int to, int band, boolean start) {
         int bestLength = 0;
         int bestCentre = Integer.MIN_VALUE;
         int runStart = -1;
         int first = Math.max(0, from);
-        int last = Math.min(to, samples.length - MARKER_WINDOW);
+        int last = Math.min(to, length - MARKER_WINDOW);
         for (int at = first; at <= last + HOP; at += HOP) {
             boolean marker = at <= last && markerBits(samples, at, band, start) >= MARKER_BITS_NEEDED;
             if (marker && runStart < 0) {
                 runStart = at;
             } else if (!marker && runStart >= 0) {
-                int length = at - runStart;
-                if (length > bestLength) {
-                    bestLength = length;
+                int run = at - runStart;
+                if (run > bestLength) {
+                    bestLength = run;
                     bestCentre = (runStart + at - HOP) / 2 + MARKER_WINDOW / 2;
                 }
                 runStart = -1;

@@ -51,8 +51,9 @@ public final class BluezBus implements AutoCloseable {
         try {
             DBusConnection connection = DBusConnectionBuilder.forAddress(address)
                     .withShared(false)
-                    // one signal thread: notifications of one characteristic arrive in order (fragments)
-                    .receivingThreadConfig().withSignalThreadCount(1).connectionConfig()
+                    // one signal thread and one method-call thread: notifications and writes of a characteristic
+                    // reach us in the order bluetoothd sent them (the fragments of a frame)
+                    .receivingThreadConfig().withSignalThreadCount(1).withMethodCallThreadCount(1).connectionConfig()
                     .build();
             return new BluezBus(connection, address);
         } catch (DBusException | DBusExecutionException e) {

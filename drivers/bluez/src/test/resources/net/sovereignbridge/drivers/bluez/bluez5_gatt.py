@@ -271,13 +271,42 @@ def scan(central):
 def ensure_device(adapter, address, name):
     path = device_path(adapter, address)
     if path not in mockobject.objects:
-        bluez5.AddDevice(main(), adapter.path.split('/')[-1], address, name or address)
+        add_device(adapter, address, name or address)
         device = mockobject.objects[path]
         native_method(device, DEVICE_IFACE, 'Connect', '', '', Connect, async_callbacks=('ok', 'err'))
         native_method(device, DEVICE_IFACE, 'Disconnect', '', '', Disconnect)
         device.peer_address = address
         device.remote = []
     return mockobject.objects[path]
+
+
+def add_device(adapter, address, name):
+    '''A Device1 as bluetoothd shows a device it just heard. Not bluez5's AddDevice: that one types
+    ManufacturerData, ServiceData and AdvertisingData as arrays (aa{qv}); BlueZ has dictionaries (a{qv}) and
+    leaves them out when the device sent none, and BlueZ clients (bleak) rely on that.'''
+    path = device_path(adapter, address)
+    properties = {
+        'Address': dbus.String(address, variant_level=1),
+        'AddressType': dbus.String('public', variant_level=1),
+        'Name': dbus.String(name, variant_level=1),
+        'Alias': dbus.String(name, variant_level=1),
+        'UUIDs': dbus.Array([], signature='s', variant_level=1),
+        'Paired': dbus.Boolean(False, variant_level=1),
+        'Bonded': dbus.Boolean(False, variant_level=1),
+        'Connected': dbus.Boolean(False, variant_level=1),
+        'Trusted': dbus.Boolean(False, variant_level=1),
+        'Blocked': dbus.Boolean(False, variant_level=1),
+        'LegacyPairing': dbus.Boolean(False, variant_level=1),
+        'Adapter': dbus.ObjectPath(adapter.path, variant_level=1),
+        'RSSI': dbus.Int16(adapter.rssi, variant_level=1),
+        'ServicesResolved': dbus.Boolean(False, variant_level=1),
+    }
+    main().AddObject(path, DEVICE_IFACE, properties, [])
+    device = mockobject.objects[path]
+    device.paired = False
+    device.connected = False
+    main().EmitSignal(OBJECT_MANAGER_IFACE, 'InterfacesAdded', 'oa{sa{sv}}',
+                      [dbus.ObjectPath(path), {DEVICE_IFACE: properties}])
 
 
 def peer_adapter(device):

@@ -1,6 +1,5 @@
 package net.sovereignbridge.drivers.satellite;
 
-import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.util.Optional;
 
@@ -67,7 +66,13 @@ final class FecAssembly {
     }
 
     private byte[] decodeAll() {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        long total = 0;
+        for (long l : objectLength) total += l;
+        if (total > Integer.MAX_VALUE - 8) throw new IllegalStateException("FEC message of " + total + " bytes");
+        // written straight into an array of the exact size: a large message is not held a second and third time
+        // by a growing buffer and its final copy
+        byte[] out = new byte[(int) total];
+        int at = 0;
         for (int o = 0; o < objectCount; o++) {
             int k = (int) ((objectLength[o] + CHUNK_SIZE - 1) / CHUNK_SIZE);
             int[] ids = new int[k];
@@ -80,11 +85,13 @@ final class FecAssembly {
             long remaining = objectLength[o];
             for (byte[] p : primary) {
                 int take = (int) Math.min(p.length, remaining);
-                out.write(p, 0, take);
+                System.arraycopy(p, 0, out, at, take);
+                at += take;
                 remaining -= take;
             }
+            chunksByObject[o] = null;
         }
         chunksByObject = null;
-        return out.toByteArray();
+        return out;
     }
 }

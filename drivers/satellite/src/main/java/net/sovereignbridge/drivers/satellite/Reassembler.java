@@ -1,6 +1,5 @@
 package net.sovereignbridge.drivers.satellite;
 
-import java.io.ByteArrayOutputStream;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -88,9 +87,10 @@ public final class Reassembler {
         Optional<byte[]> viaFec = m.fec.add(p.payload());
         if (viaFec.isPresent()) return Optional.of(finish(key, m, viaFec.get(), true));
         if (m.lastFragment >= 0 && m.fragments.size() == m.lastFragment + 1) {
-            ByteArrayOutputStream out = new ByteArrayOutputStream((int) Math.min(m.bytes, Integer.MAX_VALUE - 8));
-            for (byte[] f : m.fragments.values()) out.writeBytes(f);
-            return Optional.of(finish(key, m, out.toByteArray(), false));
+            byte[] whole = new byte[(int) m.bytes]; // exact size: the message is held once besides its fragments
+            int at = 0;
+            for (byte[] f : m.fragments.values()) { System.arraycopy(f, 0, whole, at, f.length); at += f.length; }
+            return Optional.of(finish(key, m, whole, false));
         }
         while (pendingBytes > maxPendingBytes && !pending.isEmpty()) evictOldest(key);
         return Optional.empty();

@@ -30,9 +30,19 @@ public final class Direwolf implements AutoCloseable {
     private final Thread silence;
     private final Object stdinLock = new Object();
     private final String pty;
+    /** Where its transmitter's audio goes (ALSA's file plugin), or null when it is discarded. */
+    private final Path txAudio;
+    private long txAudioRead;
+    /** Audio to play into its receiver at real-time pace instead of silence (from another direwolf's transmitter). */
+    private final java.io.ByteArrayOutputStream rxAudio = new java.io.ByteArrayOutputStream();
 
     private Direwolf(Process process) throws IOException, InterruptedException {
+        this(process, null);
+    }
+
+    private Direwolf(Process process, Path txAudio) throws IOException, InterruptedException {
         this.process = process;
+        this.txAudio = txAudio;
         outputReader = new Thread(this::collect, "direwolf-out");
         outputReader.setDaemon(true);
         outputReader.start();
@@ -54,6 +64,45 @@ public final class Direwolf implements AutoCloseable {
         ProcessBuilder pb = new ProcessBuilder("stdbuf", "-oL", "direwolf", "-c", conf.toString(), "-p", "-t", "0",
                 "-d", "k", "-").directory(workDir.toFile()).redirectErrorStream(true);
         return new Direwolf(pb.start());
+    }
+
+    /**
+     * Starts direwolf whose transmitter's audio is kept: ALSA's file plugin (configured in an {@code .asoundrc} in
+     * {@code workDir}, direwolf's HOME) writes the raw 16-bit mono samples it sends to a null device into a file, which
+     * {@link AudioCable} plays into another direwolf's receiver.
+     */
+    public static Direwolf startWithAudioOut(Path workDir, String myCall) throws IOException, InterruptedException {
+        Path tx = workDir.resolve("tx.raw");
+        Files.deleteIfExists(tx);
+        Files.writeString(workDir.resolve(".asoundrc"), String.join("\n", "pcm.sbridgetx {", "  type file",
+                "  slave.pcm \"null\"", "  file \"" + tx + "\"", "  format \"raw\"", "}", ""));
+        Path conf = workDir.resolve("direwolf.conf");
+        Files.writeString(conf, String.join("\n", "ADEVICE stdin sbridgetx", "CHANNEL 0", "MYCALL " + myCall,
+                "MODEM 1200", "AGWPORT 0", "KISSPORT 0", ""));
+        ProcessBuilder pb = new ProcessBuilder("stdbuf", "-oL", "direwolf", "-c", conf.toString(), "-p", "-t", "0",
+                "-d", "k", "-").directory(workDir.toFile()).redirectErrorStream(true);
+        pb.environment().put("HOME", workDir.toString());
+        return new Direwolf(pb.start(), tx);
+    }
+
+    /** Audio its transmitter produced since the last call (whole 16-bit samples), empty when none. */
+    synchronized byte[] takeTransmittedAudio() throws IOException {
+        if (txAudio == null || !Files.exists(txAudio)) return new byte[0];
+        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(txAudio)) {
+            long available = (ch.size() - txAudioRead) & ~1L;
+            if (available <= 0) return new byte[0];
+            java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate((int) Math.min(available, 1 << 20));
+            ch.read(buf, txAudioRead);
+            txAudioRead += buf.position();
+            return java.util.Arrays.copyOf(buf.array(), buf.position());
+        }
+    }
+
+    /** Queues audio for its receiver; it is played in real time in place of silence. */
+    void play(byte[] audio) {
+        synchronized (rxAudio) {
+            rxAudio.write(audio, 0, audio.length);
+        }
     }
 
     /** The pseudo-terminal of its virtual KISS TNC. */
@@ -83,8 +132,18 @@ public final class Direwolf implements AutoCloseable {
         OutputStream in = process.getOutputStream();
         try {
             while (process.isAlive()) {
+                byte[] chunk = new byte[tenth.length]; // silence, or queued audio padded with silence
+                synchronized (rxAudio) {
+                    if (rxAudio.size() > 0) {
+                        byte[] all = rxAudio.toByteArray();
+                        int n = Math.min(all.length, chunk.length);
+                        System.arraycopy(all, 0, chunk, 0, n);
+                        rxAudio.reset();
+                        rxAudio.write(all, n, all.length - n);
+                    }
+                }
                 synchronized (stdinLock) {
-                    in.write(tenth);
+                    in.write(chunk);
                     in.flush();
                 }
                 Thread.sleep(100);

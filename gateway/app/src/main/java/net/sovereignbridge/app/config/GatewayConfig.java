@@ -12,6 +12,7 @@ import net.sovereignbridge.app.transport.TransportFactories;
 import net.sovereignbridge.app.transport.TransportFactory;
 import net.sovereignbridge.app.transport.TransportSections;
 import net.sovereignbridge.app.transport.TransportSettings;
+import net.sovereignbridge.app.web.WebSettings;
 import net.sovereignbridge.mesh.custody.CustodyQueue;
 
 /**
@@ -33,7 +34,9 @@ public record GatewayConfig(
         Role role,
         Routing routing,
         CustodyQueue.Limits custody,
-        net.sovereignbridge.app.content.ContentSettings content) {
+        net.sovereignbridge.app.content.ContentSettings content,
+        WebSettings web,
+        net.sovereignbridge.app.gps.GpsSettings gps) {
 
     /**
      * What the daemon is for. GATEWAY: the default, radios and all. BOOTSTRAP ({@code run --role bootstrap}):
@@ -85,7 +88,7 @@ public record GatewayConfig(
             transports = List.copyOf(overridden);
         }
         return new GatewayConfig(c.nodeName(), stateDir, c.hopLimit(), c.announceIntervalSeconds(), transports,
-                c.logLevel(), c.coap(), c.mqtt(), c.dht(), c.p2p(), role, c.routing(), c.custody(), c.content());
+                c.logLevel(), c.coap(), c.mqtt(), c.dht(), c.p2p(), role, c.routing(), c.custody(), c.content(), c.web(), c.gps());
     }
 
     public static GatewayConfig read(ConfigNode root) throws ConfigException {
@@ -138,8 +141,10 @@ public record GatewayConfig(
             throw p2pNode.invalid("enabled", "the DHT runs on the overlay's libp2p host: turn p2p on or set dht.enabled: false");
         }
         var content = net.sovereignbridge.app.content.ContentSettings.read(root.section("content"));
+        WebSettings web = WebSettings.read(root.section("web"));
+        var gps = net.sovereignbridge.app.gps.GpsSettings.read(root.section("gps"));
         return new GatewayConfig(name, stateDir, hopLimit, announce, transports, level, coap, mqtt, dht, p2p, role, routing,
-                custody, content);
+                custody, content, web, gps);
     }
 
     /**

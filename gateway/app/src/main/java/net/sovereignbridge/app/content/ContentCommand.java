@@ -104,10 +104,12 @@ public final class ContentCommand implements Runnable {
         }
     }
 
-    @Command(name = "get", description = "Write the file under CID to --out FILE (or standard output).")
+    @Command(name = "get", description = "Write the file under CID to --out FILE (or standard output); with --from,"
+            + " fetch it by bitswap from that peer first (and pin it).")
     static final class Get implements Callable<Integer> {
         @Mixin StateDirOption state;
         @Option(names = "--out", paramLabel = "FILE") Path out;
+        @Option(names = "--from", paramLabel = "MULTIADDR", description = "a peer that has it: /ip4/../tcp/../p2p/PEERID") String from;
         @Parameters(paramLabel = "CID") String cid;
 
         @Override
@@ -116,6 +118,13 @@ public final class ContentCommand implements Runnable {
             if (bad != null) {
                 System.err.println("sbridge: " + bad);
                 return ExitCodes.CONFIG;
+            }
+            if (from != null) {
+                Map<String, Object> r = request("content-fetch", cid);
+                r.put("from", from);
+                Map<String, Object> f = ask(state, r, null, 0);
+                if (f == null) return ExitCodes.FAILED;
+                System.err.println("fetched " + f.get("blocks") + " blocks (" + f.get("bytes") + " bytes) from " + f.get("from"));
             }
             // written beside the target and moved in place when whole: a failed get leaves no partial file
             Path part = out == null ? null : out.resolveSibling(out.getFileName() + ".part");

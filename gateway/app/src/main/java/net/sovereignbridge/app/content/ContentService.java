@@ -13,13 +13,19 @@ import java.util.Map;
 import net.sovereignbridge.app.control.ControlServer;
 import net.sovereignbridge.app.overlay.DatabaseStore;
 import net.sovereignbridge.mesh.store.Database;
+import java.time.Duration;
+import net.sovereignbridge.p2p.bitswap.Bitswap;
 import net.sovereignbridge.p2p.content.BlockStore;
+import net.sovereignbridge.p2p.host.Host;
+import net.sovereignbridge.p2p.multiaddr.Multiaddr;
+import net.sovereignbridge.p2p.multiaddr.MultiaddrException;
 import net.sovereignbridge.p2p.content.Cid;
 import net.sovereignbridge.p2p.content.UnixFsExporter;
 import net.sovereignbridge.p2p.content.UnixFsImporter;
 
 /**
- * The daemon's content store and its control operations {@code content-add|get|ls|pin|unpin|gc}
+ * The daemon's content store, bitswap on the overlay host, and the control operations
+ * {@code content-add|get|fetch|ls|pin|unpin|gc}
  * (docs/content.md, "CLI"). A file arrives whole as the request's payload (at most the control channel's
  * 32 MiB) and leaves in ranges of at most {@link #MAX_GET_BYTES}, so neither side holds a large file
  * as one JSON line.
@@ -30,16 +36,25 @@ public final class ContentService {
     /** The most pins content-ls lists. */
     static final int MAX_LIST = 10_000;
 
+    /** How long a fetch waits for the next block from its peer. */
+    static final Duration FETCH_IDLE = Duration.ofSeconds(30);
+
     private final BlockStore store;
     private final UnixFsExporter exporter;
+    private final Host host;
+    private final Bitswap bitswap;
 
-    private ContentService(BlockStore store) {
+    private ContentService(BlockStore store, Host host) {
         this.store = store;
         this.exporter = new UnixFsExporter(store::get);
+        this.host = host;
+        this.bitswap = host == null ? null : new Bitswap(store, Bitswap.Limits.defaults());
+        if (bitswap != null) bitswap.attach(host);
     }
 
-    public static ContentService start(ContentSettings settings, Database db) throws SQLException {
-        return new ContentService(new BlockStore(new DatabaseStore(db), settings.quotaBytes()));
+    /** @param host the overlay host bitswap serves on, or null when the overlay is off or unavailable */
+    public static ContentService start(ContentSettings settings, Database db, Host host) throws SQLException {
+        return new ContentService(new BlockStore(new DatabaseStore(db), settings.quotaBytes()), host);
     }
 
     public BlockStore store() {
@@ -51,6 +66,7 @@ public final class ContentService {
             case "content-add" -> add(request);
             case "content-get" -> get(request);
             case "content-ls" -> list();
+            case "content-fetch" -> fetch(request);
             case "content-pin" -> {
                 Cid cid = cid(request);
                 store.pin(cid);
@@ -112,6 +128,32 @@ public final class ContentService {
         return out;
     }
 
+    /** Fetches a DAG by bitswap from the peer at {@code from} (a multiaddr ending in /p2p/PEERID) and pins it. */
+    private Map<String, Object> fetch(Map<String, Object> request) throws IOException {
+        Cid cid = cid(request);
+        if (bitswap == null) throw new IllegalArgumentException("content-fetch needs the overlay, which is off or unavailable on this daemon");
+        if (!(request.get("from") instanceof String from)) throw new IllegalArgumentException("content-fetch needs 'from', a multiaddr ending in /p2p/PEERID");
+        Multiaddr addr;
+        try {
+            addr = Multiaddr.parse(from);
+        } catch (MultiaddrException e) {
+            throw new IllegalArgumentException("from: " + e.getMessage());
+        }
+        if (addr.components().stream().noneMatch(c -> c.protocol() == Multiaddr.Protocol.P2P)) {
+            throw new IllegalArgumentException("from: '" + from + "' has no /p2p/PEERID part");
+        }
+        String peer = net.sovereignbridge.mesh.encoding.Base58.encode(addr.first(Multiaddr.Protocol.P2P).value());
+        host.dial(addr);
+        Bitswap.Fetched f = bitswap.fetch(peer, cid, FETCH_IDLE);
+        Map<String, Object> out = ControlServer.ok();
+        out.put("cid", cid.toString());
+        out.put("from", peer);
+        out.put("blocks", f.blocks());
+        out.put("bytes", f.bytes());
+        out.put("alreadyHere", f.alreadyHere());
+        return out;
+    }
+
     private Map<String, Object> list() throws IOException {
         List<Object> pins = new ArrayList<>();
         for (BlockStore.Pin p : store.pins()) {
@@ -156,6 +198,7 @@ public final class ContentService {
         out.put("bytes", u.bytes());
         out.put("quotaBytes", u.quotaBytes());
         out.put("pins", u.pins());
+        if (bitswap != null) out.put("bitswap", bitswap.counters().toMap());
         return out;
     }
 }

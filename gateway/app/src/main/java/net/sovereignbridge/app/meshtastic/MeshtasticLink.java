@@ -13,6 +13,7 @@ import net.sovereignbridge.drivers.meshtastic.Channel;
 import net.sovereignbridge.drivers.meshtastic.ChannelReceiver;
 import net.sovereignbridge.drivers.meshtastic.ChannelUtilisation;
 import net.sovereignbridge.drivers.meshtastic.Data;
+import net.sovereignbridge.drivers.meshtastic.MeshPacket;
 import net.sovereignbridge.drivers.meshtastic.MeshtasticCodec;
 import net.sovereignbridge.drivers.meshtastic.MeshtasticException;
 import net.sovereignbridge.drivers.meshtastic.MeshtasticRegion;
@@ -47,6 +48,12 @@ public final class MeshtasticLink implements AutoCloseable {
     public interface Bridge {
         /** A text on {@code channel} ({@code direct}: a DM to our node number). */
         void text(Channel channel, int from, String text, boolean direct);
+
+        /**
+         * A packet of any port that a Meshtastic MQTT gateway would upload: OK_TO_MQTT set, not itself from MQTT, not
+         * addressed to us; {@code frame} is as heard (header and encrypted payload).
+         */
+        default void uplink(PacketHeader header, Channel channel, byte[] frame, ReceivedPacket rx) {}
     }
 
     /**
@@ -89,6 +96,7 @@ public final class MeshtasticLink implements AutoCloseable {
     private final Settings settings;
     private final Bridge bridge;
     private final ChannelReceiver receiver;
+    private final PacketHistory history;
     private final DutyCycleGovernor governor;
     private final ChannelUtilisation utilisation;
     private final SecureRandom random = new SecureRandom();
@@ -110,15 +118,15 @@ public final class MeshtasticLink implements AutoCloseable {
         this.radio = Objects.requireNonNull(radio, "radio");
         this.settings = settings;
         this.bridge = Objects.requireNonNull(bridge, "bridge");
-        this.receiver = new ChannelReceiver(settings.node(), settings.channels(), new PacketHistory(4096, nanoClock),
-                settings.maxRelayHopLimit());
+        this.history = new PacketHistory(4096, nanoClock);
+        this.receiver = new ChannelReceiver(settings.node(), settings.channels(), history, settings.maxRelayHopLimit());
         double half = settings.region().dutyCyclePercent() / 200.0;
         this.governor = new DutyCycleGovernor(new Region.SubBand("meshtastic " + settings.region(), 0, Long.MAX_VALUE,
                 half, settings.region().powerLimitDbm()), settings.internetShare(), nanoClock);
         this.utilisation = new ChannelUtilisation(nanoClock);
         for (String c : List.of("received", "bridgedText", "directText", "notOkToMqtt", "nodeInfo", "position",
-                "duplicate", "ignored", "rejected", "relayed", "relayOverBudget", "relayChannelBusy", "sent", "deferred",
-                "channelBusy", "refused")) {
+                "duplicate", "ignored", "rejected", "uplink", "relayed", "relayOverBudget", "relayChannelBusy", "sent", "deferred",
+                "channelBusy", "refused", "mqttDownlink", "mqttDuplicate", "mqttRefused")) {
             counters.put(c, new AtomicLong());
         }
     }
@@ -169,6 +177,48 @@ public final class MeshtasticLink implements AutoCloseable {
                 TrafficOrigin.LOCAL, ChannelUtilisation.POLITE_PERCENT);
     }
 
+    /**
+     * Puts a packet from Meshtastic's MQTT (another gateway's upload of our channel, still encrypted) on our air, as
+     * a Meshtastic MQTT gateway with downlink on does: with the via-MQTT flag, our hop limit at most, once per (from,
+     * id) (a packet heard on air first, or twice from MQTT, is a duplicate), as internet traffic within the share and
+     * as optional traffic under the channel-utilisation rule. Nothing is queued.
+     */
+    public SendResult transmitFromMqtt(MeshPacket p) {
+        Channel ch = settings.channels().get(0);
+        String problem = p.encrypted().isEmpty() ? "not encrypted" : p.from() == settings.node() ? "our own packet"
+                : p.id() == 0 ? "packet id 0" : (p.channel() & 0xFF) != ch.hash() ? "another channel's hash"
+                : p.from() == 0 || p.from() == PacketHeader.BROADCAST ? "a reserved sender" : null;
+        if (problem != null) {
+            counters.get("mqttRefused").incrementAndGet();
+            return new Refused(problem);
+        }
+        if (history.seenRecently(p.from(), p.id())) {
+            counters.get("mqttDuplicate").incrementAndGet();
+            return new Refused("already heard");
+        }
+        byte[] payload = p.encrypted().get();
+        if (payload.length > MeshPacket.MAX_ENCRYPTED) {
+            counters.get("mqttRefused").incrementAndGet();
+            return new Refused("payload of " + payload.length + " bytes");
+        }
+        PacketHeader h;
+        try {
+            h = p.header();
+        } catch (IllegalArgumentException e) { // a hop limit or hop start no header can carry
+            counters.get("mqttRefused").incrementAndGet();
+            return new Refused(e.getMessage());
+        }
+        int hops = Math.min(h.hopLimit(), settings.hopLimit());
+        PacketHeader out = new PacketHeader(h.to(), h.from(), h.id(), hops, false, true, Math.max(hops, h.hopStart()),
+                ch.hash(), 0, settings.node() & 0xFF);
+        byte[] header = out.encode();
+        byte[] frame = java.util.Arrays.copyOf(header, header.length + payload.length);
+        System.arraycopy(payload, 0, frame, header.length, payload.length);
+        SendResult r = count(transmit(frame, TrafficOrigin.INTERNET, h.id(), ChannelUtilisation.POLITE_PERCENT));
+        if (r instanceof Sent) counters.get("mqttDownlink").incrementAndGet();
+        return r;
+    }
+
     private SendResult sendData(int to, Data data, TrafficOrigin origin, double busyLimitPercent) {
         Channel ch = settings.channels().get(0);
         int id = random.nextInt() | 1; // 0 is "no id" in Meshtastic
@@ -215,7 +265,7 @@ public final class MeshtasticLink implements AutoCloseable {
         utilisation.record(radio.timeOnAirNanos(packet.payload().length));
         ChannelReceiver.Outcome o = receiver.receive(packet.payload());
         if (o instanceof ChannelReceiver.Accepted a) {
-            accepted(a);
+            accepted(a, packet);
         } else {
             counters.get(o instanceof ChannelReceiver.Duplicate ? "duplicate"
                     : o instanceof ChannelReceiver.Ignored ? "ignored" : "rejected").incrementAndGet();
@@ -224,9 +274,13 @@ public final class MeshtasticLink implements AutoCloseable {
         counters.get("received").incrementAndGet();
     }
 
-    private void accepted(ChannelReceiver.Accepted a) {
+    private void accepted(ChannelReceiver.Accepted a, ReceivedPacket packet) {
         Data d = a.opened().data();
         int from = a.opened().header().from();
+        if (d.okToMqtt() && !a.forUs() && !a.opened().header().viaMqtt()) {
+            counters.get("uplink").incrementAndGet();
+            bridge.uplink(a.opened().header(), a.opened().channel(), packet.payload(), packet);
+        }
         switch (d.portnum()) {
             case PortNum.TEXT_MESSAGE_APP -> {
                 if (a.forUs()) {

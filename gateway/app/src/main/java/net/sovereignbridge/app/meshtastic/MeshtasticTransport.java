@@ -69,6 +69,8 @@ public final class MeshtasticTransport extends TransportBase implements Topics.L
     private final LoraTransport.TimeSource time;
     private final Deque<Outgoing> queue = new ArrayDeque<>();
     private final Map<String, AtomicLong> counters = new LinkedHashMap<>();
+    /** Meshtastic's MQTT uplink while running, when configured; a new one per start (close() ends a client). */
+    private volatile MeshtasticMqtt uplink;
     private Thread worker;
     private boolean running;
     private long nextNodeInfoNanos;
@@ -88,6 +90,7 @@ public final class MeshtasticTransport extends TransportBase implements Topics.L
         this.node = node;
         this.time = time;
         this.link = new MeshtasticLink(radio, settings, this, time::nanoTime);
+
         for (String c : List.of("toTopic", "publishFailed", "toDm", "dmFailed", "dmDropped", "fromTopic",
                 "alreadyBridged", "notText", "queueFull", "expired", "sendRefused")) {
             counters.put(c, new AtomicLong());
@@ -119,6 +122,18 @@ public final class MeshtasticTransport extends TransportBase implements Topics.L
                     config.topic());
         }
         node.topics().addListener(this);
+        if (config.mqttBroker().isPresent()) {
+            try {
+                MeshtasticMqtt u = new MeshtasticMqtt(config.mqttBroker().get(), config.mqttRoot(),
+                        link.settings().node(), link.settings().channels().get(0),
+                        config.mqttDownlink() ? link::transmitFromMqtt : null);
+                u.start();
+                uplink = u;
+            } catch (org.eclipse.paho.client.mqttv3.MqttException e) {
+                // the URI was checked when the configuration was read; what is left is Paho's own refusal
+                log.warn("{}: no Meshtastic MQTT uplink: {}", id(), e.getMessage());
+            }
+        }
         synchronized (queue) {
             running = true;
             queue.addLast(new Outgoing(null, TrafficOrigin.LOCAL, time.nanoTime())); // NodeInfo after boot, as nodes do
@@ -152,6 +167,9 @@ public final class MeshtasticTransport extends TransportBase implements Topics.L
                 Thread.currentThread().interrupt();
             }
         }
+        MeshtasticMqtt u = uplink;
+        uplink = null;
+        if (u != null) u.close();
         try {
             link.stop();
         } catch (LoraRadio.Failure e) {
@@ -194,6 +212,12 @@ public final class MeshtasticTransport extends TransportBase implements Topics.L
             limitedLog.warn("meshtastic.publish", "{}: a text from {} could not be published on {}: {}", id(),
                     PacketHeader.nodeId(from), config.topic(), e.getMessage());
         }
+    }
+
+    @Override
+    public void uplink(PacketHeader header, Channel channel, byte[] frame, net.sovereignbridge.drivers.sx127x.ReceivedPacket rx) {
+        MeshtasticMqtt u = uplink;
+        if (u != null) u.upload(header, channel, frame, rx);
     }
 
     /** What a Meshtastic text becomes on the topic and in a DM: "!a1b2c3d4: text". */
@@ -309,6 +333,8 @@ public final class MeshtasticTransport extends TransportBase implements Topics.L
         Map<String, Object> c = new LinkedHashMap<>(link.counters());
         counters.forEach((k, v) -> c.put(k, v.get()));
         m.put("meshtastic", c);
+        MeshtasticMqtt u = uplink;
+        if (u != null) m.put("mqttUplink", u.status());
         return m;
     }
 }

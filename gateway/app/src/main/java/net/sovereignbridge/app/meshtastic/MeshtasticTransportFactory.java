@@ -28,7 +28,9 @@ import net.sovereignbridge.mesh.transport.radio.Region;
 /**
  * A Meshtastic channel on a LoRa radio of its own ({@link MeshtasticTransport}), one per {@code transports:} section
  * of type {@code meshtastic}: keys {@code board, region, preset, channel, psk, node-number, long-name, short-name,
- * topic, dm-to, hop-limit, relay-hop-limit, internet-share, node-info-interval-s, power} (docs/configuration.md). The
+ * topic, dm-to, hop-limit, relay-hop-limit, internet-share, node-info-interval-s, power, mqtt-broker, mqtt-root,
+ * mqtt-downlink}
+ * (docs/configuration.md). The
  * radio is brought up as the LoRa transport's is ({@link LoraBringUp#openRadio}), on the channel's frequency slot and
  * the preset's modulation with Meshtastic's sync word, within both our regulator's and Meshtastic's power limit.
  */
@@ -56,7 +58,8 @@ public final class MeshtasticTransportFactory implements TransportFactory {
     public record Config(String board, MeshtasticRegion region, ModemPreset preset, Channel channel,
                          Optional<Integer> nodeNumber, String longName, String shortName, String topic,
                          Optional<MeshAddress> dmTo, int hopLimit, int relayHopLimit, double internetShare,
-                         long nodeInfoIntervalSeconds, OptionalInt powerDbm) {}
+                         long nodeInfoIntervalSeconds, OptionalInt powerDbm, Optional<String> mqttBroker,
+                         String mqttRoot, boolean mqttDownlink) {}
 
     /** A checked {@code meshtastic} section; the board file is read when the radio is brought up. */
     public record Settings(String id, Config config, LoraBringUp.BusOpener opener, LoraTransport.TimeSource time)
@@ -223,8 +226,19 @@ public final class MeshtasticTransportFactory implements TransportFactory {
         }
         OptionalInt power = OptionalInt.empty();
         if (section.has("power")) power = OptionalInt.of((int) section.integer("power", 0, -9, 30));
+        Optional<String> broker = Optional.ofNullable(section.string("mqtt-broker", null)).map(String::trim);
+        if (broker.isPresent() && !broker.get().matches("(tcp|ssl)://[^/\\s]+:[0-9]{1,5}")) {
+            throw section.invalid("mqtt-broker", "'" + broker.get() + "' is not tcp://HOST:PORT or ssl://HOST:PORT");
+        }
+        String root = section.string("mqtt-root", "msh/" + region.name());
+        if (!root.matches("[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)*")) {
+            throw section.invalid("mqtt-root", "'" + root + "' is not a topic root such as msh/EU_868 (no wildcards,"
+                    + " no empty levels)");
+        }
+        boolean downlink = section.bool("mqtt-downlink", false);
+        if (downlink && broker.isEmpty()) throw section.invalid("mqtt-downlink", "needs mqtt-broker");
         return new Settings(id, new Config(board.trim(), region, preset, channel, nodeNumber, longName, shortName,
-                topic, dmTo, hopLimit, relayHopLimit, share, nodeInfo, power), opener, time);
+                topic, dmTo, hopLimit, relayHopLimit, share, nodeInfo, power, broker, root, downlink), opener, time);
     }
 
     /** "meshtastic.LongFast": the channel name with characters a topic name cannot hold as '_'. */

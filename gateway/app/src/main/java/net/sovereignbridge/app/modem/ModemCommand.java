@@ -29,7 +29,7 @@ import picocli.CommandLine.Spec;
 /** {@code sbridge modem encode | decode}: data over sound as WAV files, for people and for tests (docs/audio-modem.md). */
 @Command(name = "modem", mixinStandardHelpOptions = true,
         description = "Encode data into and decode it from WAV files with the audio modem (docs/audio-modem.md)",
-        subcommands = {ModemCommand.Encode.class, ModemCommand.Decode.class})
+        subcommands = {ModemCommand.Encode.class, ModemCommand.Decode.class, ModemCommand.Devices.class})
 public final class ModemCommand implements Runnable {
     /** Ten minutes at 48 kHz: the longest recording decode reads (about 115 MB of samples in memory). */
     static final long MAX_SAMPLES = 10L * 60 * GgwaveProtocol.SAMPLE_RATE;
@@ -141,6 +141,25 @@ public final class ModemCommand implements Runnable {
             }
             out.flush();
             return list.stream().anyMatch(m -> "passed".equals(m.get("check"))) ? ExitCodes.OK : ExitCodes.FAILED;
+        }
+    }
+
+    @Command(name = "devices", mixinStandardHelpOptions = true,
+            description = "List the sound cards Java sees (what an audio transport's device: may name)")
+    public static final class Devices implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            PrintWriter out = spec.commandLine().getOut();
+            List<String> names = net.sovereignbridge.drivers.audiomodem.SoundCard.mixerNames();
+            if (names.isEmpty()) {
+                out.println("no sound cards: plug in a USB sound card (and check `aplay -l`)");
+            }
+            names.forEach(out::println);
+            out.flush();
+            return names.isEmpty() ? ExitCodes.FAILED : ExitCodes.OK;
         }
     }
 

@@ -14,6 +14,9 @@ import net.sovereignbridge.mesh.identity.NodeIdentity;
 import net.sovereignbridge.mesh.identity.PeerId;
 import net.sovereignbridge.mesh.store.Database;
 import net.sovereignbridge.p2p.StandardHost;
+import net.sovereignbridge.p2p.autonat.AutonatService;
+import net.sovereignbridge.p2p.relay.ConfiguredRelays;
+import net.sovereignbridge.p2p.relay.RelayService;
 import net.sovereignbridge.p2p.connmgr.Backoff;
 import net.sovereignbridge.p2p.connmgr.ConnectionManager;
 import net.sovereignbridge.p2p.connmgr.HostBinding;
@@ -68,7 +71,10 @@ public final class OverlayService implements AutoCloseable {
      * @throws IOException when no listen address could be bound (the message names each and why)
      */
     public static OverlayService start(P2pSettings settings, NodeIdentity identity, Database db) throws IOException, SQLException {
-        Host host = StandardHost.create(identity, HostBinding.hostConfig(settings.limits(), HostConfig.defaults()));
+        var builder = StandardHost.builder(identity, HostBinding.hostConfig(settings.limits(), HostConfig.defaults()))
+                .service(new RelayService(settings.relayService()));
+        if (settings.autonat() != null) builder.service(new AutonatService(settings.autonat()));
+        Host host = builder.build();
         List<String> problems = new ArrayList<>();
         int bound = 0;
         for (Multiaddr a : settings.listen()) {
@@ -94,8 +100,9 @@ public final class OverlayService implements AutoCloseable {
             OverlayService s = new OverlayService(settings, host, peerStore, manager, problems);
             for (Multiaddr p : settings.staticPeers()) {
                 manager.addStaticPeer(p);
-                peerStore.addAddresses(p.first(Multiaddr.Protocol.P2P).value(), List.of(p.withoutPeerId()), PeerStore.Source.CONFIG);
+                peerStore.addAddresses(p.trailingPeerId().value(), List.of(p.withoutPeerId()), PeerStore.Source.CONFIG);
             }
+            ConfiguredRelays.keep(host, settings.relays());
             manager.start();
             return s;
         } catch (SQLException | RuntimeException e) {

@@ -10,6 +10,8 @@ import net.sovereignbridge.mesh.identity.PeerId;
 import net.sovereignbridge.p2p.connmgr.ConnectionLimits;
 import net.sovereignbridge.p2p.multiaddr.Multiaddr;
 import net.sovereignbridge.p2p.multiaddr.MultiaddrException;
+import net.sovereignbridge.p2p.autonat.AutonatConfig;
+import net.sovereignbridge.p2p.relay.RelayConfig;
 
 /**
  * The {@code p2p.*} keys (docs/configuration.md): the daemon's one libp2p host, which the mesh overlay
@@ -20,13 +22,17 @@ import net.sovereignbridge.p2p.multiaddr.MultiaddrException;
  * @param announce binary multiaddrs (without /p2p) to tell others instead of the bound ones; empty = bound
  * @param staticPeers peers kept connected (redialled with backoff), each ending in /p2p/PEERID
  * @param limits connection limits (inbound and outbound configurable, the rest the defaults)
+ * @param relayService the circuit relay v2 service we offer ({@code p2p.relay.*})
+ * @param relays relays to hold reservations on ({@code p2p.relay.use}), each ending in /p2p/PEERID
+ * @param autonat AutoNAT v1 client and server ({@code p2p.autonat.*}); null when off
  */
 public record P2pSettings(boolean enabled, List<Multiaddr> listen, List<byte[]> announce, List<Multiaddr> staticPeers,
-        ConnectionLimits limits) {
+        ConnectionLimits limits, RelayConfig relayService, List<Multiaddr> relays, AutonatConfig autonat) {
     public static final List<String> DEFAULT_LISTEN = List.of("/ip4/0.0.0.0/tcp/4001", "/ip4/0.0.0.0/tcp/4002/ws");
     static final int MAX_LISTEN = 8;
     static final int MAX_ANNOUNCE = 16;
     static final int MAX_STATIC = 64;
+    static final int MAX_RELAYS = 4;
 
     public static P2pSettings defaults() {
         try {
@@ -64,7 +70,7 @@ public record P2pSettings(boolean enabled, List<Multiaddr> listen, List<byte[]> 
         List<Multiaddr> peers = new ArrayList<>();
         for (String s : p2p.strings("static-peers", List.of())) {
             try {
-                peers.add(dialable(s, true));
+                peers.add(s.contains("/p2p-circuit") ? relayed(s) : dialable(s, true));
             } catch (IllegalArgumentException e) {
                 throw p2p.invalid("static-peers", e.getMessage());
             }
@@ -76,7 +82,64 @@ public record P2pSettings(boolean enabled, List<Multiaddr> listen, List<byte[]> 
         int streams = (int) p2p.integer("max-streams-per-connection", d.maxStreamsPerConnection(), 1, 1024);
         ConnectionLimits limits = new ConnectionLimits(inbound, outbound, d.maxPerPeer(),
                 Math.max(1, Math.min(d.maxHandshaking(), inbound)), streams, d.maxBufferedPerConnection(), d.maxBufferedTotal());
-        return new P2pSettings(enabled, List.copyOf(listen), List.copyOf(announce), List.copyOf(peers), limits);
+        ConfigNode relay = p2p.section("relay");
+        RelayConfig rd = RelayConfig.defaults();
+        RelayConfig.Mode mode = RelayConfig.Mode.valueOf(relay.choice("service", "auto", "auto", "on", "off").toUpperCase());
+        RelayConfig relayService;
+        try {
+            relayService = new RelayConfig(mode,
+                    (int) relay.integer("max-reservations", rd.maxReservations(), 0, 4096),
+                    (int) relay.integer("max-reservations-per-address", rd.maxReservationsPerIp(), 1, 4096),
+                    (int) relay.integer("max-circuits", rd.maxCircuits(), 0, 1024),
+                    (int) relay.integer("max-circuits-per-peer", rd.maxCircuitsPerPeer(), 1, 1024),
+                    java.time.Duration.ofSeconds(relay.integer("reservation-ttl-seconds", rd.reservationTtl().toSeconds(), 60, 86400)),
+                    java.time.Duration.ofSeconds(relay.integer("circuit-duration-seconds", rd.circuitDuration().toSeconds(), 0, 86400)),
+                    relay.integer("circuit-data-bytes", rd.circuitData(), 0, 1L << 40));
+        } catch (IllegalArgumentException e) {
+            throw p2p.invalid("relay", e.getMessage());
+        }
+        List<Multiaddr> relays = new ArrayList<>();
+        for (String s : relay.strings("use", List.of())) {
+            try {
+                relays.add(dialable(s, true));
+            } catch (IllegalArgumentException e) {
+                throw relay.invalid("use", e.getMessage());
+            }
+        }
+        if (relays.size() > MAX_RELAYS) throw relay.invalid("use", "at most " + MAX_RELAYS + " relays");
+        ConfigNode an = p2p.section("autonat");
+        AutonatConfig ad = AutonatConfig.defaults();
+        AutonatConfig autonat = null;
+        boolean anOn = an.bool("enabled", true);
+        boolean anServer = an.bool("server", ad.server());
+        int anDials = (int) an.integer("dials-per-minute", ad.dialsPerMinute(), 1, 600);
+        int anPerPeer = (int) an.integer("dials-per-peer-per-minute", ad.perPeerPerMinute(), 1, 60);
+        int anConfidence = (int) an.integer("confidence", ad.confidence(), 1, 8);
+        long anRefresh = an.integer("refresh-seconds", ad.refresh().toSeconds(), 60, 86400);
+        if (anOn) {
+            autonat = new AutonatConfig(anServer, anDials, anPerPeer, anConfidence, java.time.Duration.ofSeconds(anRefresh),
+                    ad.dialTimeout());
+        }
+        return new P2pSettings(enabled, List.copyOf(listen), List.copyOf(announce), List.copyOf(peers), limits, relayService,
+                List.copyOf(relays), autonat);
+    }
+
+    /** {@code <relay address>/p2p/<relay>/p2p-circuit/p2p/<target>}: a peer reached through a relay. */
+    static Multiaddr relayed(String text) {
+        String t = text.trim();
+        int at = t.indexOf("/p2p-circuit");
+        String target = t.substring(at + "/p2p-circuit".length());
+        dialable(t.substring(0, at), true);
+        if (!target.startsWith("/p2p/") || target.indexOf('/', "/p2p/".length()) >= 0) {
+            throw new IllegalArgumentException("'" + text + "': a relayed address must end in /p2p-circuit/p2p/12D3KooW... (the target)");
+        }
+        Multiaddr m = parse(t);
+        try {
+            PeerId.fromBytes(m.trailingPeerId().value());
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("'" + text + "': " + e.getMessage());
+        }
+        return m;
     }
 
     /** /ip4|ip6/ADDRESS/tcp/PORT or the same with /ws. */

@@ -17,4 +17,9 @@ public record TransportContext(MeshAddress node, Path stateDir, Node mesh) {
     public TransportContext(MeshAddress node) {
         this(node, null, null);
     }
+
+    /** Without a node: for bringing up transports that keep state but bridge nothing (factory tests). */
+    public TransportContext(MeshAddress node, Path stateDir) {
+        this(node, stateDir, null);
+    }
 }

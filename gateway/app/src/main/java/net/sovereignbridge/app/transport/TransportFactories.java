@@ -3,7 +3,10 @@ package net.sovereignbridge.app.transport;
 import java.time.Clock;
 import java.util.List;
 import net.sovereignbridge.app.meshtastic.MeshtasticTransportFactory;
+import net.sovereignbridge.app.transport.audio.AudioTransportFactory;
+import net.sovereignbridge.app.transport.ble.BleTransportFactory;
 import net.sovereignbridge.app.transport.kiss.KissTransportFactory;
+import net.sovereignbridge.drivers.bluez.BluezBus;
 import net.sovereignbridge.drivers.kiss.JSerialCommOpener;
 import net.sovereignbridge.app.transport.lan.LanTransportFactory;
 import net.sovereignbridge.app.transport.lora.LoraBringUp;
@@ -31,9 +34,16 @@ public final class TransportFactories {
      * opened through jSerialComm (tests give it pty pairs).
      */
     public static List<TransportFactory> all(LoraBringUp.BusOpener loraBus, LoraTransport.TimeSource loraTime) {
+        return all(loraBus, loraTime, BluezBus.systemBusAddress(System.getenv()));
+    }
+
+    /** As above, with BlueZ on the bus at {@code bluezBus} (tests: a private dbus-daemon with the mocked bluetoothd). */
+    public static List<TransportFactory> all(LoraBringUp.BusOpener loraBus, LoraTransport.TimeSource loraTime,
+            String bluezBus) {
         return List.of(new LanTransportFactory(), new LoraTransportFactory(loraBus, loraTime),
                 new KissTransportFactory(new JSerialCommOpener(), Clock.systemUTC()),
                 new RNodeTransportFactory(new JSerialCommOpener(), LoraTransport.TimeSource.SYSTEM),
-                new SatelliteTransportFactory(Clock.systemUTC()), new MeshtasticTransportFactory(loraBus, loraTime));
+                new SatelliteTransportFactory(Clock.systemUTC()), new MeshtasticTransportFactory(loraBus, loraTime),
+                new BleTransportFactory(bluezBus, Clock.systemUTC()), new AudioTransportFactory(Clock.systemUTC()));
     }
 }

@@ -44,7 +44,18 @@ final class Daemon implements AutoCloseable {
     /** As above, with extra environment variables (e.g. systemd's NOTIFY_SOCKET). */
     static Daemon start(Path stateDir, int lanPort, Path config, Map<String, String> env, String... extraArgs)
             throws Exception {
-        List<String> cmd = new ArrayList<>(javaCommand());
+        return startIn(null, stateDir, lanPort, config, env, extraArgs);
+    }
+
+    /**
+     * As above, inside a network namespace ({@code ip netns exec NS java ...}, e.g. a NatLab host) when
+     * {@code netns} is not null. The CLI still reaches it: its control socket is a file in the state dir.
+     */
+    static Daemon startIn(String netns, Path stateDir, int lanPort, Path config, Map<String, String> env, String... extraArgs)
+            throws Exception {
+        List<String> cmd = new ArrayList<>();
+        if (netns != null) cmd.addAll(List.of("ip", "netns", "exec", netns));
+        cmd.addAll(javaCommand());
         cmd.addAll(List.of("run", "--state-dir", stateDir.toString(), "--lan-port", Integer.toString(lanPort)));
         cmd.addAll(List.of(extraArgs));
         if (config != null) cmd.addAll(List.of("--config", config.toString()));

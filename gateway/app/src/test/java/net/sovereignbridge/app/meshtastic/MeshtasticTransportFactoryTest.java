@@ -48,7 +48,9 @@ class MeshtasticTransportFactoryTest {
                 + "channel: Hikers, psk: " + java.util.Base64.getEncoder().encodeToString(new byte[16]) + ", "
                 + "node-number: '!5b0b0001', long-name: Bridge at the hut, short-name: HUT, topic: hikers, "
                 + "dm-to: " + addr + ", hop-limit: 4, relay-hop-limit: 2, internet-share: 0.1, "
-                + "node-info-interval-s: 3600, power: 20}"), "mesh1");
+                + "node-info-interval-s: 3600, power: 20, mqtt-broker: 'tcp://mqtt.example.org:1883', mqtt-root: msh/US/hikers, "
+                + "mqtt-downlink: true}"),
+                "mesh1");
         assertEquals("station-g3", c.board());
         assertEquals(MeshtasticRegion.US, c.region());
         assertEquals(ModemPreset.MEDIUM_FAST, c.preset());
@@ -63,6 +65,9 @@ class MeshtasticTransportFactoryTest {
         assertEquals(0.1, c.internetShare());
         assertEquals(3600, c.nodeInfoIntervalSeconds());
         assertEquals(20, c.powerDbm().getAsInt());
+        assertEquals(Optional.of("tcp://mqtt.example.org:1883"), c.mqttBroker());
+        assertEquals("msh/US/hikers", c.mqttRoot());
+        assertTrue(c.mqttDownlink());
     }
 
     @Test
@@ -78,6 +83,9 @@ class MeshtasticTransportFactoryTest {
         assertEquals(0, c.relayHopLimit(), "relaying is off by default");
         assertEquals(0.25, c.internetShare());
         assertEquals(10_800, c.nodeInfoIntervalSeconds());
+        assertEquals(Optional.empty(), c.mqttBroker(), "no Meshtastic MQTT unless asked");
+        assertEquals("msh/EU_868", c.mqttRoot());
+        assertEquals(false, c.mqttDownlink(), "nothing from the internet on air unless asked");
         // an unnamed channel on another preset is that preset's channel
         var slow = config(load("{type: meshtastic, id: mesh0, board: station-g3, region: US, preset: long-slow}"),
                 "mesh0");
@@ -134,6 +142,9 @@ class MeshtasticTransportFactoryTest {
         "{type: meshtastic, id: mesh0, board: station-g3, region: US, hop-limit: 8}|transports[0].hop-limit: 8 is out of range 1..7",
         "{type: meshtastic, id: mesh0, board: station-g3, region: US, internet-share: 2}|transports[0].internet-share",
         "{type: meshtastic, id: mesh0, board: station-g3, region: US, node-info-interval-s: 60}|transports[0].node-info-interval-s: 60 is below 600",
+        "{type: meshtastic, id: mesh0, board: station-g3, region: US, mqtt-broker: 'mqtt.example.org'}|transports[0].mqtt-broker: 'mqtt.example.org' is not tcp://HOST:PORT",
+        "{type: meshtastic, id: mesh0, board: station-g3, region: US, mqtt-root: 'msh/#'}|transports[0].mqtt-root: 'msh/#' is not a topic root",
+        "{type: meshtastic, id: mesh0, board: station-g3, region: US, mqtt-downlink: true}|transports[0].mqtt-downlink: needs mqtt-broker",
         "{type: meshtastic, id: mesh0, board: station-g3, region: US, colour: blue}|transports[0].colour: unknown key",
     })
     void badValuesNameFileLineAndKey(String section, String expected) {

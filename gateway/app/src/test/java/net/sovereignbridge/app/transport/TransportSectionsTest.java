@@ -66,6 +66,23 @@ class TransportSectionsTest {
     }
 
     @Test
+    void bleSectionsWithTheirDefaults() throws Exception {
+        GatewayConfig c = load("""
+                transports:
+                  - {type: ble, id: ble0}
+                  - {type: ble, id: ble1, adapter: hci1, name: sbridge1, max-links: 4, connect-timeout-ms: 5000,
+                     neighbour-timeout-ms: 60000}
+                """);
+        assertEquals(List.of("lan/lan", "ble0/ble", "ble1/ble"), ids(c));
+        var ble0 = ((net.sovereignbridge.app.transport.ble.BleTransportFactory.Settings) c.transport("ble0").orElseThrow())
+                .options();
+        assertEquals(new net.sovereignbridge.app.transport.ble.BleTransport.Options("hci0", "", 8, 10_000, 180_000), ble0);
+        var ble1 = ((net.sovereignbridge.app.transport.ble.BleTransportFactory.Settings) c.transport("ble1").orElseThrow())
+                .options();
+        assertEquals(new net.sovereignbridge.app.transport.ble.BleTransport.Options("hci1", "sbridge1", 4, 5_000, 60_000), ble1);
+    }
+
+    @Test
     void theShorthandsComeFirstAndKeepTheirIds() throws Exception {
         GatewayConfig c = load("""
                 lora:
@@ -108,7 +125,13 @@ class TransportSectionsTest {
         "transports:\\n  - {type: lan, id: overlay}|:2: transports[0].id: 'overlay' is the node's own transport",
         "transports:\\n  - {type: lan, id: bundle}|:2: transports[0].id: 'bundle' is the node's own transport",
         "transports:\\n  - {id: x}|transports[0].type: missing; one of lan, lora",
-        "transports:\\n  - {type: ble, id: ble0}|:2: transports[0].type: 'ble' is not one of lan, lora",
+        "transports:\\n  - {type: sonar, id: sonar0}|:2: transports[0].type: 'sonar' is not one of lan, lora, kiss, rnode, satellite, meshtastic, ble, audio",
+        "transports:\\n  - {type: ble, id: ble0, adapter: usb0}|:2: transports[0].adapter: 'usb0' is no BlueZ adapter name",
+        "transports:\\n  - {type: ble, id: ble0, name: sovereign-gw}|:2: transports[0].name: advertisement of 35 bytes exceeds the legacy 31-byte limit",
+        "transports:\\n  - {type: ble, id: ble0, max-links: 0}|:2: transports[0].max-links: 0 is out of range 1..32",
+        "transports:\\n  - {type: ble, id: ble0, connect-timeout-ms: 10}|:2: transports[0].connect-timeout-ms: 10 is out of range 1000..60000",
+        "transports:\\n  - {type: ble, id: ble0, mtu: 23}|:2: transports[0].mtu: unknown key",
+        "ble:\\n  adapter: hci0|:2: ble.adapter: BLE is configured in transports:",
         "transports:\\n  - {type: lora, id: lora1}|transports[0].board: missing",
         "transports:\\n  - {type: lora, id: lora1, board: x, region: MARS}|:2: transports[0].region: unknown region 'MARS'",
         "transports:\\n  - {type: lora, id: lora1, board: x, channel: two}|:2: transports[0].channel: must be an integer",

@@ -482,6 +482,20 @@ public final class CustodyQueue {
         return select("WHERE own = 1 ORDER BY id DESC LIMIT ?", limit);
     }
 
+    /** This node's own messages in the queue, counted by state; every state is named, zero included. */
+    public Map<MessageState, Long> ownCountsByState() throws SQLException {
+        Map<MessageState, Long> out = new java.util.EnumMap<>(MessageState.class);
+        for (MessageState s : MessageState.values()) out.put(s, 0L);
+        db.withConnection(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT state, count(*) FROM custody WHERE own = 1 GROUP BY state");
+                    ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) out.put(MessageState.valueOf(rs.getString(1)), rs.getLong(2));
+            }
+            return null;
+        });
+        return out;
+    }
+
     /** Pending entries, own and held for others. */
     public long pendingCount() {
         return ownPending.get() + relayedPending.get();

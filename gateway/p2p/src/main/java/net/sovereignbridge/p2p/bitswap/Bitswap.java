@@ -308,6 +308,8 @@ public final class Bitswap implements HostService {
                     throw new FetchException("no block from " + peer + " for " + idle.toSeconds() + " s while fetching " + root
                             + " (" + inFlight.size() + " wanted, " + blocks + " received)");
                 }
+                // a block is good from anyone (its hash is its name); only our peer's DONT_HAVE counts
+                if (a.block() == null && !a.from().equals(peer)) continue;
                 Long expected = inFlight.remove(a.cid());
                 if (expected == null) continue; // a duplicate
                 inFlightBytes -= expected;

@@ -202,7 +202,7 @@ public final class ConnectionManager implements Closeable {
      * in the order given.
      */
     public synchronized void addStaticPeer(Multiaddr address) {
-        Multiaddr.Component p2p = address.first(Protocol.P2P);
+        Multiaddr.Component p2p = address.trailingPeerId();
         if (p2p == null) throw new IllegalArgumentException("static peer address lacks /p2p/<PeerId>: " + address);
         String key = Base58.encode(p2p.value());
         StaticPeer peer = staticPeers.computeIfAbsent(key, k -> new StaticPeer(p2p.value().clone()));

@@ -293,7 +293,7 @@ public final class MeshOverlayTransport implements Transport, HostListener {
         IOException last = null;
         for (Multiaddr a : addrs) {
             try {
-                Multiaddr full = a.first(Multiaddr.Protocol.P2P) != null ? a
+                Multiaddr full = a.trailingPeerId() != null ? a
                         : a.with(Multiaddr.Protocol.P2P, net.sovereignbridge.mesh.identity.PeerId.toBytes(
                                 net.sovereignbridge.mesh.identity.PeerId.decode(peerId)));
                 host.dial(full);

@@ -116,6 +116,15 @@ public final class Multiaddr {
         return this;
     }
 
+    /**
+     * The trailing /p2p component (the peer this address reaches), or null. Unlike {@code first(P2P)} it
+     * names the target of a relayed address, {@code <relay>/p2p/R/p2p-circuit/p2p/T}, not its relay.
+     */
+    public Component trailingPeerId() {
+        Component last = components.isEmpty() ? null : components.get(components.size() - 1);
+        return last != null && last.protocol == Protocol.P2P ? last : null;
+    }
+
     /** True for a relayed address (one with /p2p-circuit). */
     public boolean isRelayed() {
         return first(Protocol.P2P_CIRCUIT) != null;

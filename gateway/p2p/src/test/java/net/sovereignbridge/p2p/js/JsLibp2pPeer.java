@@ -108,7 +108,15 @@ public final class JsLibp2pPeer implements AutoCloseable {
 
     /** Starts a peer; options as documented in peer.mjs (tcpPort, wsPort, seed, agent). */
     public static JsLibp2pPeer start(Map<String, Object> options) throws IOException {
-        return start(folder(), options);
+        return start(folder(), null, options);
+    }
+
+    /**
+     * Starts a peer inside a network namespace ({@code ip netns exec NS node ...}, e.g. a NatLab host; give
+     * it "host": its address there), or on this machine's network with {@code netns} null.
+     */
+    public static JsLibp2pPeer startIn(String netns, Map<String, Object> options) throws IOException {
+        return start(folder(), netns, options);
     }
 
     /**
@@ -116,11 +124,18 @@ public final class JsLibp2pPeer implements AutoCloseable {
      * src/test/js/helia-peer), after {@code npm ci} there when needed; the folder has its own polyfill.mjs.
      */
     public static JsLibp2pPeer start(Path dir, Map<String, Object> options) throws IOException {
+        return start(dir, null, options);
+    }
+
+    private static JsLibp2pPeer start(Path dir, String netns, Map<String, Object> options) throws IOException {
         installIfNeeded(dir);
         Path logDir = Path.of("target");
         Files.createDirectories(logDir);
         Path log = logDir.resolve("js-peer-" + ProcessHandle.current().pid() + "-" + INSTANCES.incrementAndGet() + ".log").toAbsolutePath();
-        ProcessBuilder pb = new ProcessBuilder("node", "--expose-gc", "--import", "./polyfill.mjs", "peer.mjs", MiniJson.write(options))
+        List<String> cmd = new ArrayList<>();
+        if (netns != null) cmd.addAll(List.of("ip", "netns", "exec", netns));
+        cmd.addAll(List.of("node", "--expose-gc", "--import", "./polyfill.mjs", "peer.mjs", MiniJson.write(options)));
+        ProcessBuilder pb = new ProcessBuilder(cmd)
                 .directory(dir.toFile())
                 .redirectError(log.toFile());
         return new JsLibp2pPeer(pb.start(), log);

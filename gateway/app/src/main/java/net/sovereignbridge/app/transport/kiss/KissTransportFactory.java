@@ -17,7 +17,7 @@ import net.sovereignbridge.mesh.transport.TransportProfile;
 
 /**
  * A KISS TNC on a serial port ({@link KissTransport}): keys {@code device, speed, callsign, kiss-port, air-bitrate,
- * mtu, txdelay, persistence, slottime, full-duplex}. Only in {@code transports:} lists (no shorthand: a radio needs a
+ * mtu, txdelay, persistence, slottime, full-duplex, neighbour-timeout-ms, duty-cycle, queue-limit}. Only in {@code transports:} lists (no shorthand: a radio needs a
  * device and a callsign, which have no defaults).
  */
 public final class KissTransportFactory implements TransportFactory {
@@ -103,7 +103,10 @@ public final class KissTransportFactory implements TransportFactory {
         boolean fullDuplex = section.bool("full-duplex", d.fullDuplex());
         long timeout = section.integer("neighbour-timeout-ms", TransportProfile.DEFAULT_NEIGHBOUR_TIMEOUT_MILLIS, 1_000,
                 86_400_000);
+        double dutyCycle = section.decimal("duty-cycle", 1.0, 0.001, 1.0);
+        int queueLimit = (int) section.integer("queue-limit", 64, 1, 1024);
         return new Settings(id, new KissTransport.Options(device, speed, callsign, kissPort, airBitrate, mtu,
-                new TncParameters(txDelay, persistence, slotTime, d.txTail(), fullDuplex), timeout), opener, clock);
+                new TncParameters(txDelay, persistence, slotTime, d.txTail(), fullDuplex), timeout, dutyCycle,
+                queueLimit), opener, clock);
     }
 }

@@ -77,6 +77,12 @@ public final class SatelliteKeyFile {
                 throw new KeyFileException("satellite key " + file + " has permissions " + PosixFilePermissions.toString(p)
                         + "; a secret key must be readable by its owner only: chmod 600 " + file);
             }
+            try {
+                // as for the identity: someone else's key must not become ours (root running the CLI on the daemon's directory)
+                net.sovereignbridge.mesh.identity.StateDirectory.checkOwner(file, "satellite key");
+            } catch (net.sovereignbridge.mesh.identity.IdentityFileException e) {
+                throw new KeyFileException(e.getMessage());
+            }
             if (Files.size(file) > 1 << 20) throw new KeyFileException("satellite key " + file + " is over 1 MiB: not a key file");
             bytes = Files.readAllBytes(file);
         } catch (java.nio.file.NoSuchFileException e) {
@@ -93,7 +99,7 @@ public final class SatelliteKeyFile {
         } catch (IOException | PGPException | RuntimeException e) {
             throw new KeyFileException("satellite key " + file + " is not an OpenPGP secret key (" + e.getClass().getSimpleName() + ")");
         }
-        if (keys.size() == 0) throw new KeyFileException("satellite key " + file + " holds no secret key");
+        if (keys.size() == 0) throw new KeyFileException("satellite key " + file + " is not an OpenPGP secret key (none found in it)");
         try {
             // a passphrase-protected key would fail on the first message; refuse it now, with the fix
             for (PGPSecretKeyRing ring : (Iterable<PGPSecretKeyRing>) keys::getKeyRings) {

@@ -58,7 +58,7 @@ public final class SatelliteTransportFactory implements TransportFactory {
             try {
                 if (NetworkInterface.getByName(listen.interfaceName()) == null) {
                     return new Down("no network interface " + listen.interfaceName() + ": plug in the DVB-S2 receiver (dvb0_0 appears"
-                            + " once dvbnet is set up, see hardware/satellite-receiver.md), or fix interface:, then sbridge transport start " + id);
+                            + " once dvbnet is set up, see hardware/blockstream-satellite-receiver.md), or fix interface:, then sbridge transport start " + id);
                 }
             } catch (SocketException e) {
                 return new Down("cannot list network interfaces: " + e.getMessage());
@@ -77,6 +77,7 @@ public final class SatelliteTransportFactory implements TransportFactory {
                 } catch (IOException | PGPException | RuntimeException e) {
                     return new Down("signers file " + signersFile + " is not readable as OpenPGP public keys (gpg --armor --export writes them): " + e.getMessage());
                 }
+                if (signers.size() == 0) return new Down("signers file " + signersFile + " holds no OpenPGP public key (gpg --armor --export writes them)");
             }
             Path dir = downloadDir != null ? downloadDir : context.stateDir().resolve("satellite").resolve(id);
             DownloadDirectory downloads = new DownloadDirectory(dir, maxDownloadBytes, maxDownloadFiles);

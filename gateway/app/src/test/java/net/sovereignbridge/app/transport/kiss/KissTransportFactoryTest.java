@@ -33,7 +33,7 @@ class KissTransportFactoryTest {
     void everyKeyIsRead() throws Exception {
         GatewayConfig c = load("{type: kiss, id: kiss1, device: /dev/ttyUSB3, callsign: n0call-7, speed: 57600, "
                 + "kiss-port: 2, air-bitrate: 9600, mtu: 200, txdelay: 30, persistence: 255, slottime: 5, "
-                + "full-duplex: true, neighbour-timeout-ms: 60000}");
+                + "full-duplex: true, neighbour-timeout-ms: 60000, duty-cycle: 0.01, queue-limit: 16}");
         var s = (KissTransportFactory.Settings) c.transport("kiss1").orElseThrow();
         KissTransport.Options o = s.options();
         assertEquals("/dev/ttyUSB3", o.device());
@@ -44,6 +44,8 @@ class KissTransportFactoryTest {
         assertEquals(200, o.mtu());
         assertEquals(new TncParameters(30, 255, 5, 0, true), o.tnc());
         assertEquals(60000, o.neighbourTimeoutMillis());
+        assertEquals(0.01, o.dutyCycle());
+        assertEquals(16, o.queueLimit());
     }
 
     @Test
@@ -81,6 +83,9 @@ class KissTransportFactoryTest {
         "{type: kiss, id: kiss0, device: /dev/ttyS0, callsign: N0CALL, txdelay: 256}|transports[0].txdelay",
         "{type: kiss, id: kiss0, device: /dev/ttyS0, callsign: N0CALL, speed: 0}|transports[0].speed",
         "{type: kiss, id: kiss0, device: /dev/ttyS0, callsign: N0CALL, baud: 9600}|baud",
+        "{type: kiss, id: kiss0, device: /dev/ttyS0, callsign: N0CALL, duty-cycle: 0}|transports[0].duty-cycle",
+        "{type: kiss, id: kiss0, device: /dev/ttyS0, callsign: N0CALL, duty-cycle: 1.5}|transports[0].duty-cycle",
+        "{type: kiss, id: kiss0, device: /dev/ttyS0, callsign: N0CALL, queue-limit: 0}|transports[0].queue-limit",
     })
     void badValuesAreRefusedWithFileLineAndKey(String section, String expected) {
         ConfigException e = assertThrows(ConfigException.class, () -> load(section));

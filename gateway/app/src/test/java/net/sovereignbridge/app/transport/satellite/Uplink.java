@@ -100,7 +100,11 @@ final class Uplink implements AutoCloseable {
     }
 
     void send(byte[] datagram) throws IOException {
-        socket.send(new DatagramPacket(datagram, datagram.length, group, port));
+        send(datagram, datagram.length);
+    }
+
+    void send(byte[] buffer, int length) throws IOException {
+        socket.send(new DatagramPacket(buffer, length, group, port));
     }
 
     @Override
