@@ -16,9 +16,7 @@ public record ApiMessage(String fileName, byte[] payload) {
     /** Unwraps an encapsulated message; a bad CRC or short message is a {@link MalformedPacketException}. */
     public static ApiMessage decapsulate(byte[] data) throws MalformedPacketException {
         if (data.length < HEADER_LEN) throw new MalformedPacketException("message of " + data.length + " bytes is shorter than the 260-byte API header");
-        int nameEnd = 0;
-        while (nameEnd < NAME_LEN && data[nameEnd] != 0) nameEnd++;
-        String name = new String(data, 0, nameEnd, StandardCharsets.UTF_8);
+        String name = fileName(data);
         long expected = ByteBuffer.wrap(data, 256, 4).order(ByteOrder.LITTLE_ENDIAN).getInt() & 0xFFFF_FFFFL;
         CRC32 crc = new CRC32();
         crc.update(data, HEADER_LEN, data.length - HEADER_LEN);
@@ -81,14 +79,28 @@ public record ApiMessage(String fileName, byte[] payload) {
         /** Checks the header against the payload that streamed through; returns the file name it names. */
         public String finish() throws MalformedPacketException {
             if (headerFill < HEADER_LEN) throw new MalformedPacketException("message of " + headerFill + " bytes is shorter than the 260-byte API header");
-            int nameEnd = 0;
-            while (nameEnd < NAME_LEN && header[nameEnd] != 0) nameEnd++;
-            String name = new String(header, 0, nameEnd, StandardCharsets.UTF_8);
+            String name = fileName(header);
             long expected = ByteBuffer.wrap(header, 256, 4).order(ByteOrder.LITTLE_ENDIAN).getInt() & 0xFFFF_FFFFL;
             if (crc.getValue() != expected)
                 throw new BadCrcException(String.format("CRC32 of the %d-byte payload is %08x, header at offset 256 says %08x (file name '%s')",
                         payloadLength, crc.getValue(), expected, name));
             return name;
+        }
+    }
+
+    /**
+     * The NUL-terminated file name at the start of the header, strictly UTF-8: a name that is not would be
+     * shown and stored as another name (replacement characters), one that may not even fit the field again.
+     */
+    private static String fileName(byte[] header) throws MalformedPacketException {
+        int nameEnd = 0;
+        while (nameEnd < NAME_LEN && header[nameEnd] != 0) nameEnd++;
+        try {
+            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(header, 0, nameEnd)).toString();
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw new MalformedPacketException("file name in bytes 0.." + (nameEnd - 1) + " of the API header is not UTF-8");
         }
     }
 

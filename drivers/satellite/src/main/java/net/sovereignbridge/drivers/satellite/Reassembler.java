@@ -69,6 +69,15 @@ public final class Reassembler {
                 return Optional.empty();
             }
             m.lastFragment = p.fragment();
+            // Fragments numbered beyond the last that came before it are no part of the message: without this,
+            // they would count towards its completion in place of missing ones.
+            var beyond = m.fragments.tailMap(p.fragment(), false);
+            for (byte[] f : beyond.values()) {
+                m.bytes -= f.length;
+                pendingBytes -= f.length;
+                stats.malformed.increment();
+            }
+            beyond.clear();
         }
         if (m.lastFragment >= 0 && p.fragment() > m.lastFragment) { stats.malformed.increment(); return Optional.empty(); }
         m.fragments.put(p.fragment(), p.payload());

@@ -84,6 +84,24 @@ class ReassemblerTest {
         assertEquals(1, feed(frame(data, 10, 0), 0).size(), "a repeated broadcast with a new sequence is a new message; the layer above deduplicates");
     }
 
+    /**
+     * A fragment numbered beyond the last one, sent before the last one: it is no part of the message. Found by
+     * SatelliteFuzzTest#reassembly: fragments 0 and 5, then 2 as the last, made a "message" of 0, 2 and 5.
+     */
+    @Test void aFragmentBeyondTheLastIsNoPartOfTheMessage() {
+        ReceiverStats s = new ReceiverStats();
+        Reassembler r = new Reassembler(10_000, 1 << 20, s);
+        byte[][] part = {{10}, {11}, {12}, {13}, {14}, {15}};
+        assertTrue(r.accept(new BlockstreamPacket(true, 1, 0, 3, part[0]), 0).isEmpty());
+        assertTrue(r.accept(new BlockstreamPacket(true, 1, 5, 3, part[5]), 0).isEmpty());
+        assertTrue(r.accept(new BlockstreamPacket(false, 1, 2, 3, part[2]), 0).isEmpty(), "fragment 1 is missing");
+        assertEquals(2, r.pendingBytes(), "fragment 5 was dropped when 2 turned out to be the last");
+        assertEquals(1, s.malformed.sum());
+        ReceivedMessage m = r.accept(new BlockstreamPacket(true, 1, 1, 3, part[1]), 0).orElseThrow();
+        assertArrayEquals(new byte[] {10, 11, 12}, m.data());
+        assertEquals(0, r.pendingBytes());
+    }
+
     @Test void truncatedMessageExpiresAndFreesItsMemory() throws Exception {
         List<byte[]> grams = frame(encapsulated("cut", 30_000, 6), 11, 0);
         assertTrue(feed(grams.subList(0, grams.size() - 2), 0).isEmpty());

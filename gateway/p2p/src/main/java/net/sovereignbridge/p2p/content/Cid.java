@@ -76,6 +76,12 @@ public final class Cid {
                 bits -= 8;
             }
         }
+        // One text per CID: what is left after the last whole byte must be fewer than 5 bits, all zero;
+        // anything else (a trailing character, set padding bits) spells the same bytes a second way.
+        if (bits >= 5 || (buffer & ((1 << bits) - 1)) != 0) {
+            throw new IllegalArgumentException("'" + text + "' is not canonical base32: " + bits + " bits after the last byte"
+                    + (bits >= 5 ? "" : " are not zero"));
+        }
         try {
             return fromBytes(out.toByteArray());
         } catch (IllegalArgumentException e) {

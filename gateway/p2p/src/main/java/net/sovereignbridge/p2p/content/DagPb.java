@@ -54,12 +54,22 @@ public final class DagPb {
                     }
                 }
                 case 2 -> name = r.string(1024);
-                case 3 -> tsize = r.varint();
+                case 3 -> tsize = size(r, "dag-pb link Tsize");
                 default -> r.skip();
             }
         }
         if (cid == null) throw new ProtoException("dag-pb link without a Hash");
         return new Link(cid, name, tsize);
+    }
+
+    /**
+     * A size field: a varint of 2^63 or more reads as a negative long, and a negative size would make the exporter
+     * count backwards (its copies then fail with an unchecked exception), so it is refused here.
+     */
+    private static long size(ProtoReader r, String what) throws ProtoException {
+        long v = r.varint();
+        if (v < 0) throw new ProtoException(what + " " + Long.toUnsignedString(v) + " is over 2^63");
+        return v;
     }
 
     public static UnixFs unixFs(byte[] data) throws IOException {
@@ -71,17 +81,22 @@ public final class DagPb {
         List<Long> sizes = new ArrayList<>();
         while (r.next()) {
             switch (r.field()) {
-                case 1 -> type = (int) r.varint();
+                case 1 -> {
+                    long t = r.varint();
+                    if (t < 0 || t > Integer.MAX_VALUE) throw new ProtoException("UnixFS data: Type " + Long.toUnsignedString(t) + " is out of range");
+                    type = (int) t;
+                }
                 case 2 -> inline = r.bytes(data.length);
-                case 3 -> fileSize = r.varint();
+                case 3 -> fileSize = size(r, "UnixFS filesize");
                 case 4 -> {
                     if (r.wireType() == 0) {
-                        sizes.add(r.varint());
+                        sizes.add(size(r, "UnixFS blocksize"));
                     } else { // packed, as some encoders write repeated varints
                         byte[] packed = r.bytes(data.length);
                         for (int at = 0; at < packed.length; ) {
                             var v = net.sovereignbridge.mesh.encoding.UnsignedVarint.decode(packed, at);
                             if (v == null) throw new ProtoException("UnixFS data: bad packed blocksizes at " + at);
+                            if (v.value() < 0) throw new ProtoException("UnixFS blocksize at " + at + " is over 2^63");
                             sizes.add(v.value());
                             at += v.length();
                         }
