@@ -146,12 +146,9 @@ public final class MeshtasticTransportFactory implements TransportFactory {
     /** There is no {@code meshtastic:} shorthand; an empty section asks for nothing, any key in it is an error. */
     @Override
     public Optional<TransportSettings> readShorthand(ConfigNode section) throws ConfigException {
-        if (section.has("board") || section.has("region")) {
-            throw section.invalid("board", "a Meshtastic channel is configured in transports: as"
-                    + " {type: meshtastic, id: mesh0, board: ..., region: ...}");
-        }
-        section.rejectUnknownKeys();
-        return Optional.empty();
+        return TransportFactory.listEntryOnly(section, "a Meshtastic channel is configured in transports: as"
+                    + " {type: meshtastic, id: mesh0, board: ..., region: ...}",
+                "board", "region");
     }
 
     @Override

@@ -29,6 +29,20 @@ public interface TransportFactory {
      */
     Optional<TransportSettings> readShorthand(ConfigNode section) throws ConfigException;
 
+    /**
+     * {@link #readShorthand} of a kind that is configured only as a {@code transports:} entry ({@code kiss:},
+     * {@code ble:}, ...): an empty section asks for nothing; one holding any of {@code keys} is told how the kind
+     * is configured ({@code howTo}, reported at the first key); any other key is unknown.
+     */
+    static Optional<TransportSettings> listEntryOnly(ConfigNode section, String howTo, String... keys)
+            throws ConfigException {
+        for (String key : keys) {
+            if (section.has(key)) throw section.invalid(keys[0], howTo);
+        }
+        section.rejectUnknownKeys();
+        return Optional.empty();
+    }
+
     /** The id of the transport the shorthand section configures ("lan", "lora0"). */
     String shorthandId();
 

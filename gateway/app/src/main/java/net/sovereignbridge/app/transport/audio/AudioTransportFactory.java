@@ -58,11 +58,8 @@ public final class AudioTransportFactory implements TransportFactory {
 
     @Override
     public Optional<TransportSettings> readShorthand(ConfigNode section) throws ConfigException {
-        if (section.has("device")) {
-            throw section.invalid("device", "a sound card is configured in transports: as {type: audio, id: audio0, device: ...}");
-        }
-        section.rejectUnknownKeys();
-        return Optional.empty();
+        return TransportFactory.listEntryOnly(section, "a sound card is configured in transports: as {type: audio, id: audio0, device: ...}",
+                "device");
     }
 
     @Override

@@ -63,11 +63,8 @@ public final class BleTransportFactory implements TransportFactory {
     /** There is no {@code ble:} shorthand; an empty section asks for nothing, any key in it is an error. */
     @Override
     public Optional<TransportSettings> readShorthand(ConfigNode section) throws ConfigException {
-        if (section.has("adapter")) {
-            throw section.invalid("adapter", "BLE is configured in transports: as {type: ble, id: ble0, adapter: hci0}");
-        }
-        section.rejectUnknownKeys();
-        return Optional.empty();
+        return TransportFactory.listEntryOnly(section, "BLE is configured in transports: as {type: ble, id: ble0, adapter: hci0}",
+                "adapter");
     }
 
     @Override

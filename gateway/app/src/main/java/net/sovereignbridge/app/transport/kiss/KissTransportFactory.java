@@ -70,11 +70,8 @@ public final class KissTransportFactory implements TransportFactory {
     /** There is no {@code kiss:} shorthand; an empty section asks for nothing, any key in it is an error. */
     @Override
     public Optional<TransportSettings> readShorthand(ConfigNode section) throws ConfigException {
-        if (section.has("device") || section.has("callsign")) {
-            throw section.invalid("device", "a KISS TNC is configured in transports: as {type: kiss, id: kiss0, ...}");
-        }
-        section.rejectUnknownKeys();
-        return Optional.empty();
+        return TransportFactory.listEntryOnly(section, "a KISS TNC is configured in transports: as {type: kiss, id: kiss0, ...}",
+                "device", "callsign");
     }
 
     @Override

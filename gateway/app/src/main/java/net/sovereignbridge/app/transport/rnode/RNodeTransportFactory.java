@@ -92,11 +92,8 @@ public final class RNodeTransportFactory implements TransportFactory {
     /** There is no {@code rnode:} shorthand; an empty section asks for nothing, any key in it is an error. */
     @Override
     public Optional<TransportSettings> readShorthand(ConfigNode section) throws ConfigException {
-        if (section.has("device")) {
-            throw section.invalid("device", "an RNode is configured in transports: as {type: rnode, id: rnode0, ...}");
-        }
-        section.rejectUnknownKeys();
-        return Optional.empty();
+        return TransportFactory.listEntryOnly(section, "an RNode is configured in transports: as {type: rnode, id: rnode0, ...}",
+                "device");
     }
 
     @Override

@@ -108,11 +108,8 @@ public final class SatelliteTransportFactory implements TransportFactory {
     /** There is no {@code satellite:} shorthand; an empty section asks for nothing, any key in it is an error. */
     @Override
     public Optional<TransportSettings> readShorthand(ConfigNode section) throws ConfigException {
-        if (section.has("interface")) {
-            throw section.invalid("interface", "a satellite receiver is configured in transports: as {type: satellite, id: sat0, interface: dvb0_0}");
-        }
-        section.rejectUnknownKeys();
-        return Optional.empty();
+        return TransportFactory.listEntryOnly(section, "a satellite receiver is configured in transports: as {type: satellite, id: sat0, interface: dvb0_0}",
+                "interface");
     }
 
     @Override
