@@ -27,10 +27,9 @@ class NmeaFuzzTest {
         byte[] garbage = data.consumeBytes(data.consumeInt(0, 4000));
         NmeaReceiver r = new NmeaReceiver();
         List<GpsFix> fixes = new ArrayList<>();
-        AllocationLimit.check("NmeaReceiver.feed", 64L * garbage.length + 4096, () -> {
-            feedInReads(r, garbage, data, fixes);
-            return null;
-        });
+        // no allocation bound: a text format without length fields, where the fuzzer's string hooks allocate per
+        // comparison (docs/fuzzing.md); the line buffer's bound is NmeaTest's
+        feedInReads(r, garbage, data, fixes);
         long lineEnds = 0;
         for (byte b : garbage) if (b == '\n' || b == '\r') lineEnds++;
         NmeaReceiver.Counters c = r.counters();
