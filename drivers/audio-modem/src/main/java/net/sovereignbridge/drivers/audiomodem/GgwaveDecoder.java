@@ -31,6 +31,8 @@ public final class GgwaveDecoder {
     static final int PAD = MARKER_WINDOW;
     private static final int[] OFFSETS = {0, 128, -128, 256, -256, 384, -384, 512, -512};
     static final int[] BANDS = {40, 320};
+    /** Starts (in frames from the end marker's first) of the 4-frame windows that must lie inside it. */
+    private static final int[] END_MARKER_WINDOWS = {1, 6, 11};
 
     private static final float[] COS = new float[SAMPLES_PER_FRAME];
     private static final float[] SIN = new float[SAMPLES_PER_FRAME];
@@ -93,7 +95,7 @@ public final class GgwaveDecoder {
                 if (f == INCOMPLETE) {
                     waiting = true;
                 } else if (f != null) {
-                    return f;
+                    return bestAligned(samples, length, dataStart + offset, p, f, complete, need);
                 }
             }
         }
@@ -102,6 +104,25 @@ public final class GgwaveDecoder {
         }
         GgwaveProtocol guess = band == 320 ? GgwaveProtocol.ULTRASOUND_NORMAL : GgwaveProtocol.NORMAL;
         return new Frame(guess, null, Math.max(0, dataStart - MARKER_FRAMES * SAMPLES_PER_FRAME), Double.NaN, 0, false);
+    }
+
+    /**
+     * A chunk read a frame off still decodes (most of its frames are right), so the first offset that passes is
+     * refined: of it and its neighbours a quarter and half a frame away, the one whose tones stand out most.
+     */
+    private static Frame bestAligned(float[] samples, int length, int dataStart, GgwaveProtocol p, Frame found,
+            boolean complete, int[] need) {
+        Frame best = found;
+        for (int delta : new int[] {-512, -256, 256, 512}) {
+            Frame f = attempt(samples, length, dataStart + delta, p, need);
+            if (f == INCOMPLETE && !complete) {
+                return INCOMPLETE; // a neighbour needs a few hundred samples more: decide when they are here
+            }
+            if (f != null && f != INCOMPLETE && f.toneSnrDb() > best.toneSnrDb()) {
+                best = f;
+            }
+        }
+        return best;
     }
 
     private static Frame attempt(float[] samples, int length, int dataStart, GgwaveProtocol p, int[] need) {
@@ -127,15 +148,19 @@ public final class GgwaveDecoder {
         int chunks = GgwaveProtocol.chunks(payloadLength);
         int chunkSamples = p.framesPerTx() * SAMPLES_PER_FRAME;
         // The length fixes where the end marker must be; a protocol with other chunk durations puts it
-        // elsewhere, which is how the three protocols of one band are told apart.
-        int endCentre = dataStart + chunks * chunkSamples + MARKER_FRAMES * SAMPLES_PER_FRAME / 2;
-        if (endCentre + MARKER_FRAMES * SAMPLES_PER_FRAME / 2 + MARKER_WINDOW > length) {
-            need[0] = Math.min(need[0], endCentre + MARKER_FRAMES * SAMPLES_PER_FRAME / 2 + MARKER_WINDOW);
+        // elsewhere, which is how the three protocols of one band are told apart. Three windows inside the
+        // expected marker must show it and the one just before must not: that pins it to about a frame.
+        int endStart = dataStart + chunks * chunkSamples;
+        if (endStart + MARKER_FRAMES * SAMPLES_PER_FRAME > length) {
+            need[0] = Math.min(need[0], endStart + MARKER_FRAMES * SAMPLES_PER_FRAME);
             return INCOMPLETE;
         }
-        int seen = markerCentre(samples, length, endCentre - MARKER_FRAMES * SAMPLES_PER_FRAME, endCentre + MARKER_FRAMES * SAMPLES_PER_FRAME,
-                p.freqStart(), false);
-        if (seen == Integer.MIN_VALUE || Math.abs(seen - endCentre) > SAMPLES_PER_FRAME * 3 / 2) {
+        for (int frame : END_MARKER_WINDOWS) {
+            if (markerBits(samples, endStart + frame * SAMPLES_PER_FRAME, p.freqStart(), false) < MARKER_BITS_NEEDED) {
+                return null;
+            }
+        }
+        if (markerBits(samples, endStart - (MARKER_WINDOW_FRAMES + 1) * SAMPLES_PER_FRAME, p.freqStart(), false) >= MARKER_BITS_NEEDED) {
             return null;
         }
         byte[] bytes = new byte[chunks * BYTES_PER_TX];
@@ -184,32 +209,6 @@ public final class GgwaveDecoder {
             out[n / 2] |= (byte) (n % 2 == 0 ? best : best << 4);
         }
         return out;
-    }
-
-    /**
-     * The centre of the longest run of windows in [from, to) that show the marker, or {@code Integer.MIN_VALUE}
-     * when none does.
-     */
-    private static int markerCentre(float[] samples, int length, int from, int to, int band, boolean start) {
-        int bestLength = 0;
-        int bestCentre = Integer.MIN_VALUE;
-        int runStart = -1;
-        int first = Math.max(0, from);
-        int last = Math.min(to, length - MARKER_WINDOW);
-        for (int at = first; at <= last + HOP; at += HOP) {
-            boolean marker = at <= last && markerBits(samples, at, band, start) >= MARKER_BITS_NEEDED;
-            if (marker && runStart < 0) {
-                runStart = at;
-            } else if (!marker && runStart >= 0) {
-                int run = at - runStart;
-                if (run > bestLength) {
-                    bestLength = run;
-                    bestCentre = (runStart + at - HOP) / 2 + MARKER_WINDOW / 2;
-                }
-                runStart = -1;
-            }
-        }
-        return bestCentre;
     }
 
     /**

@@ -7,6 +7,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.Arrays;
 
 /**
  * RIFF/WAVE files: reads 16-bit PCM and 32-bit float, mono or more channels (the first channel is used),
@@ -24,6 +25,9 @@ public final class WavFile {
     /** Samples in [-1, 1] of the first channel and the file's sample rate. */
     public record Audio(float[] samples, int sampleRate) {
     }
+
+    /** Channels a file may have (USB sound cards record 1 or 2; more is not a recording for us). */
+    public static final int MAX_CHANNELS = 8;
 
     private WavFile() {
     }
@@ -66,31 +70,36 @@ public final class WavFile {
                     throw new FormatException("unsupported sample format (format " + format + ", " + bits + " bits, "
                             + channels + " channels): use 16-bit PCM or 32-bit float");
                 }
+                if (channels > MAX_CHANNELS) {
+                    throw new FormatException(channels + " channels; at most " + MAX_CHANNELS + " are read (the first is used)");
+                }
                 int frameBytes = channels * bits / 8;
                 long frames = size / frameBytes;
                 if (frames > maxSamples) {
                     throw new FormatException("the data holds " + frames + " samples (" + frames / Math.max(1, rate)
                             + " s), more than the " + maxSamples + " allowed");
                 }
-                float[] out = new float[(int) frames];
+                // Grown as samples arrive: the header's size is a claim, and memory follows what the file holds.
+                float[] out = new float[(int) Math.min(frames, 1 << 16)];
                 byte[] buf = new byte[frameBytes * 4096];
                 int done = 0;
                 while (done < frames) {
                     int want = (int) Math.min(4096, frames - done);
                     int got = readUpTo(in, buf, want * frameBytes);
                     int whole = got / frameBytes;
+                    if (done + whole > out.length) {
+                        out = Arrays.copyOf(out, (int) Math.min(frames, Math.max(2L * out.length, done + whole)));
+                    }
                     ByteBuffer b = ByteBuffer.wrap(buf, 0, whole * frameBytes).order(ByteOrder.LITTLE_ENDIAN);
                     for (int i = 0; i < whole; i++) {
                         out[done + i] = pcm16 ? b.getShort(i * frameBytes) / 32768f : b.getFloat(i * frameBytes);
                     }
                     done += whole;
                     if (got < want * frameBytes) {
-                        float[] shorter = new float[done];
-                        System.arraycopy(out, 0, shorter, 0, done);
-                        return new Audio(shorter, rate);
+                        break;
                     }
                 }
-                return new Audio(out, rate);
+                return new Audio(done == out.length ? out : Arrays.copyOf(out, done), rate);
             } else {
                 if (size > 1 << 20) {
                     throw new FormatException("a '" + fourCc(id) + "' chunk of " + size + " bytes before the audio");

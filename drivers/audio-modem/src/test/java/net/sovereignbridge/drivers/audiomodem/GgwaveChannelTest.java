@@ -114,6 +114,17 @@ class GgwaveChannelTest {
         assertTrue(big.getMessage().contains("more than"), big.getMessage());
 
         assertThrows(WavFile.FormatException.class, () -> WavFile.read(new ByteArrayInputStream("not a wav file".getBytes()), 100));
+
+        // A header that claims more than the file holds yields what it holds (found by ModemFuzzTest#wav: memory
+        // followed the claim); absurd channel counts are refused.
+        ByteBuffer claims = ByteBuffer.wrap(WavFile.pcm16(new float[8], 48_000)).order(ByteOrder.LITTLE_ENDIAN);
+        claims.putInt(40, 2 * 150_000);
+        assertEquals(8, WavFile.read(new ByteArrayInputStream(claims.array()), 10 * 60 * 48_000).samples().length);
+        ByteBuffer wide = ByteBuffer.wrap(WavFile.pcm16(new float[8], 48_000)).order(ByteOrder.LITTLE_ENDIAN);
+        wide.putShort(22, (short) 1280);
+        WavFile.FormatException channels = assertThrows(WavFile.FormatException.class,
+                () -> WavFile.read(new ByteArrayInputStream(wide.array()), 100));
+        assertTrue(channels.getMessage().contains("1280 channels; at most 8"), channels.getMessage());
         byte[] eightBit = WavFile.pcm16(new float[16], 48_000);
         eightBit[34] = 8;
         WavFile.FormatException format = assertThrows(WavFile.FormatException.class,

@@ -147,8 +147,9 @@ class HostKadEndpointTest {
         }
     }
 
+    /** Waits up to 30 s: a js peer's identify push handling took over 10 s once on a machine at load 20. */
     static void waitFor(java.util.function.BooleanSupplier condition, String what) throws InterruptedException {
-        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > end) throw new AssertionError("timed out waiting until " + what);
             Thread.sleep(50);

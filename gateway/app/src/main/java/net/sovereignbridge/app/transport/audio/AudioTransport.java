@@ -48,6 +48,7 @@ public final class AudioTransport extends TransportBase implements AirtimeBudget
     public static final int LINK_HEADER = 4;
     public static final int BROADCAST_ID = 0xFFFF;
     private static final int BLOCK = 480;
+    private static final long MAX_LISTEN_NANOS = TimeUnit.SECONDS.toNanos(30);
 
     /**
      * @param device the sound card's mixer name, or part of it (`sbridge modem devices` lists them)
@@ -219,24 +220,26 @@ public final class AudioTransport extends TransportBase implements AirtimeBudget
             AirtimeQueue.Packet next;
             while ((next = queue.take(this::expireNeighbours)) != null) {
                 SoundCard sc = card;
-                while (running && (sc == null || heardBusy)) {
-                    // listen before talk: someone is mid-transmission (or no card yet): back off and listen again
+                long giveUp = System.nanoTime() + MAX_LISTEN_NANOS;
+                // listen before talk: while someone is mid-transmission (or there is no card), back off and listen
+                // again; a channel busy for longer than MAX_LISTEN is noise, not a sender, and we play anyway
+                while (running && (sc == null || heardBusy && System.nanoTime() < giveUp)) {
                     if (heardBusy) channelWaits.incrementAndGet();
                     TimeUnit.MILLISECONDS.sleep(ThreadLocalRandom.current().nextInt(200, 1000));
                     sc = card;
                 }
                 if (!running) return;
                 governor.record(next.airtimeNanos(), next.origin());
-                sc.play(GgwaveEncoder.encode(next.bytes(), options.mode(), options.volume()));
-                sent();
+                try {
+                    sc.play(GgwaveEncoder.encode(next.bytes(), options.mode(), options.volume()));
+                    sent();
+                } catch (RuntimeException e) {
+                    sendFailed(); // the card went away mid-frame: the capture side reopens it, the mesh retries
+                    log.warn("{}: playing a frame failed: {}", id(), e.toString());
+                }
             }
         } catch (InterruptedException e) {
             // stopping
-        } catch (RuntimeException e) {
-            if (running) {
-                sendFailed();
-                log.warn("{}: playing failed: {}", id(), e.toString());
-            }
         }
     }
 
