@@ -3,7 +3,7 @@ package net.sovereignbridge.drivers.nmea;
 import java.time.LocalDate;
 import java.time.LocalTime;
 import java.time.ZoneOffset;
-import java.time.format.DateTimeParseException;
+import java.time.DateTimeException;
 import java.util.function.Consumer;
 
 /**
@@ -74,7 +74,7 @@ public final class NmeaReceiver {
             sentences++;
             fix = next;
             onFix.accept(next);
-        } catch (NumberFormatException | DateTimeParseException | IndexOutOfBoundsException e) {
+        } catch (NumberFormatException | DateTimeException e) { // DateTimeException: hour 25, month 13, 31 February
             malformed++;
             lastProblem = s.talker() + s.type() + ": bad field: " + e.getMessage();
         }
@@ -95,21 +95,21 @@ public final class NmeaReceiver {
 
     /** GGA: time, lat, N/S, lon, E/W, quality (0 none), satellites, HDOP, altitude, M, geoid, M, ... */
     private GpsFix gga(NmeaSentence s) {
-        int quality = s.field(5).isEmpty() ? 0 : Integer.parseInt(s.field(5));
-        int sats = s.field(6).isEmpty() ? 0 : Integer.parseInt(s.field(6));
+        int quality = s.field(5).isEmpty() ? 0 : digits(s.field(5), "fix quality");
+        int sats = s.field(6).isEmpty() ? 0 : digits(s.field(6), "satellites");
         if (quality == 0) return new GpsFix(false, Double.NaN, Double.NaN, sats, Double.NaN, Double.NaN, fix.time());
         double lat = coordinate(s.field(1), s.field(2), 2, "N", "S");
         double lon = coordinate(s.field(3), s.field(4), 3, "E", "W");
-        double hdop = s.field(7).isEmpty() ? Double.NaN : Double.parseDouble(s.field(7));
-        double alt = s.field(8).isEmpty() ? Double.NaN : Double.parseDouble(s.field(8));
+        double hdop = s.field(7).isEmpty() ? Double.NaN : decimal(s.field(7), false, "HDOP");
+        double alt = s.field(8).isEmpty() ? Double.NaN : decimal(s.field(8), true, "altitude");
         return new GpsFix(true, lat, lon, sats, hdop, alt, fix.time());
     }
 
     /** ddmm.mmmm / dddmm.mmmm and a hemisphere into signed degrees; range-checked. */
     static double coordinate(String value, String hemisphere, int degreeDigits, String positive, String negative) {
         if (value.length() < degreeDigits + 2) throw new NumberFormatException("coordinate '" + value + "'");
-        double degrees = Integer.parseInt(value.substring(0, degreeDigits));
-        double minutes = Double.parseDouble(value.substring(degreeDigits));
+        double degrees = digits(value.substring(0, degreeDigits), "coordinate degrees");
+        double minutes = decimal(value.substring(degreeDigits), false, "coordinate minutes");
         if (minutes >= 60) throw new NumberFormatException("minutes " + minutes + " in '" + value + "'");
         double d = degrees + minutes / 60.0;
         if (d > (degreeDigits == 2 ? 90 : 180)) throw new NumberFormatException("coordinate " + d + " out of range");
@@ -121,9 +121,9 @@ public final class NmeaReceiver {
     private static LocalTime time(String hhmmss) {
         if (hhmmss.isEmpty()) return null;
         if (hhmmss.length() < 6) throw new NumberFormatException("time '" + hhmmss + "'");
-        int h = Integer.parseInt(hhmmss.substring(0, 2));
-        int m = Integer.parseInt(hhmmss.substring(2, 4));
-        double sec = Double.parseDouble(hhmmss.substring(4));
+        int h = digits(hhmmss.substring(0, 2), "hour");
+        int m = digits(hhmmss.substring(2, 4), "minute");
+        double sec = decimal(hhmmss.substring(4), false, "second");
         int whole = (int) sec;
         return LocalTime.of(h, m, whole, (int) Math.round((sec - whole) * 1e9) % 1_000_000_000);
     }
@@ -131,8 +131,40 @@ public final class NmeaReceiver {
     /** ddmmyy; NMEA's two-digit year is 2000-2099 here (a receiver in service before 2000 is not expected). */
     private static LocalDate date(String ddmmyy) {
         if (ddmmyy.length() != 6) throw new NumberFormatException("date '" + ddmmyy + "'");
-        return LocalDate.of(2000 + Integer.parseInt(ddmmyy.substring(4, 6)), Integer.parseInt(ddmmyy.substring(2, 4)),
-                Integer.parseInt(ddmmyy.substring(0, 2)));
+        return LocalDate.of(2000 + digits(ddmmyy.substring(4, 6), "year"), digits(ddmmyy.substring(2, 4), "month"),
+                digits(ddmmyy.substring(0, 2), "day"));
+    }
+
+    /**
+     * An unsigned decimal integer as NMEA writes it: ASCII digits only. Java's parseInt would also take a sign ("-3"
+     * satellites), and at most nine digits keep it an int.
+     */
+    static int digits(String text, String what) {
+        if (text.isEmpty() || text.length() > 9) throw new NumberFormatException(what + " '" + text + "'");
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c < '0' || c > '9') throw new NumberFormatException(what + " '" + text + "'");
+        }
+        return Integer.parseInt(text);
+    }
+
+    /**
+     * A decimal number as NMEA writes it: digits with an optional fraction (and a leading minus where the field may
+     * be negative). Java's parseDouble would also take "NaN", "Infinity", exponents, hex floats and a trailing "d",
+     * which put a NaN position into a valid fix.
+     */
+    static double decimal(String text, boolean signed, String what) {
+        int start = signed && text.startsWith("-") ? 1 : 0;
+        int dots = 0;
+        int digitCount = 0;
+        for (int i = start; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c == '.') dots++;
+            else if (c >= '0' && c <= '9') digitCount++;
+            else digitCount = -1_000;
+        }
+        if (digitCount <= 0 || dots > 1 || text.length() > 20) throw new NumberFormatException(what + " '" + text + "'");
+        return Double.parseDouble(text);
     }
 
     public GpsFix fix() {

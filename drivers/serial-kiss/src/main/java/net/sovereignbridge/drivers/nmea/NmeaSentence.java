@@ -12,6 +12,7 @@ import java.util.Locale;
 public record NmeaSentence(String talker, String type, List<String> fields) {
     /** NMEA 0183's limit, "$" to the line feed. */
     public static final int MAX_LENGTH = 82;
+    private static final String HEX_DIGITS = "0123456789ABCDEFabcdef";
 
     /** Field {@code i} (0 = the first after the type), "" when absent. */
     public String field(int i) {
@@ -41,12 +42,12 @@ public record NmeaSentence(String talker, String type, List<String> fields) {
                     "character 0x%02x at %d is not printable ASCII", (int) c, i));
             sum ^= c;
         }
-        int given;
-        try {
-            given = Integer.parseInt(l.substring(star + 1), 16);
-        } catch (NumberFormatException e) {
-            throw new NmeaException("checksum '" + l.substring(star + 1) + "' is not hex");
+        // two hex digits: parseInt alone would also take "+F" and "-0"
+        String hex = l.substring(star + 1);
+        if (HEX_DIGITS.indexOf(hex.charAt(0)) < 0 || HEX_DIGITS.indexOf(hex.charAt(1)) < 0) {
+            throw new NmeaException("checksum '" + printable(hex) + "' is not two hex digits");
         }
+        int given = Integer.parseInt(hex, 16);
         if (given != sum) {
             throw new NmeaException(String.format(Locale.ROOT, "checksum %02X does not match the sentence's %02X: %s",
                     given, sum, printable(l)));

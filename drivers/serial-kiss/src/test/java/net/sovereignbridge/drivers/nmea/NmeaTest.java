@@ -103,6 +103,46 @@ class NmeaTest {
         return String.format("%02X", c);
     }
 
+    /**
+     * Fields with a correct checksum that Java's number parsers take but NMEA does not write: an hour of 25 (it used
+     * to escape feed() as a DateTimeException and stop the reader), a month of 13, NaN minutes (a valid fix at a NaN
+     * position), a signed satellite count and an exponent. Each is counted as malformed and changes nothing.
+     */
+    @Test
+    void fieldsOutsideNmeaNumbersAreMalformedNotExceptions() {
+        List<String> bodies = List.of(
+                "GPRMC,253519.00,A,4807.0380,N,01131.0000,E,0.02,,041226,,,A",
+                "GPRMC,123519.00,A,4807.0380,N,01131.0000,E,0.02,,041326,,,A",
+                "GPRMC,123519.00,A,48NaN,N,01131.0000,E,0.02,,041226,,,A",
+                "GPRMC,123519.00,A,4807.0380,N,011Infinity,E,0.02,,041226,,,A",
+                "GPGGA,123519.00,4807.0380,N,01131.0000,E,1,-8,0.9,545.4,M,46.9,M,,",
+                "GPGGA,123519.00,4807.0380,N,01131.0000,E,1,08,9e9,545.4,M,46.9,M,,",
+                "GPGGA,123519.00,48+7.0380,N,01131.0000,E,1,08,0.9,545.4,M,46.9,M,,");
+        NmeaReceiver r = new NmeaReceiver();
+        List<GpsFix> seen = new ArrayList<>();
+        for (String body : bodies) {
+            byte[] line = ("$" + body + "*" + checksum(body) + "\r\n").getBytes(StandardCharsets.US_ASCII);
+            r.feed(line, 0, line.length, seen::add);
+        }
+        assertEquals(List.of(), seen, "no fix from any of them");
+        assertEquals(bodies.size(), r.counters().malformed(), r.lastProblem());
+        assertFalse(r.fix().valid());
+        byte[] honest = (LOG.get(0) + "\r\n").getBytes(StandardCharsets.US_ASCII);
+        r.feed(honest, 0, honest.length, seen::add);
+        assertTrue(r.fix().valid());
+        assertEquals(48.1173, r.fix().latitude(), 1e-9);
+    }
+
+    /** The checksum is two hex digits: "+F" (which Integer.parseInt takes as 0x0F) is refused, "0F" and "0f" pass. */
+    @Test
+    void aChecksumIsTwoHexDigitsWithoutASign() throws Exception {
+        String body = "GPTXT,01,01,02,u-blox ag%"; // XOR 0x0F
+        assertEquals("TXT", NmeaSentence.parse("$" + body + "*0F").type());
+        assertEquals("TXT", NmeaSentence.parse("$" + body + "*0f").type());
+        NmeaException e = assertThrows(NmeaException.class, () -> NmeaSentence.parse("$" + body + "*+F"));
+        assertTrue(e.getMessage().startsWith("checksum"), e.getMessage());
+    }
+
     @Test
     void hostileBytesCostABoundedLineAndTheNextSentenceStillCounts() {
         NmeaReceiver r = new NmeaReceiver();

@@ -74,7 +74,12 @@ public final class BleFragments {
         /** {@code dropped} is true when a half-assembled earlier frame was thrown away (its last never came). */
         public record Frame(byte[] frame, boolean dropped) implements Result {}
 
-        public record Pending() implements Result {}
+        /**
+         * {@code dropped} is true when this write (a first fragment) started a new frame while an earlier one was
+         * still half assembled: the earlier one is lost, this write is accepted (the writer must not hear an error
+         * for a fragment that was kept).
+         */
+        public record Pending(boolean dropped) implements Result {}
 
         /** {@code dropped} is true when a half-assembled frame was thrown away by this write. */
         public record Refused(String reason, boolean dropped) implements Result {}
@@ -124,7 +129,7 @@ public final class BleFragments {
                     System.arraycopy(write, 3, buffer, 0, carried);
                     filled = carried;
                     sequence = seq;
-                    return dropped ? new Refused("fragments of an earlier frame never completed", true) : new Pending();
+                    return new Pending(dropped);
                 }
                 default -> {
                     if (buffer == null || seq != sequence) {
@@ -140,7 +145,7 @@ public final class BleFragments {
                     System.arraycopy(write, 1, buffer, filled, n);
                     filled += n;
                     if (!last) {
-                        return new Pending();
+                        return new Pending(false);
                     }
                     byte[] frame = buffer;
                     reset();

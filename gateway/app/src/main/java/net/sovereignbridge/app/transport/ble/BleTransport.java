@@ -444,6 +444,8 @@ public final class BleTransport extends TransportBase {
                 Link link = links.get(write.device());
                 LinkQuality q = link == null ? LinkQuality.UNKNOWN : new LinkQuality(link.rssi, Double.NaN, -1, 0.0);
                 deliver(new Endpoint(id(), write.device()), f.frame(), q);
+            } else if (result instanceof BleFragments.Reassembler.Pending p) {
+                if (p.dropped()) framesIncomplete.incrementAndGet();
             } else if (result instanceof BleFragments.Reassembler.Refused refused) {
                 if (refused.dropped()) framesIncomplete.incrementAndGet();
                 rejected(DecodeError.FRAGMENT_INCONSISTENT);

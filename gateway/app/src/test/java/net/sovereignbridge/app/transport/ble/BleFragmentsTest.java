@@ -105,4 +105,22 @@ class BleFragmentsTest {
         assertTrue(f.dropped());
         assertArrayEquals(new byte[] {1}, f.frame());
     }
+
+    /**
+     * A first fragment while another frame is half assembled (its last never came): the new first is kept and
+     * answered as accepted, so the writer goes on with its middles and the new frame arrives; the stale one counts
+     * as dropped. It used to be answered as refused although kept, which told an honest writer its write failed.
+     */
+    @Test
+    void aFirstFragmentAfterAStaleHalfFrameIsAcceptedAndCompletes() {
+        BleFragments.Reassembler r = new BleFragments.Reassembler(100);
+        assertInstanceOf(BleFragments.Reassembler.Pending.class, r.accept(HEX.parseHex("410004aabb")));
+        BleFragments.Reassembler.Pending p = assertInstanceOf(BleFragments.Reassembler.Pending.class,
+                r.accept(HEX.parseHex("420003cc")));
+        assertTrue(p.dropped(), "the stale half frame counts as dropped");
+        BleFragments.Reassembler.Frame f = assertInstanceOf(BleFragments.Reassembler.Frame.class,
+                r.accept(HEX.parseHex("c2ddee")));
+        assertArrayEquals(new byte[] {(byte) 0xcc, (byte) 0xdd, (byte) 0xee}, f.frame());
+        assertFalse(f.dropped());
+    }
 }
